@@ -1,0 +1,123 @@
+import { bool, hostPortList, int, oneOf, Parser, str, url } from './setting.parsers';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+interface SettingSpec<T> {
+  parse: Parser<T>;
+  /** A secret is never printed, not even in a validation error. */
+  secret?: boolean;
+  /** Optional settings may be absent (no default and no environment value). */
+  optional?: boolean;
+  doc: string;
+}
+
+const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
+
+/**
+ * Every setting the platform reads. Defaults live in config/default.json; the environment
+ * overrides them; .env.example documents each one (a unit test keeps the three in step).
+ */
+export const SETTINGS = {
+  NODE_ENV: spec({ parse: oneOf(NODE_ENVS), doc: 'development, production or test' }),
+  LOG_LEVEL: spec({ parse: oneOf(LOG_LEVELS), doc: 'pino log level' }),
+  HTTP_HOST: spec({ parse: str({ minLength: 1 }), doc: 'Interface the HTTP API listens on' }),
+  HTTP_PORT: spec({ parse: int({ min: 0, max: 65535 }), doc: 'Port of the HTTP API (0 = any free port)' }),
+  HTTP_BODY_LIMIT_BYTES: spec({
+    parse: int({ min: 1024, max: 64 * 1024 * 1024 }),
+    doc: 'Largest accepted JSON request body, in bytes',
+  }),
+  PUBLIC_BASE_URL: spec({ parse: url(['http:', 'https:']), doc: 'Base URL printed in logs and docs' }),
+  ADMIN_API_KEY: spec({
+    parse: str({ minLength: 32 }),
+    secret: true,
+    doc: 'Operator key for /v1/admin (at least 32 characters). Required.',
+  }),
+  RATE_LIMIT_PER_SECOND: spec({
+    parse: int({ min: 1 }),
+    doc: 'Sustained requests per second allowed per API key (per API process)',
+  }),
+  RATE_LIMIT_BURST: spec({ parse: int({ min: 1 }), doc: 'Burst size of the per-key token bucket' }),
+  API_KEY_CACHE_TTL_MS: spec({
+    parse: int({ min: 0, max: 60000 }),
+    doc: 'How long an API process caches a verified key (revocation on other processes waits at most this long)',
+  }),
+  MONGO_URI: spec({
+    parse: url(['mongodb:', 'mongodb+srv:']),
+    secret: true,
+    doc: 'MongoDB (7+) or FerretDB connection string, with the database name',
+  }),
+  MONGO_AUTO_INDEX: spec({ parse: bool, doc: 'Create indexes at start-up' }),
+  KAFKA_BROKERS: spec({ parse: hostPortList, doc: 'Comma-separated Kafka bootstrap brokers' }),
+  KAFKA_CLIENT_ID: spec({ parse: str({ minLength: 1 }), doc: 'Kafka client id' }),
+  KAFKA_TOPIC_PREFIX: spec({ parse: str(), doc: 'Prefix of every topic name' }),
+  KAFKA_EVENTS_PARTITIONS: spec({ parse: int({ min: 1, max: 1000 }), doc: 'Partitions of the events topic' }),
+  KAFKA_COMMANDS_PARTITIONS: spec({
+    parse: int({ min: 1, max: 1000 }),
+    doc: 'Partitions of the gateway commands topic',
+  }),
+  KAFKA_REPLICATION_FACTOR: spec({ parse: int({ min: 1, max: 10 }), doc: 'Replication factor of new topics' }),
+  CONSUMER_MAX_ATTEMPTS: spec({
+    parse: int({ min: 1, max: 100 }),
+    doc: 'Attempts for a retryable consumer error before the message goes to the dead-letter topic',
+  }),
+  CONSUMER_RETRY_BASE_MS: spec({ parse: int({ min: 1 }), doc: 'First retry delay of a consumer, doubled each time' }),
+  CONSUMER_RETRY_MAX_MS: spec({ parse: int({ min: 1 }), doc: 'Largest retry delay of a consumer' }),
+  SHUTDOWN_TIMEOUT_MS: spec({ parse: int({ min: 100 }), doc: 'Grace period for in-flight work at shutdown' }),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+type Parsed<K extends SettingName> = (typeof SETTINGS)[K] extends SettingSpec<infer T> ? T : never;
+export type RawSettings = { [K in SettingName]: Parsed<K> };
+
+/** The validated, structured configuration every module receives. */
+export class AppConfig {
+  constructor(readonly raw: RawSettings) {}
+
+  get env() {
+    return this.raw.NODE_ENV;
+  }
+  get logLevel() {
+    return this.raw.LOG_LEVEL;
+  }
+  get http() {
+    return {
+      host: this.raw.HTTP_HOST,
+      port: this.raw.HTTP_PORT,
+      bodyLimitBytes: this.raw.HTTP_BODY_LIMIT_BYTES,
+      publicBaseUrl: this.raw.PUBLIC_BASE_URL,
+    };
+  }
+  get auth() {
+    return {
+      adminApiKey: this.raw.ADMIN_API_KEY,
+      rateLimitPerSecond: this.raw.RATE_LIMIT_PER_SECOND,
+      rateLimitBurst: this.raw.RATE_LIMIT_BURST,
+      keyCacheTtlMs: this.raw.API_KEY_CACHE_TTL_MS,
+    };
+  }
+  get mongo() {
+    return { uri: this.raw.MONGO_URI, autoIndex: this.raw.MONGO_AUTO_INDEX };
+  }
+  get kafka() {
+    const prefix = this.raw.KAFKA_TOPIC_PREFIX;
+    return {
+      brokers: this.raw.KAFKA_BROKERS,
+      clientId: this.raw.KAFKA_CLIENT_ID,
+      replicationFactor: this.raw.KAFKA_REPLICATION_FACTOR,
+      topics: {
+        events: { name: `${prefix}events`, partitions: this.raw.KAFKA_EVENTS_PARTITIONS },
+        commands: { name: `${prefix}commands`, partitions: this.raw.KAFKA_COMMANDS_PARTITIONS },
+        deadLetter: { name: `${prefix}dead-letter`, partitions: 1 },
+      },
+      consumer: {
+        maxAttempts: this.raw.CONSUMER_MAX_ATTEMPTS,
+        retryBaseMs: this.raw.CONSUMER_RETRY_BASE_MS,
+        retryMaxMs: this.raw.CONSUMER_RETRY_MAX_MS,
+      },
+    };
+  }
+  get shutdownTimeoutMs() {
+    return this.raw.SHUTDOWN_TIMEOUT_MS;
+  }
+}

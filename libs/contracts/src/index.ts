@@ -1,0 +1,3 @@
+export * from './event-envelope';
+export * from './event-catalog';
+export * from './event-validator';

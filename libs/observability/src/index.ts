@@ -1,0 +1,3 @@
+export * from './app.logger';
+export * from './metrics.registry';
+export * from './observability.module';

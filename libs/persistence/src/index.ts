@@ -1,0 +1,3 @@
+export * from './persistence.module';
+export * from './mongo.health';
+export * from './account-scope';

@@ -1,0 +1,4 @@
+export * from './clock.service';
+export * from './id.generator';
+export * from './request-context';
+export * from './runtime.module';
