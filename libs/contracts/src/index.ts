@@ -1,3 +1,4 @@
 export * from './event-envelope';
 export * from './event-catalog';
 export * from './event-validator';
+export * from './event-docs';
