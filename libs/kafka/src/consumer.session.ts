@@ -1,0 +1,432 @@
+import { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { Logger } from 'pino';
+import { Counter } from 'prom-client';
+import { EventEnvelope, EventValidator } from '@wwb/contracts';
+import { MetricsRegistry } from '@wwb/observability';
+import { Clock, RequestContext } from '@wwb/runtime';
+import { classifyError, describeError } from './consumer.errors';
+import { BatchEventHandler, ConsumerHandle, EventHandler, RunOptions } from './consumer.types';
+import { DeadLetterInfo, DeadLetterProducer } from './dead-letter.producer';
+import { EVENT_HEADERS, headersToStrings } from './event-message.mapper';
+import { RetryPolicy } from './retry.policy';
+
+export interface ConsumerSessionDeps {
+  consumer: Consumer;
+  validator: EventValidator;
+  deadLetters: DeadLetterProducer;
+  metrics: MetricsRegistry;
+  clock: Clock;
+  logger: Logger;
+  retry: RetryPolicy;
+  shutdownTimeoutMs: number;
+}
+
+/** Result of handling one message: it is done (handled or dead-lettered), or left for redelivery. */
+type Outcome = 'done' | 'aborted';
+
+type Invoke = (event: EventEnvelope, attempt: number) => Promise<void>;
+
+const HOUSEKEEPING_EVERY_MS = 250;
+const MAX_HEARTBEAT_PAUSE_MS = 1000;
+
+/**
+ * One running kafkajs consumer (one group, one topic). See ConsumerRunner for the contract.
+ *
+ * Offsets: kafkajs runs with autoCommit on but eachBatchAutoResolve off, so only offsets this
+ * class resolved (= handled or dead-lettered messages, in partition order) are ever committed:
+ * kafkajs commits them at the end of each batch, when a rebalance starts, when eachBatch throws,
+ * and every `commitIntervalMs` through commitOffsetsIfNecessary(). The next fetch of a partition
+ * starts after its last resolved offset, so a message left unresolved (stop, rebalance) is
+ * fetched again, by this member or by the next owner of the partition.
+ */
+export class ConsumerSession implements ConsumerHandle {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly joined: Promise<void>;
+
+  private readonly abort = new AbortController();
+  private stopping = false;
+  private stopPromise?: Promise<void>;
+  private readonly counters: {
+    ok: Counter.Internal;
+    retried: Counter.Internal;
+    deadLettered: Counter.Internal;
+  };
+  private readonly maxBatchSize: number;
+
+  constructor(
+    private readonly deps: ConsumerSessionDeps,
+    private readonly options: RunOptions,
+    topicName: string,
+    private readonly onStopped: (session: ConsumerSession) => void,
+  ) {
+    this.groupId = options.groupId;
+    this.topic = topicName;
+    const labels = { group: this.groupId, topic: this.topic };
+    this.counters = {
+      ok: deps.metrics.consumedTotal.labels({ ...labels, outcome: 'ok' }),
+      retried: deps.metrics.consumedTotal.labels({ ...labels, outcome: 'retried' }),
+      deadLettered: deps.metrics.consumedTotal.labels({ ...labels, outcome: 'dead_lettered' }),
+    };
+    this.maxBatchSize = 'maxBatchSize' in options && options.maxBatchSize ? options.maxBatchSize : 500;
+
+    const { consumer } = deps;
+    this.joined = new Promise<void>((resolve) => {
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        deps.logger.info({ memberAssignment: e.payload.memberAssignment }, 'consumer joined its group');
+        resolve();
+      });
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      deps.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+  }
+
+  async start(): Promise<void> {
+    const { consumer } = this.deps;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: this.topic, fromBeginning: this.options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: this.options.commitIntervalMs ?? 1000,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.concurrency ?? 1,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopPromise ??= this.doStop();
+    return this.stopPromise;
+  }
+
+  private async doStop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.deps.consumer.disconnect(),
+        new Promise<void>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`still busy after ${this.deps.shutdownTimeoutMs} ms`)),
+            this.deps.shutdownTimeoutMs,
+          );
+        }),
+      ]);
+      this.deps.logger.info('consumer stopped');
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'consumer did not stop cleanly; unhandled messages will be redelivered');
+    } finally {
+      clearTimeout(timer);
+      this.onStopped(this);
+    }
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0) return;
+    let lastDone: string | undefined;
+    try {
+      lastDone = this.options.handlerBatch
+        ? await this.processChunks(payload, this.options.handlerBatch)
+        : await this.processEach(payload, this.options.handler);
+    } finally {
+      this.reportLag(batch, lastDone);
+      if (this.stopping) await this.commitNow(payload);
+    }
+  }
+
+  /** Handles the messages of a batch one by one. Returns the offset of the last one done. */
+  private async processEach(payload: EachBatchPayload, handler: EventHandler): Promise<string | undefined> {
+    const { batch } = payload;
+    const housekeeping = this.housekeeper(payload);
+    let lastDone: string | undefined;
+    for (const message of batch.messages) {
+      if (!this.canContinue(payload)) break;
+      const parsed = this.deps.validator.parse(message.value);
+      const outcome = parsed.ok
+        ? await this.handleWithRetries(payload, message, parsed.event, (event, attempt) =>
+            this.invokeSingle(handler, event, message, payload, attempt),
+          )
+        : await this.deadLetter(payload, message, {
+            reason: 'invalid_message',
+            error: parsed.errors.join('; '),
+            attempts: 0,
+          });
+      if (outcome === 'aborted') break;
+      payload.resolveOffset(message.offset);
+      lastDone = message.offset;
+      await housekeeping();
+    }
+    return lastDone;
+  }
+
+  /**
+   * Batch mode: hands the valid events of each chunk (at most maxBatchSize) to the batch handler
+   * in one call. Invalid messages are dead-lettered first. If the call fails, the chunk's events
+   * are handled one at a time with the normal retry and dead-letter rules.
+   */
+  private async processChunks(
+    payload: EachBatchPayload,
+    handler: BatchEventHandler,
+  ): Promise<string | undefined> {
+    const { batch } = payload;
+    const housekeeping = this.housekeeper(payload);
+    let lastDone: string | undefined;
+    for (let start = 0; start < batch.messages.length; start += this.maxBatchSize) {
+      if (!this.canContinue(payload)) break;
+      const chunk = batch.messages.slice(start, start + this.maxBatchSize);
+      const valid: { message: KafkaMessage; event: EventEnvelope }[] = [];
+      let aborted = false;
+      for (const message of chunk) {
+        const parsed = this.deps.validator.parse(message.value);
+        if (parsed.ok) {
+          valid.push({ message, event: parsed.event });
+          continue;
+        }
+        const outcome = await this.deadLetter(payload, message, {
+          reason: 'invalid_message',
+          error: parsed.errors.join('; '),
+          attempts: 0,
+        });
+        if (outcome === 'aborted') {
+          aborted = true;
+          break;
+        }
+      }
+      if (aborted) break;
+
+      const chunkLast = chunk[chunk.length - 1]!.offset;
+      if (valid.length === 0 || (await this.tryBatch(handler, valid, payload))) {
+        payload.resolveOffset(chunkLast);
+        lastDone = chunkLast;
+        await housekeeping();
+        continue;
+      }
+
+      // The batch call failed: one event at a time, in order, resolving as we go.
+      for (const { message, event } of valid) {
+        if (!this.canContinue(payload)) return lastDone;
+        const outcome = await this.handleWithRetries(payload, message, event, (e, attempt) =>
+          this.invokeBatch(handler, [e], message.offset, message.offset, payload, attempt),
+        );
+        if (outcome === 'aborted') return lastDone;
+        payload.resolveOffset(message.offset);
+        lastDone = message.offset;
+        await housekeeping();
+      }
+      payload.resolveOffset(chunkLast);
+      lastDone = chunkLast;
+    }
+    return lastDone;
+  }
+
+  private async tryBatch(
+    handler: BatchEventHandler,
+    valid: { message: KafkaMessage; event: EventEnvelope }[],
+    payload: EachBatchPayload,
+  ): Promise<boolean> {
+    const { batch } = payload;
+    const first = valid[0]!.message.offset;
+    const last = valid[valid.length - 1]!.message.offset;
+    try {
+      await this.invokeBatch(
+        handler,
+        valid.map((v) => v.event),
+        first,
+        last,
+        payload,
+        1,
+      );
+      this.counters.ok.inc(valid.length);
+      return true;
+    } catch (err) {
+      this.deps.logger.warn(
+        { err, partition: batch.partition, firstOffset: first, lastOffset: last, events: valid.length },
+        'batch handler failed; handling the events one by one',
+      );
+      return false;
+    }
+  }
+
+  private invokeSingle(
+    handler: EventHandler,
+    event: EventEnvelope,
+    message: KafkaMessage,
+    payload: EachBatchPayload,
+    attempt: number,
+  ): Promise<void> {
+    const { batch } = payload;
+    const headers = headersToStrings(message.headers);
+    const correlationId = headers[EVENT_HEADERS.correlationId] ?? event.correlationId;
+    return RequestContext.run({ correlationId }, () =>
+      handler(event, {
+        groupId: this.groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        attempt,
+        headers,
+        correlationId,
+        signal: this.abort.signal,
+        heartbeat: () => payload.heartbeat(),
+      }),
+    );
+  }
+
+  private invokeBatch(
+    handler: BatchEventHandler,
+    events: EventEnvelope[],
+    firstOffset: string,
+    lastOffset: string,
+    payload: EachBatchPayload,
+    attempt: number,
+  ): Promise<void> {
+    const { batch } = payload;
+    const correlationId = events.length === 1 ? events[0]!.correlationId : undefined;
+    return RequestContext.run({ correlationId }, () =>
+      handler(events, {
+        groupId: this.groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        firstOffset,
+        lastOffset,
+        attempt,
+        signal: this.abort.signal,
+        heartbeat: () => payload.heartbeat(),
+      }),
+    );
+  }
+
+  /** Runs `invoke` until it succeeds, the error is permanent, attempts run out, or the runner stops. */
+  private async handleWithRetries(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    event: EventEnvelope,
+    invoke: Invoke,
+  ): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await invoke(event, attempt);
+        this.counters.ok.inc();
+        return 'done';
+      } catch (err) {
+        const log = { err, eventId: event.id, type: event.type, partition: payload.batch.partition, attempt };
+        if (classifyError(err) === 'permanent') {
+          this.deps.logger.warn(log, 'permanent error; dead-lettering the event');
+          return this.deadLetter(payload, message, {
+            reason: 'permanent_error',
+            error: describeError(err),
+            attempts: attempt,
+          });
+        }
+        if (this.stopping) {
+          this.deps.logger.info(log, 'handler failed while stopping; the event will be redelivered');
+          return 'aborted';
+        }
+        if (!this.deps.retry.canRetry(attempt)) {
+          this.deps.logger.warn(log, 'retries exhausted; dead-lettering the event');
+          return this.deadLetter(payload, message, {
+            reason: 'max_attempts',
+            error: describeError(err),
+            attempts: attempt,
+          });
+        }
+        const delayMs = this.deps.retry.delayMs(attempt);
+        this.deps.logger.warn({ ...log, delayMs }, 'handler failed; retrying');
+        this.counters.retried.inc();
+        if (!(await this.pause(payload, delayMs))) return 'aborted';
+      }
+    }
+  }
+
+  /** Sends to the dead-letter topic, retrying while Kafka refuses (a message is never skipped silently). */
+  private async deadLetter(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    info: Pick<DeadLetterInfo, 'reason' | 'error' | 'attempts'>,
+  ): Promise<Outcome> {
+    const { batch } = payload;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.deadLetters.send(message, {
+          ...info,
+          sourceTopic: batch.topic,
+          sourcePartition: batch.partition,
+          group: this.groupId,
+        });
+        this.counters.deadLettered.inc();
+        this.deps.logger.warn(
+          { partition: batch.partition, offset: message.offset, reason: info.reason, error: info.error },
+          'message dead-lettered',
+        );
+        return 'done';
+      } catch (err) {
+        this.deps.logger.error(
+          { err, partition: batch.partition, offset: message.offset },
+          'dead-letter send failed',
+        );
+        if (this.stopping || !(await this.pause(payload, this.deps.retry.delayMs(attempt)))) return 'aborted';
+      }
+    }
+  }
+
+  /** Sleeps, heartbeating meanwhile. Returns false if the runner was stopped during the pause. */
+  private async pause(payload: EachBatchPayload, ms: number): Promise<boolean> {
+    const until = this.deps.clock.nowMs() + ms;
+    for (;;) {
+      const left = until - this.deps.clock.nowMs();
+      if (left <= 0) return true;
+      try {
+        await this.deps.clock.sleep(Math.min(left, MAX_HEARTBEAT_PAUSE_MS), this.abort.signal);
+      } catch {
+        return false;
+      }
+      if (!this.canContinue(payload)) return false;
+      await payload.heartbeat();
+    }
+  }
+
+  private canContinue(payload: EachBatchPayload): boolean {
+    return !this.stopping && payload.isRunning() && !payload.isStale();
+  }
+
+  /** Heartbeat and interval commit, at most every HOUSEKEEPING_EVERY_MS (cheap per message). */
+  private housekeeper(payload: EachBatchPayload): () => Promise<void> {
+    let next = Date.now() + HOUSEKEEPING_EVERY_MS;
+    return async () => {
+      const now = Date.now();
+      if (now < next) return;
+      next = now + HOUSEKEEPING_EVERY_MS;
+      await payload.heartbeat();
+      await payload.commitOffsetsIfNecessary();
+    };
+  }
+
+  private async commitNow(payload: EachBatchPayload): Promise<void> {
+    try {
+      const offsets = payload.uncommittedOffsets();
+      if (offsets.topics.length) await payload.commitOffsetsIfNecessary(offsets);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err },
+        'could not commit handled offsets while stopping; they will be redelivered',
+      );
+    }
+  }
+
+  private reportLag(batch: Batch, lastDone: string | undefined): void {
+    const next = lastDone !== undefined ? Number(lastDone) + 1 : Number(batch.messages[0]!.offset);
+    const lag = Math.max(0, Number(batch.highWatermark) - next);
+    this.deps.metrics.consumerLag.set(
+      { group: this.groupId, topic: batch.topic, partition: String(batch.partition) },
+      lag,
+    );
+  }
+}

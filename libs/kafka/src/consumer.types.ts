@@ -1,0 +1,89 @@
+import { EventEnvelope } from '@wwb/contracts';
+import { TopicName } from './kafka.client';
+import { RetrySettings } from './retry.policy';
+
+/** What a handler knows about the message it handles. */
+export interface ConsumerContext {
+  /** Logical consumer group (as passed to `run`, without the deployment prefix). */
+  groupId: string;
+  /** Full Kafka topic name. */
+  topic: string;
+  partition: number;
+  offset: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  headers: Record<string, string>;
+  correlationId?: string;
+  /** Aborted when the runner stops: long handlers may give up early (the message is then redelivered). */
+  signal: AbortSignal;
+  /** Tells the group coordinator this member is alive; call it in handlers that wait long. */
+  heartbeat(): Promise<void>;
+}
+
+export interface BatchContext {
+  groupId: string;
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  attempt: number;
+  signal: AbortSignal;
+  heartbeat(): Promise<void>;
+}
+
+export type EventHandler = (event: EventEnvelope, ctx: ConsumerContext) => Promise<void>;
+
+/**
+ * Receives the valid events of a chunk of one partition, in offset order. If it throws, the
+ * runner falls back to calling it with one event at a time (each with the normal retry and
+ * dead-letter rules), so one bad event cannot hold back or dead-letter its neighbours.
+ * It must therefore be idempotent per event.
+ */
+export type BatchEventHandler = (events: EventEnvelope[], ctx: BatchContext) => Promise<void>;
+
+interface CommonRunOptions {
+  /** Logical group id; the Kafka group id is `<topic prefix><groupId>`. */
+  groupId: string;
+  topic: TopicName;
+  /** Partitions handled in parallel (kafkajs partitionsConsumedConcurrently). Default 1. */
+  concurrency?: number;
+  /** Where a new group starts. Default true: a new consumer sees the whole retained history. */
+  fromBeginning?: boolean;
+  /** Override the configured retry settings (config.kafka.consumer). */
+  retry?: Partial<RetrySettings>;
+  /** Handled offsets are committed at least this often within a long batch. Default 1000. */
+  commitIntervalMs?: number;
+  /** kafkajs sessionTimeout. Default 30000. A handler must not run longer without returning. */
+  sessionTimeoutMs?: number;
+  /** kafkajs maxWaitTimeInMs of a fetch. Default 1000. */
+  maxWaitTimeMs?: number;
+  /** kafkajs maxBytesPerPartition of a fetch. Default 1 MiB. */
+  maxBytesPerPartition?: number;
+}
+
+export interface SingleRunOptions extends CommonRunOptions {
+  handler: EventHandler;
+  handlerBatch?: never;
+}
+
+export interface BatchRunOptions extends CommonRunOptions {
+  handlerBatch: BatchEventHandler;
+  /** Largest number of events per handlerBatch call. Default 500. */
+  maxBatchSize?: number;
+  handler?: never;
+}
+
+export type RunOptions = SingleRunOptions | BatchRunOptions;
+
+export interface ConsumerHandle {
+  readonly groupId: string;
+  readonly topic: string;
+  /** Resolves the first time the consumer has joined its group (useful for tests and benches). */
+  readonly joined: Promise<void>;
+  /**
+   * Stops fetching, lets in-flight handlers finish (retry sleeps are cut short and their
+   * messages left for redelivery), commits the handled offsets, leaves the group and
+   * disconnects. Idempotent.
+   */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,15 @@
+export * from './kafka.module';
+export { KafkaClient, pinoLogCreator } from './kafka.client';
+export type { TopicName, AnyTopicName } from './kafka.client';
+export * from './topic.admin';
+export * from './kafka.health';
+export * from './event.factory';
+export * from './event.publisher';
+export * from './event-message.mapper';
+export * from './consumer.errors';
+export * from './consumer.types';
+export * from './consumer.runner';
+export * from './retry.policy';
+export * from './dead-letter.producer';
+export * from './processed-event.schema';
+export * from './processed-event.store';

@@ -1,0 +1,285 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { EventEnvelope } from '@wwb/contracts';
+import {
+  ConsumerContext,
+  ConsumerHandle,
+  ConsumerRunner,
+  DLQ_HEADERS,
+  EventPublisher,
+  KafkaClient,
+  KafkaHealth,
+  PermanentError,
+  RetryableError,
+  TopicAdmin,
+} from '@wwb/kafka';
+import { MetricsRegistry } from '@wwb/observability';
+import { RequestContext } from '@wwb/runtime';
+import { testConfig, waitFor } from '@wwb/testing';
+import { envelope, startKafkaApp, stopKafkaApp, TopicReader } from '../../support/kafka-test.harness';
+
+jest.setTimeout(30_000);
+
+const config = testConfig({
+  CONSUMER_MAX_ATTEMPTS: '3',
+  CONSUMER_RETRY_BASE_MS: '20',
+  CONSUMER_RETRY_MAX_MS: '100',
+});
+let app: INestApplicationContext;
+let runner: ConsumerRunner;
+let publisher: EventPublisher;
+let metrics: MetricsRegistry;
+let deadLetters: TopicReader;
+const handles: ConsumerHandle[] = [];
+
+beforeAll(async () => {
+  app = await startKafkaApp(config);
+  runner = app.get(ConsumerRunner);
+  publisher = app.get(EventPublisher);
+  metrics = app.get(MetricsRegistry);
+  deadLetters = await new TopicReader(config, config.kafka.topics.deadLetter.name).start();
+});
+
+afterAll(async () => {
+  await Promise.all(handles.map((h) => h.stop()));
+  await deadLetters?.stop();
+  await stopKafkaApp(app, config);
+});
+
+/** Every test consumes the whole topic with its own group and only looks at its own account. */
+async function consume(
+  groupId: string,
+  accountId: string,
+  handler: (event: EventEnvelope, ctx: ConsumerContext) => Promise<void>,
+): Promise<ConsumerHandle> {
+  const handle = await runner.run({
+    groupId,
+    topic: 'events',
+    concurrency: 3,
+    handler: async (event, ctx) => {
+      if (event.accountId === accountId) await handler(event, ctx);
+    },
+  });
+  handles.push(handle);
+  return handle;
+}
+
+async function counter(group: string, outcome: string): Promise<number> {
+  const metric = await metrics.consumedTotal.get();
+  return metric.values.find((v) => v.labels.group === group && v.labels.outcome === outcome)?.value ?? 0;
+}
+
+function deadLettersOf(group: string) {
+  return deadLetters.messages.filter((m) => deadLetters.header(m, DLQ_HEADERS.group) === group);
+}
+
+it('round trip: key, headers, correlation id from the request context, order per chat', async () => {
+  const seen: { event: EventEnvelope; ctx: ConsumerContext; contextCorrelationId?: string }[] = [];
+  const chatEvents = Array.from({ length: 20 }, (_, i) =>
+    envelope({ accountId: 'acc_rt', connectionId: 'conn_1', chatId: 'chat_1', sequence: i }),
+  );
+  const connectionEvent = envelope({ accountId: 'acc_rt', connectionId: 'conn_2' });
+  const accountEvent = envelope({ accountId: 'acc_rt', correlationId: 'corr-own' });
+
+  await RequestContext.run({ correlationId: 'corr-http' }, async () => {
+    await publisher.publish(chatEvents);
+    await publisher.publish(connectionEvent);
+    await publisher.publish(accountEvent);
+  });
+
+  await consume('round-trip', 'acc_rt', async (event, ctx) => {
+    seen.push({ event, ctx, contextCorrelationId: RequestContext.current().correlationId });
+  });
+  await waitFor(() => seen.length === 22, { what: '22 events handled' });
+
+  const byId = new Map(seen.map((s) => [s.event.id, s]));
+  const first = byId.get(chatEvents[0]!.id)!;
+  expect(first.event).toEqual(chatEvents[0]);
+  expect(first.ctx.headers).toMatchObject({
+    'event-id': chatEvents[0]!.id,
+    'event-type': 'test.happened',
+    'correlation-id': 'corr-http',
+  });
+  expect(first.contextCorrelationId).toBe('corr-http');
+  expect(first.ctx.correlationId).toBe('corr-http');
+  // The envelope's own correlation id wins over the request's.
+  expect(byId.get(accountEvent.id)!.ctx.headers['correlation-id']).toBe('corr-own');
+  expect(byId.get(accountEvent.id)!.contextCorrelationId).toBe('corr-own');
+
+  // One chat = one partition, in order.
+  const chatSeen = seen.filter((s) => s.event.chatId === 'chat_1');
+  expect(chatSeen.map((s) => s.event.sequence)).toEqual(chatEvents.map((e) => e.sequence));
+  expect(new Set(chatSeen.map((s) => s.ctx.partition)).size).toBe(1);
+
+  // Keys: chatId ?? connectionId ?? accountId.
+  const raw = await new TopicReader(config, config.kafka.topics.events.name).start();
+  try {
+    await waitFor(() => raw.messages.length >= 22, { what: 'raw messages' });
+    const keyOf = (id: string) => raw.messages.find((m) => raw.header(m, 'event-id') === id)?.key?.toString();
+    expect(keyOf(chatEvents[3]!.id)).toBe('chat_1');
+    expect(keyOf(connectionEvent.id)).toBe('conn_2');
+    expect(keyOf(accountEvent.id)).toBe('acc_rt');
+  } finally {
+    await raw.stop();
+  }
+
+  expect(await counter('round-trip', 'ok')).toBeGreaterThanOrEqual(22);
+  const produced = await metrics.producedTotal.get();
+  expect(
+    produced.values.find((v) => v.labels.topic === config.kafka.topics.events.name)?.value,
+  ).toBeGreaterThanOrEqual(22);
+});
+
+it('retries a retryable error in place, then succeeds', async () => {
+  const event = envelope({ accountId: 'acc_retry' });
+  const attempts: number[] = [];
+  let succeeded = false;
+  await consume('retry-then-ok', 'acc_retry', async (_e, ctx) => {
+    attempts.push(ctx.attempt);
+    if (ctx.attempt < 3) throw new RetryableError('database unavailable');
+    succeeded = true;
+  });
+  await publisher.publish(event);
+
+  await waitFor(() => succeeded, { what: 'success on the third attempt' });
+  expect(attempts).toEqual([1, 2, 3]);
+  expect(await counter('retry-then-ok', 'retried')).toBe(2);
+  expect(deadLettersOf('retry-then-ok')).toHaveLength(0);
+});
+
+it('dead-letters after maxAttempts for unknown errors, at once for permanent ones', async () => {
+  const flaky = envelope({ accountId: 'acc_dlq', chatId: 'c1', data: { kind: 'flaky' } });
+  const bad = envelope({ accountId: 'acc_dlq', chatId: 'c2', data: { kind: 'bad' } });
+  const fine = envelope({ accountId: 'acc_dlq', chatId: 'c1', data: { kind: 'fine' } });
+  const calls = new Map<string, number>();
+  await consume('dead-letter', 'acc_dlq', async (event) => {
+    calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+    if (event.id === flaky.id) throw new Error('boom');
+    if (event.id === bad.id) throw new PermanentError('no such chat');
+  });
+  await publisher.publish([flaky, bad, fine]);
+
+  await waitFor(() => deadLettersOf('dead-letter').length === 2 && calls.has(fine.id), {
+    what: 'two dead letters and the following event handled',
+  });
+  expect(calls.get(flaky.id)).toBe(3);
+  expect(calls.get(bad.id)).toBe(1);
+  expect(calls.get(fine.id)).toBe(1);
+
+  const dl = (id: string) =>
+    deadLettersOf('dead-letter').find((m) => deadLetters.header(m, 'event-id') === id)!;
+  const flakyDl = dl(flaky.id);
+  expect(JSON.parse(flakyDl.value!.toString())).toEqual(flaky);
+  expect(flakyDl.key?.toString()).toBe('c1');
+  expect(deadLetters.header(flakyDl, DLQ_HEADERS.reason)).toBe('max_attempts');
+  expect(deadLetters.header(flakyDl, DLQ_HEADERS.attempts)).toBe('3');
+  expect(deadLetters.header(flakyDl, DLQ_HEADERS.error)).toBe('Error: boom');
+  expect(deadLetters.header(flakyDl, DLQ_HEADERS.sourceTopic)).toBe(config.kafka.topics.events.name);
+  expect(deadLetters.header(flakyDl, DLQ_HEADERS.sourcePartition)).toMatch(/^\d+$/);
+  expect(deadLetters.header(flakyDl, DLQ_HEADERS.sourceOffset)).toMatch(/^\d+$/);
+
+  const badDl = dl(bad.id);
+  expect(deadLetters.header(badDl, DLQ_HEADERS.reason)).toBe('permanent_error');
+  expect(deadLetters.header(badDl, DLQ_HEADERS.attempts)).toBe('1');
+  expect(deadLetters.header(badDl, DLQ_HEADERS.error)).toBe('PermanentError: no such chat');
+  expect(await counter('dead-letter', 'dead_lettered')).toBe(2);
+  expect(await counter('dead-letter', 'retried')).toBe(2);
+});
+
+it('dead-letters poison messages at once and keeps consuming the partition', async () => {
+  const kafka = new Kafka({ clientId: 'poison', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  const after = envelope({ accountId: 'acc_poison', chatId: 'poison-key' });
+  const poisonGroup = 'poison';
+  const handled: string[] = [];
+  try {
+    await producer.send({
+      topic: config.kafka.topics.events.name,
+      messages: [
+        { key: 'poison-key', value: '{not json', headers: { 'event-id': 'p1' } },
+        {
+          key: 'poison-key',
+          value: JSON.stringify({ id: 'p2', type: 'NotDotted', accountId: 'acc_poison' }),
+        },
+        { key: 'poison-key', value: null },
+      ],
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  await publisher.publish(after);
+  await consume(poisonGroup, 'acc_poison', async (event) => {
+    handled.push(event.id);
+  });
+
+  // Every group sees the poison: wait for this group's three dead letters.
+  await waitFor(() => deadLettersOf(poisonGroup).length === 3 && handled.length === 1, {
+    what: 'three poison messages dead-lettered, the next event handled',
+  });
+  const mine = deadLettersOf(poisonGroup);
+  expect(mine.map((m) => deadLetters.header(m, DLQ_HEADERS.reason))).toEqual([
+    'invalid_message',
+    'invalid_message',
+    'invalid_message',
+  ]);
+  expect(mine[0]!.value!.toString()).toBe('{not json');
+  expect(deadLetters.header(mine[0]!, DLQ_HEADERS.error)).toMatch(/^not JSON/);
+  expect(deadLetters.header(mine[0]!, 'event-id')).toBe('p1');
+  expect(deadLetters.header(mine[1]!, DLQ_HEADERS.error)).toContain('/type');
+  expect(mine[2]!.value).toBeNull();
+  expect(deadLetters.header(mine[2]!, DLQ_HEADERS.error)).toBe('empty message');
+  expect(deadLetters.header(mine[0]!, DLQ_HEADERS.attempts)).toBe('0');
+  expect(handled).toEqual([after.id]);
+});
+
+it('batch mode hands chunks over, and isolates a failing event', async () => {
+  const events = Array.from({ length: 50 }, (_, i) =>
+    envelope({ accountId: 'acc_batch', chatId: 'batch-chat', sequence: i }),
+  );
+  const poisoned = events[17]!;
+  const calls: number[] = [];
+  const stored: string[] = [];
+  const handle = await runner.run({
+    groupId: 'batch',
+    topic: 'events',
+    maxBatchSize: 20,
+    handlerBatch: async (batch) => {
+      const mine = batch.filter((e) => e.accountId === 'acc_batch');
+      if (!mine.length) return;
+      calls.push(mine.length);
+      if (mine.some((e) => e.id === poisoned.id)) throw new PermanentError('cannot store');
+      stored.push(...mine.map((e) => e.id));
+    },
+  });
+  handles.push(handle);
+  await publisher.publish(events);
+
+  const poisonedDeadLetters = () =>
+    deadLettersOf('batch').filter((m) => deadLetters.header(m, 'event-id') === poisoned.id);
+  await waitFor(() => stored.length === 49 && poisonedDeadLetters().length === 1, {
+    what: '49 stored, one dead-lettered',
+  });
+  expect(stored).toEqual(events.filter((e) => e !== poisoned).map((e) => e.id));
+  expect(deadLetters.header(poisonedDeadLetters()[0]!, DLQ_HEADERS.reason)).toBe('permanent_error');
+  expect(calls.some((n) => n > 1)).toBe(true);
+});
+
+it('topics are created idempotently with the configured partitions; health answers', async () => {
+  await app.get(TopicAdmin).ensureTopics(); // a second time: no error
+  const admin = await app.get(KafkaClient).admin();
+  const { topics } = config.kafka;
+  const meta = await admin.fetchTopicMetadata({
+    topics: [topics.events.name, topics.commands.name, topics.deadLetter.name],
+  });
+  const partitions = Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]));
+  expect(partitions).toEqual({
+    [topics.events.name]: topics.events.partitions,
+    [topics.commands.name]: topics.commands.partitions,
+    [topics.deadLetter.name]: topics.deadLetter.partitions,
+  });
+
+  const health = await app.get(KafkaHealth).check();
+  expect(health).toMatchObject({ up: true, brokers: 1 });
+  expect(health.latencyMs).toBeGreaterThanOrEqual(0);
+});
