@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '@wwb/accounts';
+import { AppConfig, ConfigModule } from '@wwb/config';
+import { HttpPlatformModule } from '@wwb/http';
+import { KafkaModule } from '@wwb/kafka';
+import { ObservabilityModule } from '@wwb/observability';
+import { PersistenceModule } from '@wwb/persistence';
+import { RuntimeModule } from '@wwb/runtime';
+
+/** The API role: HTTP conventions and the domain modules with controllers. */
+export const API_ROLE_MODULES = [HttpPlatformModule, AccountsModule];
+
+/** The API process: shared infrastructure plus the API role. */
+@Module({})
+export class ApiModule {
+  /** `config` overrides loading from the environment (tests, benchmarks). */
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        RuntimeModule,
+        ObservabilityModule,
+        PersistenceModule,
+        KafkaModule,
+        ...API_ROLE_MODULES,
+      ],
+    };
+  }
+}

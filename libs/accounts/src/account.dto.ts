@@ -1,0 +1,106 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { AccountRecord } from './account.schema';
+import type { Usage } from './plan-slot.repository';
+import { PLAN_NAMES, Plan, PlanName } from './plan.value-object';
+
+export class CreateAccountDto {
+  @ApiProperty({ example: 'Acme Support', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ enum: PLAN_NAMES, example: 'professional' })
+  @IsIn(PLAN_NAMES)
+  plan!: PlanName;
+}
+
+/**
+ * Any subset of the fields. A plan below the current usage is accepted: existing keys and
+ * connections stay, new ones are refused (403 plan_limit_exceeded) until usage is under the limit.
+ */
+export class UpdateAccountDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @ValidateIf((o: UpdateAccountDto) => o.name !== undefined)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: PLAN_NAMES })
+  @ValidateIf((o: UpdateAccountDto) => o.plan !== undefined)
+  @IsIn(PLAN_NAMES)
+  plan?: PlanName;
+
+  @ApiPropertyOptional({ description: 'A disabled account gets 403 account_disabled on every request' })
+  @ValidateIf((o: UpdateAccountDto) => o.disabled !== undefined)
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class PlanLimitsDto {
+  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 5 })
+  apiKeys!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 10 })
+  connections!: number | null;
+}
+
+export class UsageDto {
+  @ApiProperty({ example: 1 }) apiKeys!: number;
+  @ApiProperty({ example: 0 }) connections!: number;
+}
+
+export class AccountDto {
+  @ApiProperty({ example: 'acc_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: PLAN_NAMES }) plan!: PlanName;
+  @ApiProperty({ type: PlanLimitsDto }) limits!: PlanLimitsDto;
+  @ApiProperty() disabled!: boolean;
+  @ApiProperty({ type: UsageDto }) usage!: UsageDto;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+
+  static from(a: AccountRecord, usage: Usage): AccountDto {
+    return {
+      id: a._id,
+      name: a.name,
+      plan: a.plan,
+      limits: { ...Plan.of(a.plan).limits },
+      disabled: a.disabled,
+      usage: { apiKeys: usage.apiKeys, connections: usage.connections },
+      createdAt: a.createdAt.toISOString(),
+      updatedAt: a.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class AccountPageDto {
+  @ApiProperty({ type: [AccountDto] }) data!: AccountDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as ?cursor= for the next page; null at the end',
+  })
+  nextCursor!: string | null;
+}
+
+/** What an account sees of itself. */
+export class AccountOverviewDto {
+  @ApiProperty({ example: 'acc_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: PLAN_NAMES }) plan!: PlanName;
+  @ApiProperty({ type: PlanLimitsDto }) limits!: PlanLimitsDto;
+  @ApiProperty({ type: UsageDto }) usage!: UsageDto;
+
+  static from(a: AccountRecord, usage: Usage): AccountOverviewDto {
+    return {
+      id: a._id,
+      name: a.name,
+      plan: a.plan,
+      limits: { ...Plan.of(a.plan).limits },
+      usage: { apiKeys: usage.apiKeys, connections: usage.connections },
+    };
+  }
+}

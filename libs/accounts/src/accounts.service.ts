@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@wwb/http';
+import { AccountScope } from '@wwb/persistence';
+import { Clock, IdGenerator } from '@wwb/runtime';
+import { AccountEventsProducer } from './account-events.producer';
+import { AccountPatch, AccountRepository } from './account.repository';
+import { AccountRecord } from './account.schema';
+import { ApiKeyAuthService } from './api-key-auth.service';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './page.dto';
+import { PlanSlotRepository, Usage } from './plan-slot.repository';
+import { LimitedResource, Plan, PlanName } from './plan.value-object';
+
+export const ACCOUNT_ID_PATTERN = /^acc_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export const accountNotFound = () => AppError.notFound('Account');
+
+export const planLimitExceeded = (resource: LimitedResource, plan: Plan) =>
+  new AppError(
+    403,
+    'plan_limit_exceeded',
+    `The ${plan.name} plan allows at most ${plan.limit(resource)} ${resource}`,
+    {
+      resource,
+      plan: plan.name,
+      limit: plan.limit(resource),
+    },
+  );
+
+export const invalidCursor = () =>
+  new AppError(400, 'validation_failed', 'Request validation failed', [
+    { field: 'cursor', messages: ['cursor is not a valid cursor'] },
+  ]);
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface AccountWithUsage {
+  account: AccountRecord;
+  usage: Usage;
+}
+
+/** Accounts, their plans, and the plan slots that limits are enforced with. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly slots: PlanSlotRepository,
+    private readonly auth: ApiKeyAuthService,
+    private readonly events: AccountEventsProducer,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: { name: string; plan: PlanName }): Promise<AccountRecord> {
+    const now = this.clock.now();
+    const account: AccountRecord = {
+      _id: this.ids.prefixed('acc'),
+      name: input.name,
+      plan: Plan.of(input.plan).name,
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.accounts.insert(account);
+    await this.events.accountCreated(account);
+    return account;
+  }
+
+  async list(opts: { cursor?: string; limit?: number }): Promise<Page<AccountWithUsage>> {
+    const limit = opts.limit ?? DEFAULT_PAGE_SIZE;
+    let afterId: string | undefined;
+    if (opts.cursor !== undefined) {
+      afterId = decodeCursor(opts.cursor, ACCOUNT_ID_PATTERN);
+      if (!afterId) throw invalidCursor();
+    }
+    const rows = await this.accounts.page({ afterId, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const usage = await this.slots.usageOf(page.map((a) => a._id));
+    return {
+      data: page.map((account) => ({ account, usage: usage.get(account._id)! })),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!._id) : null,
+    };
+  }
+
+  async get(scope: AccountScope): Promise<AccountRecord> {
+    if (!ACCOUNT_ID_PATTERN.test(scope.accountId)) throw accountNotFound();
+    const account = await this.accounts.get(scope);
+    if (!account) throw accountNotFound();
+    return account;
+  }
+
+  async getWithUsage(scope: AccountScope): Promise<AccountWithUsage> {
+    if (!ACCOUNT_ID_PATTERN.test(scope.accountId)) throw accountNotFound();
+    const [account, usage] = await Promise.all([this.accounts.get(scope), this.slots.usage(scope)]);
+    if (!account) throw accountNotFound();
+    return { account, usage };
+  }
+
+  /**
+   * Operator changes. A plan below the current usage is accepted (nothing is taken away; new
+   * keys or connections are refused until usage is under the limit). The account's cached keys
+   * are dropped so that a disable bites at once on this process.
+   */
+  async update(scope: AccountScope, patch: AccountPatch): Promise<AccountRecord> {
+    const current = await this.get(scope);
+    const changes: AccountPatch = {};
+    if (patch.name !== undefined && patch.name !== current.name) changes.name = patch.name;
+    if (patch.plan !== undefined && patch.plan !== current.plan) changes.plan = Plan.of(patch.plan).name;
+    if (patch.disabled !== undefined && patch.disabled !== current.disabled)
+      changes.disabled = patch.disabled;
+    if (Object.keys(changes).length === 0) return current;
+    const updated = await this.accounts.update(scope, changes, this.clock.now());
+    if (!updated) throw accountNotFound();
+    this.auth.invalidateAccount(scope.accountId);
+    await this.events.accountUpdated(updated);
+    return updated;
+  }
+
+  /**
+   * Takes one unit of a plan-limited resource for `holderId` (a key or connection id), or
+   * throws 403 plan_limit_exceeded. Race-free: a limited plan has the slots n0…n<limit-1>, each
+   * a unique `_id`, so concurrent reservations cannot hold more than the limit. Slots left over
+   * from a bigger plan count too: after taking one, usage is re-counted and the slot given back
+   * if it is over the limit.
+   */
+  async reserve(scope: AccountScope, resource: LimitedResource, holderId: string): Promise<void> {
+    const plan = Plan.of((await this.get(scope)).plan);
+    const limit = plan.limit(resource);
+    const now = this.clock.now();
+    if (limit === null) {
+      await this.slots.tryTake(scope, resource, `h-${holderId}`, holderId, now);
+      return;
+    }
+    const held = await this.slots.held(scope, resource);
+    if (held.length >= limit) throw planLimitExceeded(resource, plan);
+    const taken = new Set(held.map((s) => s.slot));
+    for (let i = 0; i < limit; i++) {
+      const slot = `n${i}`;
+      if (taken.has(slot) || !(await this.slots.tryTake(scope, resource, slot, holderId, now))) continue;
+      if ((await this.slots.count(scope, resource)) > limit) {
+        await this.slots.giveBackSlot(scope, resource, slot);
+        break;
+      }
+      return;
+    }
+    throw planLimitExceeded(resource, plan);
+  }
+
+  /** Gives back what reserve() took for `holderId` (creation failed, or the thing was deleted). Idempotent. */
+  release(scope: AccountScope, resource: LimitedResource, holderId: string): Promise<void> {
+    return this.slots.release(scope, resource, holderId);
+  }
+
+  /** For the connections feature: call before creating connection `connectionId`; release on failure or deletion. */
+  reserveConnection(scope: AccountScope, connectionId: string): Promise<void> {
+    return this.reserve(scope, 'connections', connectionId);
+  }
+
+  releaseConnection(scope: AccountScope, connectionId: string): Promise<void> {
+    return this.release(scope, 'connections', connectionId);
+  }
+}

@@ -1,0 +1,13 @@
+export * from './accounts.module';
+export { AccountsService } from './accounts.service';
+export type { Page } from './accounts.service';
+export { AdminAuth, ApiKeyAuth, CurrentPrincipal } from './auth.decorators';
+export { AdminGuard } from './admin.guard';
+export { ApiKeyGuard } from './api-key.guard';
+export { RateLimitGuard } from './rate-limit.guard';
+export { ApiKeyAuthService } from './api-key-auth.service';
+export { RateLimiterService } from './rate-limiter.service';
+export { Principal } from './principal.model';
+export { PLAN_NAMES, Plan } from './plan.value-object';
+export type { LimitedResource, PlanLimits, PlanName } from './plan.value-object';
+export { API_KEY_PREFIX, hashApiKey } from './api-key.generator';

@@ -1,0 +1,24 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Response } from 'express';
+import { AppError } from '@wwb/http';
+
+/** The key from `Authorization: Bearer <key>`, else from `X-API-Key`. */
+export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
+  if (authorization) {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+    if (m) return m[1];
+  }
+  const header = headers['x-api-key'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.trim() || undefined;
+}
+
+/** Adds `WWW-Authenticate: Bearer` to 401 answers. */
+export function withChallenge(ctx: ExecutionContext, err: unknown): unknown {
+  if (err instanceof AppError && err.status === 401) {
+    ctx.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
+  }
+  return err;
+}

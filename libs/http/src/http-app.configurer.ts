@@ -1,0 +1,34 @@
+import type { NestApplicationOptions } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AppConfig } from '@wwb/config';
+import { AppLogger, MetricsRegistry } from '@wwb/observability';
+import { httpObserverMiddleware } from './http-observer.middleware';
+import { jsonBodyMiddleware } from './json-body.middleware';
+import { setupOpenApi } from './openapi.setup';
+import { requestContextMiddleware, requestIdMiddleware } from './request-context.middleware';
+
+/**
+ * Options to create the Nest app with: our own JSON parser replaces Nest's (which has its own
+ * limit and would also accept url-encoded bodies), and logs are buffered until our logger is set.
+ */
+export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
+
+/**
+ * Everything an HTTP app needs on top of HttpPlatformModule, in the order it must run:
+ * request id → latency/access log → JSON body (415/413/400) → request context → Nest routes.
+ * The exception filter and validation pipe come from HttpPlatformModule (global providers).
+ * Call before `listen()` / `init()`; create the app with HTTP_APP_OPTIONS.
+ */
+export function configureHttpApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware);
+  app.use(httpObserverMiddleware(app.get(MetricsRegistry), logger.child({ context: 'http' })));
+  app.use(jsonBodyMiddleware(config.http.bodyLimitBytes));
+  app.use(requestContextMiddleware);
+  setupOpenApi(app, config);
+  return app;
+}

@@ -1,0 +1,38 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { MetricsRegistry } from '@wwb/observability';
+import { contextOf } from './request-id';
+
+/** The matched route pattern (`/v1/api-keys/:id`), never the raw URL, so label cardinality stays bounded. */
+export function routeLabel(req: Request): string {
+  const route = (req as Request & { route?: { path?: unknown } }).route;
+  return route && typeof route.path === 'string' ? route.path : 'unmatched';
+}
+
+/**
+ * Observes every request once it is answered: the latency histogram (method, route, status)
+ * and one access-log line with method, route, status and duration. Headers are never logged.
+ */
+export function httpObserverMiddleware(metrics: MetricsRegistry, logger: Logger): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeLabel(req);
+      const status = res.statusCode;
+      metrics.httpDuration.observe({ method: req.method, route, status: String(status) }, seconds);
+      const { requestId, correlationId } = contextOf(req);
+      const line = {
+        requestId,
+        correlationId,
+        method: req.method,
+        route,
+        status,
+        durationMs: Math.round(seconds * 1e6) / 1e3,
+      };
+      if (status >= 500) logger.warn(line, 'request failed');
+      else logger.info(line, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,11 @@
+export * from './app.error';
+export * from './api-docs';
+export * from './error-body.dto';
+export { codeForStatus, mapError } from './error-mapping';
+export { HealthController } from './health.controller';
+export * from './http-app.configurer';
+export * from './http-exception.filter';
+export * from './http-platform.module';
+export { OPENAPI_JSON_PATH, SWAGGER_UI_PATH, buildOpenApiDocument } from './openapi.setup';
+export { requestIdOf } from './request-id';
+export { AppValidationPipe, fieldErrors } from './validation.pipe';
