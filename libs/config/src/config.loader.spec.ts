@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS } from './app-config';
+import { configDocsMarkdown } from './config-docs';
 import { ConfigValidationError, loadConfig } from './config.loader';
 
 const CONFIG_DIR = join(__dirname, '../../../config');
@@ -56,5 +57,11 @@ describe('loadConfig', () => {
     for (const name of Object.keys(SETTINGS)) expect(documented).toContain(name);
     for (const name of defaults) expect(Object.keys(SETTINGS)).toContain(name);
     for (const name of documented) expect(Object.keys(SETTINGS)).toContain(name);
+  });
+});
+
+describe('docs/configuration.md', () => {
+  it('is up to date (run `npm run docs`)', () => {
+    expect(readFileSync(join(CONFIG_DIR, '../docs/configuration.md'), 'utf8')).toBe(configDocsMarkdown(CONFIG_DIR));
   });
 });

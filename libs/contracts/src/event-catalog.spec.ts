@@ -40,7 +40,7 @@ describe('event catalogue', () => {
     expect(validator.validate(e).ok).toBe(true);
   });
 
-  it('docs/events/ is up to date (run `npm run docs:events`)', () => {
+  it('docs/events/ is up to date (run `npm run docs`)', () => {
     const files = eventDocsFiles();
     for (const [name, content] of files) {
       const path = join(DOCS, name);

@@ -40,7 +40,7 @@ export function catalogMarkdown(): string {
   const lines = [
     '# Event catalogue',
     '',
-    'Generated from `libs/contracts/src/event-catalog.ts` by `npm run docs:events`; a unit test fails when',
+    'Generated from `libs/contracts/src/event-catalog.ts` by `npm run docs`; a unit test fails when',
     'this folder and the code disagree. Every event travels in the same envelope (see',
     '[envelope.json](schemas/envelope.json) and [../architecture.md](../architecture.md)); each file',
     'under `schemas/` is the full JSON Schema (2020-12) of one type and version.',
