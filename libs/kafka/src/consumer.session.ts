@@ -221,8 +221,10 @@ export class ConsumerSession implements ConsumerHandle {
         lastDone = message.offset;
         await housekeeping();
       }
-      payload.resolveOffset(chunkLast);
-      lastDone = chunkLast;
+      if (lastDone !== chunkLast) {
+        payload.resolveOffset(chunkLast); // the chunk ended with dead-lettered invalid messages
+        lastDone = chunkLast;
+      }
     }
     return lastDone;
   }
