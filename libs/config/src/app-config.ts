@@ -1,7 +1,8 @@
-import { bool, hostPortList, int, oneOf, Parser, str, url } from './setting.parsers';
+import { bool, hostPortList, int, listOf, oneOf, Parser, str, url } from './setting.parsers';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const WHATSAPP_DRIVERS = ['webjs', 'simulator'] as const;
 
 interface SettingSpec<T> {
   parse: Parser<T>;
@@ -56,14 +57,29 @@ export const SETTINGS = {
     parse: int({ min: 1, max: 1000 }),
     doc: 'Partitions of the gateway commands topic',
   }),
-  KAFKA_REPLICATION_FACTOR: spec({ parse: int({ min: 1, max: 10 }), doc: 'Replication factor of new topics' }),
+  KAFKA_REPLICATION_FACTOR: spec({
+    parse: int({ min: 1, max: 10 }),
+    doc: 'Replication factor of new topics',
+  }),
   CONSUMER_MAX_ATTEMPTS: spec({
     parse: int({ min: 1, max: 100 }),
     doc: 'Attempts for a retryable consumer error before the message goes to the dead-letter topic',
   }),
-  CONSUMER_RETRY_BASE_MS: spec({ parse: int({ min: 1 }), doc: 'First retry delay of a consumer, doubled each time' }),
+  CONSUMER_RETRY_BASE_MS: spec({
+    parse: int({ min: 1 }),
+    doc: 'First retry delay of a consumer, doubled each time',
+  }),
   CONSUMER_RETRY_MAX_MS: spec({ parse: int({ min: 1 }), doc: 'Largest retry delay of a consumer' }),
   SHUTDOWN_TIMEOUT_MS: spec({ parse: int({ min: 100 }), doc: 'Grace period for in-flight work at shutdown' }),
+  WHATSAPP_DRIVER: spec({
+    parse: listOf(WHATSAPP_DRIVERS),
+    doc: 'WhatsApp drivers allowed, comma-separated: webjs (real WhatsApp Web) and/or simulator; the first is the default for new connections',
+  }),
+  CHROMIUM_PATH: spec({ parse: str({ minLength: 1 }), doc: 'Chromium executable the webjs driver launches' }),
+  WHATSAPP_DATA_DIR: spec({
+    parse: str({ minLength: 1 }),
+    doc: 'Folder for WhatsApp browser profiles and local session archives',
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -115,6 +131,14 @@ export class AppConfig {
         retryBaseMs: this.raw.CONSUMER_RETRY_BASE_MS,
         retryMaxMs: this.raw.CONSUMER_RETRY_MAX_MS,
       },
+    };
+  }
+  get whatsapp() {
+    return {
+      drivers: this.raw.WHATSAPP_DRIVER,
+      defaultDriver: this.raw.WHATSAPP_DRIVER[0]!,
+      chromiumPath: this.raw.CHROMIUM_PATH,
+      dataDir: this.raw.WHATSAPP_DATA_DIR,
     };
   }
   get shutdownTimeoutMs() {

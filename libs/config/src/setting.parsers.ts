@@ -38,6 +38,27 @@ export const oneOf =
     return raw as T;
   };
 
+/** A comma-separated list of allowed values, at least one, without duplicates (order kept). */
+export const listOf =
+  <T extends string>(values: readonly T[]): Parser<T[]> =>
+  (raw) => {
+    const items = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ];
+    if (items.length === 0) throw new SettingError(`must list at least one of ${values.join(', ')}`);
+    for (const item of items) {
+      if (!(values as readonly string[]).includes(item)) {
+        throw new SettingError(`must be a comma-separated list of ${values.join(', ')}, got "${item}"`);
+      }
+    }
+    return items as T[];
+  };
+
 export const url =
   (protocols: string[]): Parser<string> =>
   (raw) => {
