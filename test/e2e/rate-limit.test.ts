@@ -4,7 +4,7 @@ describe('per-key rate limit (e2e)', () => {
   let api: E2eApp;
 
   beforeAll(async () => {
-    api = await startApi({ RATE_LIMIT_PER_SECOND: '2', RATE_LIMIT_BURST: '3' });
+    api = await startApi({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '3' });
   });
   afterAll(() => api.close());
 

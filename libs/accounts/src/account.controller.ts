@@ -15,7 +15,7 @@ export class AccountController {
   @ApiOperation({ summary: 'The calling account: plan, limits and usage' })
   @ApiOkResponse({ type: AccountOverviewDto })
   async get(@CurrentPrincipal() principal: Principal): Promise<AccountOverviewDto> {
-    const { account, usage } = await this.accounts.getWithUsage(principal.scope);
+    const { account, usage } = await this.accounts.overview(principal.scope);
     return AccountOverviewDto.from(account, usage);
   }
 }

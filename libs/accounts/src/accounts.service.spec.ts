@@ -1,3 +1,4 @@
+import type { AppConfig } from '@wwb/config';
 import { AppError } from '@wwb/http';
 import { scopeOf } from '@wwb/persistence';
 import type { Clock, IdGenerator } from '@wwb/runtime';
@@ -28,6 +29,10 @@ class FakeSlots {
   giveBackSlot = jest.fn(async (_s: unknown, resource: LimitedResource, slot: string) => {
     this.slots.delete(`${resource}/${slot}`);
   });
+  usage = jest.fn(async () => ({
+    apiKeys: [...this.slots.values()].filter((x) => x.resource === 'apiKeys').length,
+    connections: [...this.slots.values()].filter((x) => x.resource === 'connections').length,
+  }));
   release = jest.fn(async (_s: unknown, resource: LimitedResource, holderId: string) => {
     for (const [id, x] of this.slots)
       if (x.resource === resource && x.holderId === holderId) this.slots.delete(id);
@@ -54,12 +59,13 @@ function setup(plan: PlanName) {
     accountCreated: jest.fn(async () => undefined),
   };
   const service = new AccountsService(
+    { auth: { keyCacheTtlMs: 5000 } } as AppConfig,
     accounts as unknown as AccountRepository,
     slots as unknown as PlanSlotRepository,
     auth as unknown as ApiKeyAuthService,
     events as unknown as AccountEventsProducer,
     { prefixed: (p: string) => `${p}_01JDQ8Z6W5V7Y2M3N4P5Q6R7S9` } as IdGenerator,
-    { now: () => new Date(1000) } as Clock,
+    { now: () => new Date(1000), nowMs: () => 1000 } as Clock,
   );
   return { service, account, accounts, slots, auth, events };
 }
@@ -144,5 +150,21 @@ describe('AccountsService.update', () => {
     expect(accounts.update).toHaveBeenCalledWith(scope, { disabled: true }, new Date(1000));
     expect(auth.invalidateAccount).toHaveBeenCalledWith(ACC);
     expect(events.accountUpdated).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('AccountsService.overview', () => {
+  it('is cached, and dropped at once by a change through this process', async () => {
+    const { service, accounts, slots } = setup('professional');
+    expect((await service.overview(scope)).usage).toEqual({ apiKeys: 0, connections: 0 });
+    await service.overview(scope);
+    expect(slots.usage).toHaveBeenCalledTimes(1);
+    await service.reserve(scope, 'apiKeys', 'key_1');
+    expect((await service.overview(scope)).usage.apiKeys).toBe(1);
+    await service.release(scope, 'apiKeys', 'key_1');
+    expect((await service.overview(scope)).usage.apiKeys).toBe(0);
+    await service.update(scope, { plan: 'enterprise' });
+    expect((await service.overview(scope)).account.plan).toBe('enterprise');
+    expect(accounts.get.mock.calls.length).toBeGreaterThan(3);
   });
 });

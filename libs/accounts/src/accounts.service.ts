@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@wwb/config';
 import { AppError } from '@wwb/http';
 import { AccountScope } from '@wwb/persistence';
 import { Clock, IdGenerator } from '@wwb/runtime';
@@ -41,17 +42,27 @@ export interface AccountWithUsage {
   usage: Usage;
 }
 
+const MAX_CACHED_VIEWS = 10_000;
+
 /** Accounts, their plans, and the plan slots that limits are enforced with. */
 @Injectable()
 export class AccountsService {
+  /** What an account sees of itself, cached like verified keys (API_KEY_CACHE_TTL_MS). */
+  private readonly views = new Map<string, { view: AccountWithUsage; expiresAt: number }>();
+  private viewGeneration = 0;
+  private readonly viewTtlMs: number;
+
   constructor(
+    config: AppConfig,
     private readonly accounts: AccountRepository,
     private readonly slots: PlanSlotRepository,
     private readonly auth: ApiKeyAuthService,
     private readonly events: AccountEventsProducer,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.viewTtlMs = config.auth.keyCacheTtlMs;
+  }
 
   async create(input: { name: string; plan: PlanName }): Promise<AccountRecord> {
     const now = this.clock.now();
@@ -99,6 +110,29 @@ export class AccountsService {
   }
 
   /**
+   * The account as its keys see it (plan, limits, usage). Served from this process's cache for
+   * up to API_KEY_CACHE_TTL_MS; every change made through this process drops the entry at once,
+   * changes made by other processes show within the TTL.
+   */
+  async overview(scope: AccountScope): Promise<AccountWithUsage> {
+    const now = this.clock.nowMs();
+    const cached = this.views.get(scope.accountId);
+    if (cached && cached.expiresAt > now) return cached.view;
+    const generation = this.viewGeneration;
+    const view = await this.getWithUsage(scope);
+    if (this.viewTtlMs > 0 && generation === this.viewGeneration) {
+      if (this.views.size >= MAX_CACHED_VIEWS) this.views.delete(this.views.keys().next().value!);
+      this.views.set(scope.accountId, { view, expiresAt: now + this.viewTtlMs });
+    }
+    return view;
+  }
+
+  private forgetView(scope: AccountScope): void {
+    this.viewGeneration++;
+    this.views.delete(scope.accountId);
+  }
+
+  /**
    * Operator changes. A plan below the current usage is accepted (nothing is taken away; new
    * keys or connections are refused until usage is under the limit). The account's cached keys
    * are dropped so that a disable bites at once on this process.
@@ -112,6 +146,7 @@ export class AccountsService {
       changes.disabled = patch.disabled;
     if (Object.keys(changes).length === 0) return current;
     const updated = await this.accounts.update(scope, changes, this.clock.now());
+    this.forgetView(scope);
     if (!updated) throw accountNotFound();
     this.auth.invalidateAccount(scope.accountId);
     await this.events.accountUpdated(updated);
@@ -131,6 +166,7 @@ export class AccountsService {
     const now = this.clock.now();
     if (limit === null) {
       await this.slots.tryTake(scope, resource, `h-${holderId}`, holderId, now);
+      this.forgetView(scope);
       return;
     }
     const held = await this.slots.held(scope, resource);
@@ -143,14 +179,16 @@ export class AccountsService {
         await this.slots.giveBackSlot(scope, resource, slot);
         break;
       }
+      this.forgetView(scope);
       return;
     }
     throw planLimitExceeded(resource, plan);
   }
 
   /** Gives back what reserve() took for `holderId` (creation failed, or the thing was deleted). Idempotent. */
-  release(scope: AccountScope, resource: LimitedResource, holderId: string): Promise<void> {
-    return this.slots.release(scope, resource, holderId);
+  async release(scope: AccountScope, resource: LimitedResource, holderId: string): Promise<void> {
+    await this.slots.release(scope, resource, holderId);
+    this.forgetView(scope);
   }
 
   /** For the connections feature: call before creating connection `connectionId`; release on failure or deletion. */

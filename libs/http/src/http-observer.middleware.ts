@@ -21,6 +21,8 @@ export function httpObserverMiddleware(metrics: MetricsRegistry, logger: Logger)
       const route = routeLabel(req);
       const status = res.statusCode;
       metrics.httpDuration.observe({ method: req.method, route, status: String(status) }, seconds);
+      const level = status >= 500 ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
       const { requestId, correlationId } = contextOf(req);
       const line = {
         requestId,
@@ -30,8 +32,7 @@ export function httpObserverMiddleware(metrics: MetricsRegistry, logger: Logger)
         status,
         durationMs: Math.round(seconds * 1e6) / 1e3,
       };
-      if (status >= 500) logger.warn(line, 'request failed');
-      else logger.info(line, 'request');
+      logger[level](line, status >= 500 ? 'request failed' : 'request');
     });
     next();
   };

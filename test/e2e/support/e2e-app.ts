@@ -1,4 +1,7 @@
+import { getConnectionToken } from '@nestjs/mongoose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Connection } from 'mongoose';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { bootstrapApi } from '../../../apps/api/src/main';
@@ -20,7 +23,25 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   const address = app.getHttpServer().address();
   if (typeof address !== 'object' || !address) throw new Error('server has no address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
-  return { app, config, http: request(baseUrl), baseUrl, close: () => app.close() };
+  const close = async () => {
+    await app.get<Connection>(getConnectionToken()).dropDatabase();
+    await app.close();
+    await deleteTopics(config);
+  };
+  return { app, config, http: request(baseUrl), baseUrl, close };
+}
+
+/** Removes the topics of this test file's prefix, so that runs do not pile them up in the broker. */
+async function deleteTopics(config: AppConfig): Promise<void> {
+  const admin = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = Object.values(config.kafka.topics).map((t) => t.name);
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
