@@ -25,12 +25,32 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+const ERROR_HEADERS: Record<
+  number,
+  Record<string, { description: string; schema: { type: 'string' | 'integer' } }>
+> = {
+  401: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },
+  429: {
+    'Retry-After': { description: 'Seconds until the key may send again', schema: { type: 'integer' } },
+    'X-RateLimit-Limit': {
+      description: 'Burst size of the per-key token bucket',
+      schema: { type: 'integer' },
+    },
+    'X-RateLimit-Remaining': { description: 'Requests left in the bucket (0)', schema: { type: 'integer' } },
+  },
+};
+
 /** Documents error responses (all with the one error body) on an endpoint or a controller. */
 export function ApiErrorResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ErrorBodyDto),
     ...statuses.map((status) =>
-      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'error', type: ErrorBodyDto }),
+      ApiResponse({
+        status,
+        description: ERROR_DESCRIPTIONS[status] ?? 'error',
+        type: ErrorBodyDto,
+        ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] } : {}),
+      }),
     ),
   );
 }
