@@ -5,9 +5,15 @@ import { EventEnvelope, EventValidator } from '@wwb/contracts';
 import { MetricsRegistry } from '@wwb/observability';
 import { Clock, RequestContext } from '@wwb/runtime';
 import { classifyError, describeError } from './consumer.errors';
-import { BatchEventHandler, ConsumerHandle, EventHandler, RunOptions } from './consumer.types';
+import {
+  BatchEventHandler,
+  ConsumerContext,
+  ConsumerHandle,
+  EventHandler,
+  RunOptions,
+} from './consumer.types';
 import { DeadLetterInfo, DeadLetterProducer } from './dead-letter.producer';
-import { EVENT_HEADERS, headersToStrings } from './event-message.mapper';
+import { EVENT_HEADERS, headersToStrings, headerValue } from './event-message.mapper';
 import { RetryPolicy } from './retry.policy';
 
 export interface ConsumerSessionDeps {
@@ -28,6 +34,35 @@ type Invoke = (event: EventEnvelope, attempt: number) => Promise<void>;
 
 const HOUSEKEEPING_EVERY_MS = 250;
 const MAX_HEARTBEAT_PAUSE_MS = 1000;
+
+/** The handler's context; headers are converted only when a handler reads them (hot path). */
+class MessageContext implements ConsumerContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  private headerStrings?: Record<string, string>;
+
+  constructor(
+    readonly groupId: string,
+    private readonly payload: EachBatchPayload,
+    private readonly message: KafkaMessage,
+    readonly attempt: number,
+    readonly correlationId: string | undefined,
+    readonly signal: AbortSignal,
+  ) {
+    this.topic = payload.batch.topic;
+    this.partition = payload.batch.partition;
+    this.offset = message.offset;
+  }
+
+  get headers(): Record<string, string> {
+    return (this.headerStrings ??= headersToStrings(this.message.headers));
+  }
+
+  heartbeat(): Promise<void> {
+    return this.payload.heartbeat();
+  }
+}
 
 /**
  * One running kafkajs consumer (one group, one topic). See ConsumerRunner for the contract.
@@ -53,6 +88,7 @@ export class ConsumerSession implements ConsumerHandle {
     deadLettered: Counter.Internal;
   };
   private readonly maxBatchSize: number;
+  private pendingOk = 0;
 
   constructor(
     private readonly deps: ConsumerSessionDeps,
@@ -137,6 +173,7 @@ export class ConsumerSession implements ConsumerHandle {
         ? await this.processChunks(payload, this.options.handlerBatch)
         : await this.processEach(payload, this.options.handler);
     } finally {
+      this.flushCounters();
       this.reportLag(batch, lastDone);
       if (this.stopping) await this.commitNow(payload);
     }
@@ -150,19 +187,33 @@ export class ConsumerSession implements ConsumerHandle {
     for (const message of batch.messages) {
       if (!this.canContinue(payload)) break;
       const parsed = this.deps.validator.parse(message.value);
-      const outcome = parsed.ok
-        ? await this.handleWithRetries(payload, message, parsed.event, (event, attempt) =>
-            this.invokeSingle(handler, event, message, payload, attempt),
-          )
-        : await this.deadLetter(payload, message, {
-            reason: 'invalid_message',
-            error: parsed.errors.join('; '),
-            attempts: 0,
-          });
+      let outcome: Outcome;
+      if (!parsed.ok) {
+        outcome = await this.deadLetter(payload, message, {
+          reason: 'invalid_message',
+          error: parsed.errors.join('; '),
+          attempts: 0,
+        });
+      } else {
+        // First attempt inline (the hot path allocates as little as possible).
+        try {
+          await this.invokeSingle(handler, parsed.event, message, payload, 1);
+          this.pendingOk++;
+          outcome = 'done';
+        } catch (err) {
+          outcome = await this.retry(
+            payload,
+            message,
+            parsed.event,
+            (event, attempt) => this.invokeSingle(handler, event, message, payload, attempt),
+            err,
+          );
+        }
+      }
       if (outcome === 'aborted') break;
       payload.resolveOffset(message.offset);
       lastDone = message.offset;
-      await housekeeping();
+      if (housekeeping.due()) await housekeeping.run();
     }
     return lastDone;
   }
@@ -206,7 +257,7 @@ export class ConsumerSession implements ConsumerHandle {
       if (valid.length === 0 || (await this.tryBatch(handler, valid, payload))) {
         payload.resolveOffset(chunkLast);
         lastDone = chunkLast;
-        await housekeeping();
+        if (housekeeping.due()) await housekeeping.run();
         continue;
       }
 
@@ -219,7 +270,7 @@ export class ConsumerSession implements ConsumerHandle {
         if (outcome === 'aborted') return lastDone;
         payload.resolveOffset(message.offset);
         lastDone = message.offset;
-        await housekeeping();
+        if (housekeeping.due()) await housekeeping.run();
       }
       if (lastDone !== chunkLast) {
         payload.resolveOffset(chunkLast); // the chunk ended with dead-lettered invalid messages
@@ -246,7 +297,7 @@ export class ConsumerSession implements ConsumerHandle {
         payload,
         1,
       );
-      this.counters.ok.inc(valid.length);
+      this.pendingOk += valid.length;
       return true;
     } catch (err) {
       this.deps.logger.warn(
@@ -264,22 +315,9 @@ export class ConsumerSession implements ConsumerHandle {
     payload: EachBatchPayload,
     attempt: number,
   ): Promise<void> {
-    const { batch } = payload;
-    const headers = headersToStrings(message.headers);
-    const correlationId = headers[EVENT_HEADERS.correlationId] ?? event.correlationId;
-    return RequestContext.run({ correlationId }, () =>
-      handler(event, {
-        groupId: this.groupId,
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-        attempt,
-        headers,
-        correlationId,
-        signal: this.abort.signal,
-        heartbeat: () => payload.heartbeat(),
-      }),
-    );
+    const correlationId = headerValue(message.headers, EVENT_HEADERS.correlationId) ?? event.correlationId;
+    const ctx = new MessageContext(this.groupId, payload, message, attempt, correlationId, this.abort.signal);
+    return RequestContext.run({ correlationId }, () => handler(event, ctx));
   }
 
   private invokeBatch(
@@ -313,37 +351,62 @@ export class ConsumerSession implements ConsumerHandle {
     event: EventEnvelope,
     invoke: Invoke,
   ): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
+    try {
+      await invoke(event, 1);
+      this.pendingOk++;
+      return 'done';
+    } catch (err) {
+      return this.retry(payload, message, event, invoke, err);
+    }
+  }
+
+  /** After the first attempt failed with `firstError`: backoff, retry, or dead-letter. */
+  private async retry(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    event: EventEnvelope,
+    invoke: Invoke,
+    firstError: unknown,
+  ): Promise<Outcome> {
+    let err = firstError;
+    for (let failed = 1; ; failed++) {
+      const log = {
+        err,
+        eventId: event.id,
+        type: event.type,
+        partition: payload.batch.partition,
+        attempt: failed,
+      };
+      if (classifyError(err) === 'permanent') {
+        this.deps.logger.warn(log, 'permanent error; dead-lettering the event');
+        return this.deadLetter(payload, message, {
+          reason: 'permanent_error',
+          error: describeError(err),
+          attempts: failed,
+        });
+      }
+      if (this.stopping) {
+        this.deps.logger.info(log, 'handler failed while stopping; the event will be redelivered');
+        return 'aborted';
+      }
+      if (!this.deps.retry.canRetry(failed)) {
+        this.deps.logger.warn(log, 'retries exhausted; dead-lettering the event');
+        return this.deadLetter(payload, message, {
+          reason: 'max_attempts',
+          error: describeError(err),
+          attempts: failed,
+        });
+      }
+      const delayMs = this.deps.retry.delayMs(failed);
+      this.deps.logger.warn({ ...log, delayMs }, 'handler failed; retrying');
+      this.counters.retried.inc();
+      if (!(await this.pause(payload, delayMs))) return 'aborted';
       try {
-        await invoke(event, attempt);
-        this.counters.ok.inc();
+        await invoke(event, failed + 1);
+        this.pendingOk++;
         return 'done';
-      } catch (err) {
-        const log = { err, eventId: event.id, type: event.type, partition: payload.batch.partition, attempt };
-        if (classifyError(err) === 'permanent') {
-          this.deps.logger.warn(log, 'permanent error; dead-lettering the event');
-          return this.deadLetter(payload, message, {
-            reason: 'permanent_error',
-            error: describeError(err),
-            attempts: attempt,
-          });
-        }
-        if (this.stopping) {
-          this.deps.logger.info(log, 'handler failed while stopping; the event will be redelivered');
-          return 'aborted';
-        }
-        if (!this.deps.retry.canRetry(attempt)) {
-          this.deps.logger.warn(log, 'retries exhausted; dead-lettering the event');
-          return this.deadLetter(payload, message, {
-            reason: 'max_attempts',
-            error: describeError(err),
-            attempts: attempt,
-          });
-        }
-        const delayMs = this.deps.retry.delayMs(attempt);
-        this.deps.logger.warn({ ...log, delayMs }, 'handler failed; retrying');
-        this.counters.retried.inc();
-        if (!(await this.pause(payload, delayMs))) return 'aborted';
+      } catch (next) {
+        err = next;
       }
     }
   }
@@ -399,16 +462,25 @@ export class ConsumerSession implements ConsumerHandle {
     return !this.stopping && payload.isRunning() && !payload.isStale();
   }
 
-  /** Heartbeat and interval commit, at most every HOUSEKEEPING_EVERY_MS (cheap per message). */
-  private housekeeper(payload: EachBatchPayload): () => Promise<void> {
+  /** Heartbeat, interval commit and metrics, at most every HOUSEKEEPING_EVERY_MS (cheap per message). */
+  private housekeeper(payload: EachBatchPayload): { due(): boolean; run(): Promise<void> } {
     let next = Date.now() + HOUSEKEEPING_EVERY_MS;
-    return async () => {
-      const now = Date.now();
-      if (now < next) return;
-      next = now + HOUSEKEEPING_EVERY_MS;
-      await payload.heartbeat();
-      await payload.commitOffsetsIfNecessary();
+    return {
+      due: () => Date.now() >= next,
+      run: async () => {
+        next = Date.now() + HOUSEKEEPING_EVERY_MS;
+        this.flushCounters();
+        await payload.heartbeat();
+        await payload.commitOffsetsIfNecessary();
+      },
     };
+  }
+
+  /** Successes are counted locally and added to the counter in bulk (hot path). */
+  private flushCounters(): void {
+    if (this.pendingOk === 0) return;
+    this.counters.ok.inc(this.pendingOk);
+    this.pendingOk = 0;
   }
 
   private async commitNow(payload: EachBatchPayload): Promise<void> {

@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@wwb/contracts';
-import { headersToStrings, messageKey, toKafkaMessage } from './event-message.mapper';
+import { headersToStrings, headerValue, messageKey, toKafkaMessage } from './event-message.mapper';
 
 const base: EventEnvelope = {
   id: '01JDQ8Z6W5V7Y2M3N4P5Q6R7S8',
@@ -44,5 +44,15 @@ describe('headersToStrings', () => {
       }),
     ).toEqual({ a: 'x', b: 'y', c: '2' });
     expect(headersToStrings(undefined)).toEqual({});
+  });
+});
+
+describe('headerValue', () => {
+  it('reads one header as a string', () => {
+    const headers = { a: Buffer.from('x'), c: [Buffer.from('1'), Buffer.from('2')] };
+    expect(headerValue(headers, 'a')).toBe('x');
+    expect(headerValue(headers, 'c')).toBe('2');
+    expect(headerValue(headers, 'missing')).toBeUndefined();
+    expect(headerValue(undefined, 'a')).toBeUndefined();
   });
 });

@@ -40,3 +40,10 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   }
   return out;
 }
+
+/** One header as a string (the last value when it repeats). */
+export function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
+  const raw = headers?.[name];
+  const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  return value === undefined ? undefined : value.toString();
+}

@@ -75,7 +75,8 @@ export class KafkaClient implements OnApplicationShutdown {
 
   /**
    * The idempotent producer (acks=all, unlimited retries, one in-flight request per broker):
-   * a retried send never writes a message twice and never reorders a partition.
+   * a retried send never writes a message twice and never reorders a partition. While the
+   * cluster is unreachable, sends wait (retrying) rather than fail.
    * kafkajs serialises idempotent produce requests per broker anyway (its sequence numbers are
    * assigned under a per-broker lock); `maxInFlightRequests: 1` makes that explicit.
    */
@@ -84,6 +85,9 @@ export class KafkaClient implements OnApplicationShutdown {
     if (!this.producerPromise) {
       this.producerClient = this.kafka.producer({
         idempotent: true,
+        // Never give up: after a failed send kafkajs rewinds the partition's sequence number,
+        // and a batch that did reach the broker would make the next one look like a duplicate.
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 10_000 },
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
