@@ -40,8 +40,9 @@ const POLL_MS = 500;
  * - the row is 'started' and younger than the lease: another worker is running the effect (or
  *   died while running it): once() waits, polling, until it is done (skip), released (claim) or
  *   stale;
- * - the row is 'started' and older than the lease: its holder is presumed dead; the claim is
- *   taken over atomically (a conditional update on the old claim id) and the effect runs;
+ * - the row is 'started' and older than the lease: its holder is presumed dead; the stale claim
+ *   is deleted (by its claim id) and the pair claimed again by insert, so that exactly one of
+ *   several racing workers wins it, and the effect runs;
  * - the effect throws: the claim is deleted so that the retry of the message can run it again.
  *
  * At-least-once caveat: this narrows duplicates, it cannot remove them. The effect runs twice
@@ -147,15 +148,14 @@ export class ProcessedEventStore implements OnModuleInit {
     const age = now.getTime() - existing.claimedAt.getTime();
     if (age < leaseMs) return { kind: 'busy', waitMs: leaseMs - age };
 
-    const taken = await this.model.updateOne(
-      { consumer, eventId, state: 'started', claimId: existing.claimId },
-      { $set: { claimId, claimedAt: now } },
-    );
-    if (taken.modifiedCount !== 1) return { kind: 'again' };
+    // Take over by removing the stale claim and claiming anew: the unique insert is the only
+    // arbiter between workers racing for it (FerretDB does not apply concurrent conditional
+    // updates of one document atomically, so a compare-and-set update would not be safe).
+    await this.model.deleteOne({ consumer, eventId, state: 'started', claimId: existing.claimId });
     this.logger.warn(
       { consumer, eventId, staleClaimAgeMs: age },
-      'took over a stale claim; running the effect again',
+      'removed a stale claim; its effect may run again',
     );
-    return { kind: 'owned', claimId };
+    return { kind: 'again' };
   }
 }

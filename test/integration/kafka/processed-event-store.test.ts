@@ -75,6 +75,28 @@ it('takes over a claim older than the lease (its holder died)', async () => {
   expect(row!.claimId).not.toBe('dead-worker');
 });
 
+it('several workers racing for one stale claim: exactly one runs the effect', async () => {
+  await model.create({
+    consumer: 'webhooks',
+    eventId: 'evt_4b',
+    state: 'started',
+    claimId: 'dead-worker',
+    claimedAt: new Date(Date.now() - 120_000),
+  });
+  let runs = 0;
+  const effect = async () => {
+    runs++;
+    await sleep(200);
+    return 'ran';
+  };
+  const results = await Promise.all(
+    Array.from({ length: 6 }, () => store.once('webhooks', 'evt_4b', effect)),
+  );
+  expect(runs).toBe(1);
+  expect(results.filter((r) => !r.skipped)).toHaveLength(1);
+  expect(await model.countDocuments({ consumer: 'webhooks', eventId: 'evt_4b' })).toBe(1);
+});
+
 it('waits for a fresh claim held elsewhere until its lease runs out, heartbeating', async () => {
   await model.create({
     consumer: 'webhooks',
