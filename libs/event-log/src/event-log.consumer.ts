@@ -21,6 +21,12 @@ export interface EventLogConsumerOptions {
   maxBatchSize?: number;
   /** kafkajs session timeout (how soon a dead worker's partitions move). Default 30000. */
   sessionTimeoutMs?: number;
+  /**
+   * Attempts per event before it is dead-lettered. Default 50 (with the configured backoff cap,
+   * a Mongo outage of many minutes pauses the log instead of dead-lettering it); the log has
+   * no business rule that could reject an event, so only storage failures end up here.
+   */
+  maxAttempts?: number;
 }
 
 /**
@@ -60,6 +66,7 @@ export class EventLogConsumer implements OnApplicationBootstrap, BeforeApplicati
       concurrency: this.options.concurrency ?? 3,
       maxBatchSize: this.options.maxBatchSize ?? 500,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
+      retry: { maxAttempts: this.options.maxAttempts ?? 50 },
       handlerBatch: (events, ctx) => this.store(events, ctx),
     });
     return this.handle;

@@ -81,8 +81,8 @@ export class EventLogRepository {
     const filter: FilterQuery<StoredEventRecord> = { accountId: scope.accountId };
     if (query.after !== undefined) filter._id = { $gt: query.after };
     if (query.types?.length) filter.type = { $in: query.types };
-    const rows = await this.model.find(filter, { envelope: 1 }).sort({ _id: 1 }).limit(limit).lean();
-    const events = rows.map((r) => r.envelope);
+    const rows = await this.model.find(filter, { envelopeJson: 1 }).sort({ _id: 1 }).limit(limit).lean();
+    const events = rows.map((r) => JSON.parse(r.envelopeJson) as EventEnvelope);
     return { events, nextAfter: rows.length === limit ? rows[rows.length - 1]!._id : null };
   }
 
@@ -98,7 +98,7 @@ function toRecord(e: EventEnvelope, storedAt: Date): StoredEventRecord {
     accountId: e.accountId,
     type: e.type,
     occurredAt: new Date(e.occurredAt),
-    envelope: e,
+    envelopeJson: JSON.stringify(e),
     storedAt,
   };
   if (e.connectionId) record.connectionId = e.connectionId;

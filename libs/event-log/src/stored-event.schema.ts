@@ -1,10 +1,14 @@
 import { Schema } from 'mongoose';
-import { EventEnvelope } from '@wwb/contracts';
 
 export const STORED_EVENT_MODEL = 'StoredEvent';
 export const EVENTS_COLLECTION = 'events';
 
-/** One event of the log. `_id` is the event id (a ULID), so ids sort by time and inserts dedupe. */
+/**
+ * One event of the log. `_id` is the event id (a ULID), so ids sort by time and inserts dedupe.
+ * The whole envelope is kept as JSON text: event data may hold keys with '.' or a leading '$'
+ * and nested arrays, which FerretDB refuses in documents (MongoDB would take them), and the log
+ * must store every valid event. The fields a query needs are copied next to it.
+ */
 export interface StoredEventRecord {
   _id: string;
   accountId: string;
@@ -12,7 +16,8 @@ export interface StoredEventRecord {
   occurredAt: Date;
   connectionId?: string;
   chatId?: string;
-  envelope: EventEnvelope;
+  /** JSON.stringify of the whole envelope. */
+  envelopeJson: string;
   storedAt: Date;
 }
 
@@ -24,7 +29,7 @@ export const StoredEventSchema = new Schema<StoredEventRecord>(
     occurredAt: { type: Date, required: true },
     connectionId: { type: String },
     chatId: { type: String },
-    envelope: { type: Schema.Types.Mixed, required: true },
+    envelopeJson: { type: String, required: true },
     storedAt: { type: Date, required: true },
   },
   { collection: EVENTS_COLLECTION, versionKey: false, _id: false },

@@ -77,8 +77,8 @@ it('stores every event once, with its envelope and indexed fields', async () => 
     type: 'message.received',
     connectionId: 'conn_1',
     chatId: 'chat_5',
-    envelope: published[5],
   });
+  expect(JSON.parse(row!.envelopeJson)).toEqual(published[5]);
   expect(row!.occurredAt).toEqual(new Date(published[5]!.occurredAt));
   const indexes = await model.collection.indexes();
   expect(indexes.map((i) => i.key)).toContainEqual({ accountId: 1, _id: 1 });
@@ -105,6 +105,16 @@ it('lists one account in id order, page by page, filtered by type', async () => 
 
   expect((await repository.list(scopeOf('acc_nobody'), { limit: 10 })).events).toEqual([]);
   expect((await repository.list(scopeOf('acc_a'), { limit: 0 })).events).toHaveLength(1); // clamped to 1
+});
+
+it('stores data that FerretDB would refuse as a document (dotted and $ keys, nested arrays)', async () => {
+  const odd = envelope({
+    accountId: 'acc_odd',
+    data: { 'a.b': 1, $x: 'y', grid: [[1, 2], [3]], nested: { 'c.d': [[]] } },
+  });
+  await publisher.publish(odd);
+  await waitFor(() => repository.has(odd.id), { what: 'the odd event stored' });
+  expect((await repository.list(scopeOf('acc_odd'), { limit: 10 })).events).toEqual([odd]);
 });
 
 it('append is idempotent and counts duplicates', async () => {
