@@ -13,7 +13,7 @@ import {
   RetryableError,
   TopicAdmin,
 } from '@wwb/kafka';
-import { MetricsRegistry } from '@wwb/observability';
+import { AppLogger, MetricsRegistry } from '@wwb/observability';
 import { RequestContext } from '@wwb/runtime';
 import { testConfig, waitFor } from '@wwb/testing';
 import { envelope, startKafkaApp, stopKafkaApp, TopicReader } from '../../support/kafka-test.harness';
@@ -278,6 +278,24 @@ it('topics are created idempotently with the configured partitions; health answe
     [topics.commands.name]: topics.commands.partitions,
     [topics.deadLetter.name]: topics.deadLetter.partitions,
   });
+
+  // Two processes starting at once on a fresh prefix: both succeed, the topics exist once.
+  const fresh = testConfig();
+  const clients = [0, 1].map(() => new KafkaClient(fresh, new AppLogger(fresh)));
+  try {
+    await Promise.all(clients.map((c) => new TopicAdmin(c, fresh, new AppLogger(fresh)).ensureTopics()));
+    const names = await admin.listTopics();
+    expect(names.filter((n) => n.startsWith(fresh.raw.KAFKA_TOPIC_PREFIX)).sort()).toEqual(
+      [
+        fresh.kafka.topics.commands.name,
+        fresh.kafka.topics.deadLetter.name,
+        fresh.kafka.topics.events.name,
+      ].sort(),
+    );
+    await admin.deleteTopics({ topics: Object.values(fresh.kafka.topics).map((t) => t.name) });
+  } finally {
+    await Promise.all(clients.map((c) => c.onApplicationShutdown()));
+  }
 
   const health = await app.get(KafkaHealth).check();
   expect(health).toMatchObject({ up: true, brokers: 1 });
