@@ -9,3 +9,4 @@ export * from './http-platform.module';
 export { OPENAPI_JSON_PATH, SWAGGER_UI_PATH, buildOpenApiDocument } from './openapi.setup';
 export { requestIdOf } from './request-id';
 export { AppValidationPipe, fieldErrors } from './validation.pipe';
+export * from './http-role.bootstrap';

@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@wwb/config';
+import { EventLogModule } from '@wwb/event-log';
+import { HttpPlatformModule } from '@wwb/http';
+import { PlatformModule } from '@wwb/platform';
+
+/** What the worker role adds: its Kafka consumers. */
+@Module({ imports: [EventLogModule.withConsumer()] })
+export class WorkerRoleModule {}
+
+/** The worker process: shared infrastructure, health and metrics, and the consumers. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [PlatformModule.forRoot(config), HttpPlatformModule, WorkerRoleModule] };
+  }
+}
