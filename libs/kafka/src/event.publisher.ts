@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEnvelope } from '@wwb/contracts';
 import { MetricsRegistry } from '@wwb/observability';
 import { RequestContext } from '@wwb/runtime';
+import { commandPartition } from './command-partition';
 import { toKafkaMessage } from './event-message.mapper';
 import { KafkaClient, TopicName } from './kafka.client';
 
@@ -21,6 +22,10 @@ export class EventPublisher {
    * Several envelopes go out in one produce call; the idempotent producer writes each exactly
    * once even when the call is retried internally. If the promise rejects, some of the events
    * may have been written: publishing again is safe for consumers (they dedupe on the event id).
+   *
+   * On the commands topic every envelope must name its connection: the message is keyed by the
+   * connection and written to the partition `commandPartition()` gives, which the gateway node
+   * owning that connection consumes (whatever the chat).
    */
   async publish(events: EventEnvelope | EventEnvelope[], opts: { topic?: TopicName } = {}): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
@@ -31,7 +36,16 @@ export class EventPublisher {
     await producer.send({
       topic,
       acks: -1,
-      messages: list.map((e) => toKafkaMessage(e, contextCorrelationId)),
+      messages: list.map((e) => {
+        const message = toKafkaMessage(e, contextCorrelationId);
+        if (opts.topic !== 'commands') return message;
+        if (!e.connectionId) throw new Error(`command ${e.type} (${e.id}) has no connectionId`);
+        return {
+          ...message,
+          key: e.connectionId,
+          partition: commandPartition(e.connectionId, this.client.commandPartitions),
+        };
+      }),
     });
     this.metrics.producedTotal.inc({ topic }, list.length);
   }

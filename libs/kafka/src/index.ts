@@ -13,3 +13,4 @@ export * from './retry.policy';
 export * from './dead-letter.producer';
 export * from './processed-event.schema';
 export * from './processed-event.store';
+export * from './command-partition';

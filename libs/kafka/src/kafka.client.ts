@@ -61,6 +61,11 @@ export class KafkaClient implements OnApplicationShutdown {
     });
   }
 
+  /** Partitions of the commands topic: the placement of connections depends on it. */
+  get commandPartitions(): number {
+    return this.config.kafka.topics.commands.partitions;
+  }
+
   topicName(topic: AnyTopicName): string {
     return this.config.kafka.topics[topic].name;
   }

@@ -49,6 +49,14 @@ export class TopicAdmin implements OnModuleInit {
     const metadata = await admin.fetchTopicMetadata({ topics: wanted.map((t) => t.topic) });
     for (const t of metadata.topics) {
       const want = wanted.find((w) => w.topic === t.name)?.numPartitions;
+      if (t.name === this.config.kafka.topics.commands.name && want !== undefined && t.partitions.length < want) {
+        // Commands are written to commandPartition(connection, KAFKA_COMMANDS_PARTITIONS): a
+        // smaller topic would refuse them, so refuse to start instead.
+        throw new Error(
+          `Kafka topic ${t.name} has ${t.partitions.length} partitions but KAFKA_COMMANDS_PARTITIONS is ${want}: ` +
+            'set KAFKA_COMMANDS_PARTITIONS to the topic partition count',
+        );
+      }
       if (want !== undefined && t.partitions.length !== want) {
         this.logger.warn(
           { topic: t.name, partitions: t.partitions.length, configured: want },
