@@ -2,3 +2,4 @@ export * from './event-envelope';
 export * from './event-catalog';
 export * from './event-validator';
 export * from './event-docs';
+export * from './gateway-commands';

@@ -1,0 +1,62 @@
+/**
+ * Commands for the gateway node that owns a connection. They travel on the commands topic in
+ * the ordinary EventEnvelope (with `connectionId` set), keyed and partitioned by connection
+ * (see `commandPartition` in @wwb/kafka), and are consumed by the gateway consumer group.
+ * Type names start with `gateway.`; they are never delivered to integrators.
+ */
+export const GATEWAY_COMMANDS = {
+  /** Start (or adopt) the session; data: {}. Also sent when a connection is created. */
+  connectionStart: 'gateway.connection.start',
+  /** Stop the session, keep its stored login; data: {}. */
+  connectionStop: 'gateway.connection.stop',
+  /** Stop then start again; data: {}. */
+  connectionRestart: 'gateway.connection.restart',
+  /** Log out at WhatsApp (terminal), keep the connection record; data: {}. */
+  connectionLogout: 'gateway.connection.logout',
+  /** Stop, log out and delete the stored session; data: {}. */
+  connectionDelete: 'gateway.connection.delete',
+  /** Send one stored message; data: SendMessageCommandData. */
+  messageSend: 'gateway.message.send',
+  /** Ask for a pairing code; data: {requestId, phoneNumber}; reply through GatewayReply. */
+  pairingCodeRequest: 'gateway.pairing_code.request',
+  /** Is a number on WhatsApp; data: {requestId, phone}; reply through GatewayReply. */
+  contactCheck: 'gateway.contact.check',
+  /** Simulator controls (simulator connections only); data as the HTTP bodies. */
+  simulatorScan: 'gateway.simulator.scan',
+  simulatorInbound: 'gateway.simulator.inbound',
+  simulatorAck: 'gateway.simulator.ack',
+  simulatorDisconnect: 'gateway.simulator.disconnect',
+} as const;
+
+export type GatewayCommandType = (typeof GATEWAY_COMMANDS)[keyof typeof GATEWAY_COMMANDS];
+
+/** Media of an outgoing message as it travels in a command: a reference, never the bytes. */
+export interface MediaRef {
+  /** An upload stored in GridFS by the API (`POST /v1/media`, or base64 / URL media stored at accept time). */
+  uploadId: string;
+  mimetype: string;
+  filename?: string;
+}
+
+/** Data of `gateway.message.send`. */
+export interface SendMessageCommandData {
+  /** Our message id (`msg_<ULID>`), the id the API returned. */
+  messageId: string;
+  chatId: string;
+  /**
+   * The outgoing message in the driver's `OutgoingMessage` shape (@wwb/whatsapp), except that
+   * `media` is a MediaRef the gateway resolves to bytes before sending.
+   */
+  message: Record<string, unknown> & { type: string };
+}
+
+/** Result of a request/reply command, written by the gateway into Mongo `gateway_replies` (`_id` = requestId). */
+export interface GatewayReply<T = unknown> {
+  requestId: string;
+  accountId: string;
+  connectionId: string;
+  ok: boolean;
+  result?: T;
+  error?: { code: string; message: string };
+  createdAt: Date;
+}
