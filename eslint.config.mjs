@@ -17,7 +17,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@wwb/*/*', '../../libs/*', '../../../libs/*'], message: 'Import a lib through its index (@wwb/<lib>).' }] },
+        {
+          patterns: [
+            {
+              group: ['@wwb/*/*', '../../libs/*', '../../../libs/*'],
+              message: 'Import a lib through its index (@wwb/<lib>).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -11,6 +11,9 @@ export class GatewayRoleModule {}
 @Module({})
 export class GatewayModule {
   static forRoot(config?: AppConfig): DynamicModule {
-    return { module: GatewayModule, imports: [PlatformModule.forRoot(config), HttpPlatformModule, GatewayRoleModule] };
+    return {
+      module: GatewayModule,
+      imports: [PlatformModule.forRoot(config), HttpPlatformModule, GatewayRoleModule],
+    };
   }
 }

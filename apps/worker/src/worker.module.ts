@@ -12,6 +12,9 @@ export class WorkerRoleModule {}
 @Module({})
 export class WorkerModule {
   static forRoot(config?: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [PlatformModule.forRoot(config), HttpPlatformModule, WorkerRoleModule] };
+    return {
+      module: WorkerModule,
+      imports: [PlatformModule.forRoot(config), HttpPlatformModule, WorkerRoleModule],
+    };
   }
 }

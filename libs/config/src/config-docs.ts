@@ -5,7 +5,10 @@ import { defaultConfigDir } from './config.loader';
 
 /** docs/configuration.md, generated from the settings schema and config/default.json. */
 export function configDocsMarkdown(configDir = defaultConfigDir()): string {
-  const defaults = JSON.parse(readFileSync(join(configDir, 'default.json'), 'utf8')) as Record<string, unknown>;
+  const defaults = JSON.parse(readFileSync(join(configDir, 'default.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const rows = Object.entries(SETTINGS).map(([name, s]) => {
     const def = name in defaults ? `\`${String(defaults[name])}\`` : '(required)';
     return `| \`${name}\` | ${def} | ${s.doc}${'secret' in s && s.secret ? ' (secret: never logged)' : ''} |`;

@@ -40,7 +40,9 @@ describe('loadConfig', () => {
 
   it('never prints a secret value in a validation error', () => {
     const secret = 'short-secret';
-    expect(() => loadConfig({ ADMIN_API_KEY: secret }, CONFIG_DIR)).toThrow(/ADMIN_API_KEY must be at least 32/);
+    expect(() => loadConfig({ ADMIN_API_KEY: secret }, CONFIG_DIR)).toThrow(
+      /ADMIN_API_KEY must be at least 32/,
+    );
     try {
       loadConfig({ ...base, MONGO_URI: 'http://user:pa55@host/db' }, CONFIG_DIR);
     } catch (e) {
@@ -62,6 +64,8 @@ describe('loadConfig', () => {
 
 describe('docs/configuration.md', () => {
   it('is up to date (run `npm run docs`)', () => {
-    expect(readFileSync(join(CONFIG_DIR, '../docs/configuration.md'), 'utf8')).toBe(configDocsMarkdown(CONFIG_DIR));
+    expect(readFileSync(join(CONFIG_DIR, '../docs/configuration.md'), 'utf8')).toBe(
+      configDocsMarkdown(CONFIG_DIR),
+    );
   });
 });

@@ -54,7 +54,9 @@ export function loadConfig(env: Source = process.env, configDir = defaultConfigD
       out[name] = setting.parse(raw);
     } catch (err) {
       const why = err instanceof SettingError ? err.message : String(err);
-      problems.push(`${name} ${'secret' in setting && setting.secret ? why.replace(/"[^"]*"/g, '"***"') : why}`);
+      problems.push(
+        `${name} ${'secret' in setting && setting.secret ? why.replace(/"[^"]*"/g, '"***"') : why}`,
+      );
     }
   }
   if (problems.length) throw new ConfigValidationError(problems);

@@ -16,9 +16,12 @@ describe('event catalogue', () => {
     for (const d of EVENT_DEFINITIONS) expect(d.type).toMatch(EVENT_TYPE_PATTERN);
   });
 
-  it.each(EVENT_DEFINITIONS.map((d) => [d.type, d] as const))('%s: the documented example is valid', (_t, d) => {
-    expect(validator.validate(eventExample(d))).toEqual({ ok: true, event: eventExample(d) });
-  });
+  it.each(EVENT_DEFINITIONS.map((d) => [d.type, d] as const))(
+    '%s: the documented example is valid',
+    (_t, d) => {
+      expect(validator.validate(eventExample(d))).toEqual({ ok: true, event: eventExample(d) });
+    },
+  );
 
   it('rejects an envelope whose data breaks its schema, and says where', () => {
     const bad = { ...eventExample(EVENT_DEFINITIONS[0]!), data: { name: 1 } };
@@ -30,9 +33,10 @@ describe('event catalogue', () => {
   it('rejects malformed envelopes and non-JSON', () => {
     expect(validator.parse(Buffer.from('{nope')).ok).toBe(false);
     expect(validator.parse(null).ok).toBe(false);
-    expect(validator.validate({ id: 'x', type: 'NoDots', version: 1, occurredAt: 'x', accountId: 'a', data: {} }).ok).toBe(
-      false,
-    );
+    expect(
+      validator.validate({ id: 'x', type: 'NoDots', version: 1, occurredAt: 'x', accountId: 'a', data: {} })
+        .ok,
+    ).toBe(false);
   });
 
   it('accepts an unknown but well-formed type (forward compatibility)', () => {

@@ -2,7 +2,8 @@ import { ENVELOPE_SCHEMA } from './event-envelope';
 import { EVENT_DEFINITIONS, EventDefinition } from './event-catalog';
 
 /** File name of the published JSON Schema of one event type and version. */
-export const schemaFileName = (d: Pick<EventDefinition, 'type' | 'version'>) => `${d.type}.v${d.version}.json`;
+export const schemaFileName = (d: Pick<EventDefinition, 'type' | 'version'>) =>
+  `${d.type}.v${d.version}.json`;
 
 /** The full JSON Schema of one event: the envelope with `type`, `version` and `data` pinned. */
 export function eventSchema(def: EventDefinition): Record<string, unknown> {

@@ -18,7 +18,8 @@ export class EventValidator {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
     this.envelope = ajv.compile(ENVELOPE_SCHEMA);
-    for (const def of EVENT_DEFINITIONS) this.data.set(`${def.type}@${def.version}`, ajv.compile(def.dataSchema));
+    for (const def of EVENT_DEFINITIONS)
+      this.data.set(`${def.type}@${def.version}`, ajv.compile(def.dataSchema));
   }
 
   validate(value: unknown): ValidationResult {

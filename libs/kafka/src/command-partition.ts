@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
  * Stable across processes and versions: the first 4 bytes of SHA-1, modulo the partitions.
  */
 export function commandPartition(connectionId: string, partitions: number): number {
-  if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`invalid partition count ${partitions}`);
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new Error(`invalid partition count ${partitions}`);
   return createHash('sha1').update(connectionId).digest().readUInt32BE(0) % partitions;
 }

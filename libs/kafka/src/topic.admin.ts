@@ -49,7 +49,11 @@ export class TopicAdmin implements OnModuleInit {
     const metadata = await admin.fetchTopicMetadata({ topics: wanted.map((t) => t.topic) });
     for (const t of metadata.topics) {
       const want = wanted.find((w) => w.topic === t.name)?.numPartitions;
-      if (t.name === this.config.kafka.topics.commands.name && want !== undefined && t.partitions.length < want) {
+      if (
+        t.name === this.config.kafka.topics.commands.name &&
+        want !== undefined &&
+        t.partitions.length < want
+      ) {
         // Commands are written to commandPartition(connection, KAFKA_COMMANDS_PARTITIONS): a
         // smaller topic would refuse them, so refuse to start instead.
         throw new Error(

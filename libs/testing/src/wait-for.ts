@@ -9,7 +9,9 @@ export async function waitFor<T>(
     last = await probe();
     if (last) return last;
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${opts.what ?? 'condition'} (last value: ${JSON.stringify(last)})`);
+      throw new Error(
+        `timed out waiting for ${opts.what ?? 'condition'} (last value: ${JSON.stringify(last)})`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
