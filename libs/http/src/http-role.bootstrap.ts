@@ -23,18 +23,16 @@ export async function startHttpRole(
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const base = config.http.publicBaseUrl.replace(/\/$/, '');
-  app
-    .get(AppLogger)
-    .pino.info(
-      {
-        role,
-        host: config.http.host,
-        port,
-        docs: `${base}${SWAGGER_UI_PATH}`,
-        openapi: `${base}${OPENAPI_JSON_PATH}`,
-      },
-      `${role} listening on http://${config.http.host}:${port} (API docs at ${base}${SWAGGER_UI_PATH})`,
-    );
+  app.get(AppLogger).pino.info(
+    {
+      role,
+      host: config.http.host,
+      port,
+      docs: `${base}${SWAGGER_UI_PATH}`,
+      openapi: `${base}${OPENAPI_JSON_PATH}`,
+    },
+    `${role} listening on http://${config.http.host}:${port} (API docs at ${base}${SWAGGER_UI_PATH})`,
+  );
   return app;
 }
 
