@@ -23,9 +23,27 @@ export function hasAcceptableCharset(header: string | undefined): boolean {
   return !m || ['utf-8', 'utf8'].includes(m[1]!.toLowerCase());
 }
 
+const MULTIPART_TYPE = /^multipart\/form-data$/i;
+const multipartPaths = new Set<string>();
+
+/**
+ * Lets `multipart/form-data` bodies through the JSON body middleware for one exact path (a file
+ * upload endpoint whose handler parses the body itself, e.g. with multer). Every other path
+ * keeps answering 415 to anything but JSON. Domain modules call this when they are composed.
+ */
+export function allowMultipartBody(path: string): void {
+  multipartPaths.add(path);
+}
+
+function isAllowedMultipart(req: Request): boolean {
+  const type = req.headers['content-type'];
+  return !!type && MULTIPART_TYPE.test(type.split(';', 1)[0]!.trim()) && multipartPaths.has(req.path);
+}
+
 /**
  * JSON only: a body of another type is refused with 415 before anything reads it; a body
  * parser error becomes a typed AppError (400 malformed_json, 413 payload_too_large, 415 ...).
+ * Exception: multipart bodies on the paths registered with allowMultipartBody().
  */
 export function jsonBodyMiddleware(limitBytes: number): RequestHandler {
   const parse = express.json({
@@ -34,7 +52,7 @@ export function jsonBodyMiddleware(limitBytes: number): RequestHandler {
     type: (req) => isJsonContentType(req.headers['content-type']),
   });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!hasBody(req)) return next();
+    if (!hasBody(req) || isAllowedMultipart(req)) return next();
     const type = req.headers['content-type'];
     if (!isJsonContentType(type) || !hasAcceptableCharset(type)) {
       // Drain what the client sends so that it reads our answer instead of a reset connection.
