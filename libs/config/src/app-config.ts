@@ -80,6 +80,18 @@ export const SETTINGS = {
     parse: str({ minLength: 1 }),
     doc: 'Folder for WhatsApp browser profiles and local session archives',
   }),
+  GATEWAY_SESSION_TIMEOUT_MS: spec({
+    parse: int({ min: 6000, max: 300000 }),
+    doc: "Kafka session timeout of the gateway group: how soon a dead gateway's connections move to the others",
+  }),
+  GATEWAY_HANDOFF_WAIT_MS: spec({
+    parse: int({ min: 0, max: 600000 }),
+    doc: 'Longest wait of a gateway taking over a connection for the previous, still live, owner to stop it and save its session',
+  }),
+  GATEWAY_REPLY_TIMEOUT_MS: spec({
+    parse: int({ min: 100, max: 120000 }),
+    doc: 'How long the API waits for a gateway answer (pairing code, number check, simulator controls) before 504 gateway_timeout',
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -139,6 +151,13 @@ export class AppConfig {
       defaultDriver: this.raw.WHATSAPP_DRIVER[0]!,
       chromiumPath: this.raw.CHROMIUM_PATH,
       dataDir: this.raw.WHATSAPP_DATA_DIR,
+    };
+  }
+  get gateway() {
+    return {
+      sessionTimeoutMs: this.raw.GATEWAY_SESSION_TIMEOUT_MS,
+      handoffWaitMs: this.raw.GATEWAY_HANDOFF_WAIT_MS,
+      replyTimeoutMs: this.raw.GATEWAY_REPLY_TIMEOUT_MS,
     };
   }
   get shutdownTimeoutMs() {

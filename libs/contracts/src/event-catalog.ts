@@ -1,3 +1,5 @@
+import { WHATSAPP_EVENT_DEFINITIONS } from './whatsapp-events.catalog';
+
 /** Every event type, its data schema and an example: the source of docs/events/. */
 export interface EventDefinition {
   type: string;
@@ -70,6 +72,7 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
     dataSchema: obj({ apiKeyId: { type: 'string' }, revokedAt: ISO }, ['apiKeyId', 'revokedAt']),
     example: { apiKeyId: 'key_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8', revokedAt: '2026-12-01T11:00:00.000Z' },
   },
+  ...WHATSAPP_EVENT_DEFINITIONS,
 ];
 
 export function findEventDefinition(type: string, version?: number): EventDefinition | undefined {

@@ -3,3 +3,4 @@ export * from './event-catalog';
 export * from './event-validator';
 export * from './event-docs';
 export * from './gateway-commands';
+export * from './whatsapp-events.catalog';

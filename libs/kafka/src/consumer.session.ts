@@ -89,6 +89,7 @@ export class ConsumerSession implements ConsumerHandle {
   };
   private readonly maxBatchSize: number;
   private pendingOk = 0;
+  private assigned: readonly number[] = [];
 
   constructor(
     private readonly deps: ConsumerSessionDeps,
@@ -110,12 +111,30 @@ export class ConsumerSession implements ConsumerHandle {
     this.joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         deps.logger.info({ memberAssignment: e.payload.memberAssignment }, 'consumer joined its group');
+        this.setAssignment(e.payload.memberAssignment[this.topic] ?? []);
         resolve();
       });
     });
     consumer.on(consumer.events.CRASH, (e) => {
       deps.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      if (!e.payload.restart) this.setAssignment([]);
     });
+  }
+
+  get assignedPartitions(): readonly number[] {
+    return this.assigned;
+  }
+
+  /** Records the partitions owned now and tells `onAssignment` (see RunOptions). */
+  private setAssignment(partitions: readonly number[]): void {
+    const sorted = [...partitions].sort((a, b) => a - b);
+    if (sorted.length === 0 && this.assigned.length === 0) return;
+    this.assigned = sorted;
+    try {
+      this.options.onAssignment?.([...sorted]);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'onAssignment listener failed');
+    }
   }
 
   async start(): Promise<void> {
@@ -160,6 +179,7 @@ export class ConsumerSession implements ConsumerHandle {
       this.deps.logger.warn({ err }, 'consumer did not stop cleanly; unhandled messages will be redelivered');
     } finally {
       clearTimeout(timer);
+      this.setAssignment([]);
       this.onStopped(this);
     }
   }

@@ -59,6 +59,12 @@ interface CommonRunOptions {
   maxWaitTimeMs?: number;
   /** kafkajs maxBytesPerPartition of a fetch. Default 1 MiB. */
   maxBytesPerPartition?: number;
+  /**
+   * Called with the partitions of `topic` this member owns, sorted, each time the group
+   * (re)assigns them (every rebalance), and with `[]` once the consumer has stopped or crashed for
+   * good. Placement (the gateway) runs exactly the work of these partitions. Errors are logged.
+   */
+  onAssignment?: (partitions: number[]) => void;
 }
 
 export interface SingleRunOptions extends CommonRunOptions {
@@ -80,6 +86,8 @@ export interface ConsumerHandle {
   readonly topic: string;
   /** Resolves the first time the consumer has joined its group (useful for tests and benches). */
   readonly joined: Promise<void>;
+  /** Partitions of the topic assigned to this member now (sorted; empty before joining and after stop). */
+  readonly assignedPartitions: readonly number[];
   /**
    * Stops fetching, lets in-flight handlers finish (retry sleeps are cut short and their
    * messages left for redelivery), commits the handled offsets, leaves the group and
