@@ -60,3 +60,48 @@ export interface GatewayReply<T = unknown> {
   error?: { code: string; message: string };
   createdAt: Date;
 }
+
+/** Mongo collection of GatewayReply documents. */
+export const GATEWAY_REPLIES_COLLECTION = 'gateway_replies';
+
+/** Data of a request/reply command: the API waits for the GatewayReply whose `_id` is `requestId`. */
+export interface GatewayRequestData {
+  requestId: string;
+}
+
+/** `gateway.pairing_code.request`; the reply's result is `{code}`. */
+export interface PairingCodeRequestData extends GatewayRequestData {
+  /** Digits only, with the country code. */
+  phoneNumber: string;
+}
+
+/** `gateway.contact.check`; the reply's result is `{registered, chatId}`. */
+export interface ContactCheckData extends GatewayRequestData {
+  /** Phone number (E.164 or digits). */
+  phone: string;
+}
+
+/** `gateway.simulator.scan`; the reply's result is the linked account `{phoneNumber, pushName, chatId}`. */
+export interface SimulatorScanData extends GatewayRequestData {
+  phoneNumber?: string;
+  pushName?: string;
+}
+
+/**
+ * `gateway.simulator.inbound`: a message arrives at the simulated phone; `message` is the
+ * SimulatorInboundMessage of @wwb/whatsapp. The reply's result is `{waMessageId, chatId}`.
+ */
+export interface SimulatorInboundData extends GatewayRequestData {
+  message: Record<string, unknown> & { from: string };
+}
+
+/** `gateway.simulator.ack`: the recipient acknowledges one of our messages (WhatsApp id). */
+export interface SimulatorAckData extends GatewayRequestData {
+  waMessageId: string;
+  status: 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+}
+
+/** `gateway.simulator.disconnect`: LOGOUT / UNPAIRED unlink the device, anything else restarts it. */
+export interface SimulatorDisconnectData extends GatewayRequestData {
+  reason: string;
+}
