@@ -1,4 +1,4 @@
-import { bool, hostPortList, int, listOf, oneOf, Parser, str, url } from './setting.parsers';
+import { bool, csv, hostPortList, int, listOf, oneOf, Parser, str, url } from './setting.parsers';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -92,6 +92,38 @@ export const SETTINGS = {
     parse: int({ min: 100, max: 120000 }),
     doc: 'How long the API waits for a gateway answer (pairing code, number check, simulator controls) before 504 gateway_timeout',
   }),
+  MEDIA_MAX_BYTES: spec({
+    parse: int({ min: 1024, max: 100 * 1024 * 1024 }),
+    doc: 'Largest media file accepted (upload, base64 or URL), in bytes',
+  }),
+  MEDIA_ALLOWED_MIMETYPES: spec({
+    parse: csv,
+    doc: 'Media types accepted, comma-separated; `type/*` or a trailing `*` matches a family (application/vnd.*)',
+  }),
+  MEDIA_URL_ALLOW_PRIVATE_HOSTS: spec({
+    parse: csv,
+    doc: 'Media URL hosts (names, IPs or CIDRs) allowed to resolve to private, loopback or link-local addresses; empty = none (SSRF guard)',
+  }),
+  MEDIA_URL_TIMEOUT_MS: spec({
+    parse: int({ min: 100, max: 120000 }),
+    doc: 'Time limit for fetching media given by URL when a message is accepted',
+  }),
+  MESSAGE_READY_TIMEOUT_MS: spec({
+    parse: int({ min: 0, max: 300000 }),
+    doc: 'How long a gateway waits for a connection to become ready before failing a send with not_ready',
+  }),
+  MESSAGE_REQUEUE_AFTER_MS: spec({
+    parse: int({ min: 100 }),
+    doc: 'A message still queued this long after it was accepted (or last re-published) is published again',
+  }),
+  MESSAGE_SWEEP_INTERVAL_MS: spec({
+    parse: int({ min: 100 }),
+    doc: 'How often one worker (holding a lease in Mongo) looks for queued messages to re-publish',
+  }),
+  IDEMPOTENCY_KEY_TTL_HOURS: spec({
+    parse: int({ min: 1, max: 24 * 30 }),
+    doc: 'How long an Idempotency-Key of POST /messages is remembered',
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -158,6 +190,22 @@ export class AppConfig {
       sessionTimeoutMs: this.raw.GATEWAY_SESSION_TIMEOUT_MS,
       handoffWaitMs: this.raw.GATEWAY_HANDOFF_WAIT_MS,
       replyTimeoutMs: this.raw.GATEWAY_REPLY_TIMEOUT_MS,
+    };
+  }
+  get media() {
+    return {
+      maxBytes: this.raw.MEDIA_MAX_BYTES,
+      allowedMimetypes: this.raw.MEDIA_ALLOWED_MIMETYPES,
+      urlAllowPrivateHosts: this.raw.MEDIA_URL_ALLOW_PRIVATE_HOSTS,
+      urlTimeoutMs: this.raw.MEDIA_URL_TIMEOUT_MS,
+    };
+  }
+  get messaging() {
+    return {
+      readyTimeoutMs: this.raw.MESSAGE_READY_TIMEOUT_MS,
+      requeueAfterMs: this.raw.MESSAGE_REQUEUE_AFTER_MS,
+      sweepIntervalMs: this.raw.MESSAGE_SWEEP_INTERVAL_MS,
+      idempotencyKeyTtlHours: this.raw.IDEMPOTENCY_KEY_TTL_HOURS,
     };
   }
   get shutdownTimeoutMs() {

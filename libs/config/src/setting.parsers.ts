@@ -59,6 +59,16 @@ export const listOf =
     return items as T[];
   };
 
+/** A comma-separated list of free-form items (may be empty), trimmed, without duplicates. */
+export const csv: Parser<string[]> = (raw) => [
+  ...new Set(
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+];
+
 export const url =
   (protocols: string[]): Parser<string> =>
   (raw) => {
