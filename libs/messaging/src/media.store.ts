@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Connection, mongo } from 'mongoose';
+import { AccountScope } from '@wwb/persistence';
+import { Clock, IdGenerator } from '@wwb/runtime';
+
+export const MEDIA_BUCKET = 'media';
+
+/** One stored media file (an upload, or base64 / URL media stored when a message was accepted). */
+export interface StoredMedia {
+  uploadId: string;
+  mimetype: string;
+  filename?: string;
+  size: number;
+  createdAt: Date;
+}
+
+interface MediaMetadata {
+  accountId: string;
+  mimetype: string;
+  filename?: string;
+}
+
+/**
+ * Media bytes in GridFS (bucket `media`) through the application's mongoose connection. The
+ * upload id is the GridFS file id; the account is in the file's metadata and every read is
+ * scoped by it, so an upload of another account is "not found".
+ */
+@Injectable()
+export class MediaStore {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  private bucket(): mongo.GridFSBucket {
+    const db = this.connection.db;
+    if (!db) throw new Error('MongoDB is not connected');
+    return new mongo.GridFSBucket(db, { bucketName: MEDIA_BUCKET });
+  }
+
+  async save(
+    scope: AccountScope,
+    media: { data: Buffer; mimetype: string; filename?: string },
+  ): Promise<StoredMedia> {
+    const uploadId = this.ids.prefixed('upl');
+    const metadata: MediaMetadata = {
+      accountId: scope.accountId,
+      mimetype: media.mimetype,
+      ...(media.filename ? { filename: media.filename } : {}),
+    };
+    const stream = this.bucket().openUploadStreamWithId(
+      uploadId as unknown as mongo.ObjectId,
+      media.filename ?? uploadId,
+      {
+        metadata,
+      },
+    );
+    await pipeline(Readable.from([media.data]), stream);
+    return {
+      uploadId,
+      mimetype: media.mimetype,
+      ...(media.filename ? { filename: media.filename } : {}),
+      size: media.data.length,
+      createdAt: this.clock.now(),
+    };
+  }
+
+  async find(scope: AccountScope, uploadId: string): Promise<StoredMedia | undefined> {
+    const [file] = await this.bucket()
+      .find({ _id: uploadId as unknown as mongo.ObjectId, 'metadata.accountId': scope.accountId })
+      .limit(1)
+      .toArray();
+    if (!file) return undefined;
+    const meta = file.metadata as MediaMetadata | undefined;
+    return {
+      uploadId,
+      mimetype: meta?.mimetype ?? 'application/octet-stream',
+      ...(meta?.filename ? { filename: meta.filename } : {}),
+      size: file.length,
+      createdAt: file.uploadDate,
+    };
+  }
+
+  /** The bytes of an upload, or undefined when it does not exist for this account. */
+  async read(scope: AccountScope, uploadId: string): Promise<Buffer | undefined> {
+    if (!(await this.find(scope, uploadId))) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.bucket().openDownloadStream(uploadId as unknown as mongo.ObjectId))
+      chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+}

@@ -1,0 +1,299 @@
+import { Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig } from '@wwb/config';
+import { EventEnvelope, MediaRef, SendMessageCommandData } from '@wwb/contracts';
+import { PermanentError, RetryableError } from '@wwb/kafka';
+import { AppLogger } from '@wwb/observability';
+import { Clock, IdGenerator } from '@wwb/runtime';
+import { OutgoingMessage, phoneNumberOfChatId, WhatsAppDriver, WhatsAppDriverError } from '@wwb/whatsapp';
+import { MediaStore } from './media.store';
+import { MessageStatusProducer } from './message-status.producer';
+import { OutboundMessageRepository } from './outbound-message.repository';
+import { SendClaimRepository } from './send-claim.repository';
+
+/** What the gateway hands a command handler: the connection's running session. */
+export interface SendSession {
+  connectionId: string;
+  accountId: string;
+  driver: WhatsAppDriver;
+}
+
+/** Why a send failed: a stable code (GET /messages/:id shows it, message.status carries it as `reason`). */
+export const SEND_FAILURE_CODES = {
+  not_ready: 'the connection did not become ready within MESSAGE_READY_TIMEOUT_MS',
+  number_not_on_whatsapp: 'the phone number has no WhatsApp account',
+  chat_not_found: 'WhatsApp could not resolve the chat',
+  message_not_found: 'the message replied or reacted to does not exist in this chat',
+  media_missing: 'the stored media of the message is gone',
+  invalid_message: 'WhatsApp refused the content',
+  not_supported: 'this driver cannot send this kind of message',
+  send_failed: 'the send failed; WhatsApp may or may not have received it',
+  send_interrupted: 'the gateway stopped during the send; it is not repeated, so as never to send twice',
+  whatsapp_error: 'WhatsApp reported an error for the message',
+} as const;
+export type SendFailureCode = keyof typeof SEND_FAILURE_CODES;
+
+type Outcome =
+  | { ok: true; waMessageId: string; at: Date; link: boolean }
+  | { ok: false; code: SendFailureCode; message: string };
+
+/** A claim older than this is presumed dead (its gateway stopped before calling WhatsApp). */
+const CLAIM_GRACE_MS = 60_000;
+/** A send whose driver call started this long ago without an outcome was interrupted. */
+const SENDING_LEASE_MS = 5 * 60_000;
+
+/**
+ * Handles `gateway.message.send` on the gateway that runs the connection. At most once per
+ * message, whatever the number of deliveries of the command (Kafka redelivery, the sweeper's
+ * re-publish): the send is claimed by a unique insert keyed by OUR message id before the driver
+ * is called. Then: wait for `ready` (MESSAGE_READY_TIMEOUT_MS), load the media from GridFS,
+ * check that a phone number is on WhatsApp, call the driver, and record the outcome: status
+ * `sent` with the WhatsApp id (linked to our id, so that acks find the message) or `failed`
+ * with a reason, and publish `message.status` carrying both ids.
+ */
+@Injectable()
+export class MessageSendHandler {
+  private readonly logger: Logger;
+  private readonly readyTimeoutMs: number;
+
+  constructor(
+    private readonly claims: SendClaimRepository,
+    private readonly messages: OutboundMessageRepository,
+    private readonly media: MediaStore,
+    private readonly statusEvents: MessageStatusProducer,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    config: AppConfig,
+    appLogger: AppLogger,
+  ) {
+    this.logger = appLogger.child({ context: 'MessageSendHandler' });
+    this.readyTimeoutMs = config.messaging.readyTimeoutMs;
+  }
+
+  async handle(command: EventEnvelope, session: SendSession): Promise<void> {
+    const data = parseSendCommand(command.data);
+    if (!data) throw new PermanentError(`gateway.message.send ${command.id} has invalid data`);
+    const { messageId, chatId } = data;
+    const log = this.logger.child({ messageId, connectionId: session.connectionId });
+
+    const claimId = this.ids.ulid();
+    const claim = await this.claims.claim({
+      _id: messageId,
+      accountId: session.accountId,
+      connectionId: session.connectionId,
+      chatId,
+      claimId,
+      claimedAt: this.clock.now(),
+    });
+    if (!claim.claimed) {
+      const existing = claim.existing;
+      if (existing.state === 'done') return this.resettle(messageId, session, chatId);
+      const now = this.clock.nowMs();
+      if (existing.state === 'claimed') {
+        if (now - existing.claimedAt.getTime() < CLAIM_GRACE_MS + this.readyTimeoutMs) {
+          throw new RetryableError(`the send of ${messageId} is claimed by another handler`);
+        }
+        log.warn('taking over a stale send claim (nothing was sent)');
+        await this.claims.removeStale(messageId, existing.claimId);
+        return this.handle(command, session);
+      }
+      const since = (existing.sendingAt ?? existing.claimedAt).getTime();
+      if (now - since < SENDING_LEASE_MS) {
+        throw new RetryableError(`the send of ${messageId} is in progress elsewhere`);
+      }
+      log.warn('a send was interrupted during the driver call; failing it rather than sending twice');
+      const interrupted = fail('send_interrupted', SEND_FAILURE_CODES.send_interrupted);
+      await this.record(messageId, session, interrupted);
+      await this.claims.forceDone(messageId, this.clock.now());
+      await this.publish(messageId, session, chatId, interrupted);
+      await this.settle(messageId);
+      return;
+    }
+
+    let outcome: Outcome;
+    try {
+      outcome = await this.send(session, data, claimId);
+    } catch (err) {
+      // Nothing was sent (the claim is still `claimed`): give it back so that a retry can send.
+      await this.claims.release(messageId, claimId).catch(() => undefined);
+      throw err;
+    }
+    if (!outcome.ok && outcome.code === 'send_interrupted') return; // the claim was taken over
+    await this.record(messageId, session, outcome);
+    await this.claims.markDone(messageId, claimId, this.clock.now());
+    await this.publish(messageId, session, chatId, outcome);
+    await this.settle(messageId);
+    if (outcome.ok) log.debug({ waMessageId: outcome.waMessageId }, 'message sent');
+    else log.info({ code: outcome.code, reason: outcome.message }, 'message failed');
+  }
+
+  private async send(session: SendSession, data: SendMessageCommandData, claimId: string): Promise<Outcome> {
+    const { driver } = session;
+    try {
+      await driver.waitForStatus('ready', this.readyTimeoutMs);
+    } catch {
+      return fail('not_ready', `the connection is ${driver.state.status}, not ready`);
+    }
+    const content = data.message as unknown as OutgoingWithRef;
+    let outgoing: OutgoingMessage;
+    if ('media' in content && content.media) {
+      const bytes = await this.media.read({ accountId: session.accountId }, content.media.uploadId);
+      if (!bytes) return fail('media_missing', `upload ${content.media.uploadId} no longer exists`);
+      outgoing = {
+        ...content,
+        media: {
+          mimetype: content.media.mimetype,
+          data: bytes.toString('base64'),
+          ...(content.media.filename ? { filename: content.media.filename } : {}),
+        },
+      } as OutgoingMessage;
+    } else {
+      outgoing = content as unknown as OutgoingMessage;
+    }
+
+    const digits = phoneNumberOfChatId(data.chatId);
+    if (digits) {
+      try {
+        const check = await driver.checkNumber(digits);
+        if (!check.registered) return fail('number_not_on_whatsapp', `+${digits} is not on WhatsApp`);
+      } catch (err) {
+        if (err instanceof WhatsAppDriverError && err.code === 'not_ready') {
+          return fail('not_ready', err.message);
+        }
+        // A failed lookup is no reason not to try the send itself.
+        this.logger.warn({ err, messageId: data.messageId }, 'number check failed; sending anyway');
+      }
+    }
+
+    if (!(await this.claims.markSending(data.messageId, claimId, this.clock.now()))) {
+      return fail('send_interrupted', 'the claim was taken over');
+    }
+    try {
+      const result = await driver.sendMessage(data.chatId, outgoing);
+      return {
+        ok: true,
+        waMessageId: result.messageId,
+        at: new Date(result.timestamp),
+        link: outgoing.type !== 'reaction',
+      };
+    } catch (err) {
+      if (err instanceof WhatsAppDriverError) {
+        const code: SendFailureCode =
+          err.code in SEND_FAILURE_CODES ? (err.code as SendFailureCode) : 'send_failed';
+        return fail(code, err.message);
+      }
+      return fail('send_failed', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Status record (first writer wins) and, for a sent message, the WhatsApp id -> our id link. */
+  private async record(messageId: string, session: SendSession, outcome: Outcome): Promise<void> {
+    const now = this.clock.now();
+    if (outcome.ok) {
+      if (outcome.link) {
+        await this.claims.link({
+          _id: `${session.connectionId}/${outcome.waMessageId}`,
+          messageId,
+          accountId: session.accountId,
+          connectionId: session.connectionId,
+          waMessageId: outcome.waMessageId,
+          createdAt: now,
+        });
+      }
+      await this.messages.recordStatus(
+        {
+          messageId,
+          accountId: session.accountId,
+          status: 'sent',
+          at: outcome.at,
+          waMessageId: outcome.waMessageId,
+        },
+        now,
+      );
+    } else {
+      await this.messages.recordStatus(
+        {
+          messageId,
+          accountId: session.accountId,
+          status: 'failed',
+          at: now,
+          reason: { code: outcome.code, message: outcome.message },
+        },
+        now,
+      );
+    }
+  }
+
+  private async publish(
+    messageId: string,
+    session: SendSession,
+    chatId: string,
+    outcome: Outcome,
+  ): Promise<void> {
+    if (outcome.ok) {
+      await this.statusEvents.publish(session, chatId, {
+        messageId,
+        waMessageId: outcome.waMessageId,
+        status: 'sent',
+        at: outcome.at,
+      });
+    } else {
+      await this.statusEvents.publish(session, chatId, {
+        messageId,
+        status: 'failed',
+        reason: outcome.code,
+        at: this.clock.now(),
+      });
+    }
+  }
+
+  /**
+   * The send was settled by an earlier delivery of the command, which may have stopped before
+   * publishing its event or clearing `pending`: do both again from the recorded outcome.
+   */
+  private async resettle(messageId: string, session: SendSession, chatId: string): Promise<void> {
+    const statuses = await this.messages.statusesOf(messageId);
+    const sent = statuses.find((s) => s.status === 'sent');
+    const failed = statuses.find((s) => s.status === 'failed' && s.reason);
+    if (sent?.waMessageId) {
+      await this.statusEvents.publish(session, chatId, {
+        messageId,
+        waMessageId: sent.waMessageId,
+        status: 'sent',
+        at: sent.at,
+      });
+    } else if (failed?.reason) {
+      await this.statusEvents.publish(session, chatId, {
+        messageId,
+        status: 'failed',
+        reason: failed.reason.code,
+        at: failed.at,
+      });
+    }
+    await this.settle(messageId);
+  }
+
+  private async settle(messageId: string): Promise<void> {
+    await this.messages.settle(messageId);
+    await this.messages.forgetRequeue(messageId);
+  }
+}
+
+type OutgoingWithRef = { type: string; media?: MediaRef } & Record<string, unknown>;
+
+const fail = (code: SendFailureCode, message: string): Outcome => ({ ok: false, code, message });
+
+/** The command's data, checked (commands are ours, but a consumer validates what it reads). */
+export function parseSendCommand(data: unknown): SendMessageCommandData | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const d = data as Partial<SendMessageCommandData>;
+  if (typeof d.messageId !== 'string' || !/^msg_[0-9A-Z]{26}$/.test(d.messageId)) return undefined;
+  if (typeof d.chatId !== 'string' || !d.chatId.includes('@')) return undefined;
+  const message = d.message as { type?: unknown; media?: unknown } | undefined;
+  if (!message || typeof message !== 'object' || typeof message.type !== 'string') return undefined;
+  if (message.media !== undefined) {
+    const media = message.media as Partial<MediaRef> | null;
+    if (!media || typeof media.uploadId !== 'string' || typeof media.mimetype !== 'string') return undefined;
+  }
+  return d as SendMessageCommandData;
+}

@@ -1,0 +1,67 @@
+import { Schema } from 'mongoose';
+
+export const MESSAGE_SEND_MODEL = 'MessageSend';
+export const MESSAGE_LINK_MODEL = 'MessageLink';
+
+/**
+ * - `claimed`: a gateway owns the send and has not called WhatsApp yet (a stale claim may be
+ *   taken over: nothing was sent);
+ * - `sending`: the driver was called; if its holder died, nobody knows whether WhatsApp got the
+ *   message, so it is never sent again (the message fails with `send_interrupted`);
+ * - `done`: the outcome (sent or failed) is recorded.
+ */
+export type SendClaimState = 'claimed' | 'sending' | 'done';
+
+/** The claim on sending one message (`_id` = our message id): the unique insert that makes a send happen at most once. */
+export interface MessageSendRecord {
+  _id: string;
+  accountId: string;
+  connectionId: string;
+  chatId: string;
+  state: SendClaimState;
+  /** A fresh id per claim: only its holder may move it on. */
+  claimId: string;
+  claimedAt: Date;
+  sendingAt?: Date;
+  doneAt?: Date;
+}
+
+export const MessageSendSchema = new Schema<MessageSendRecord>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    chatId: { type: String, required: true },
+    state: { type: String, required: true },
+    claimId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+    sendingAt: { type: Date },
+    doneAt: { type: Date },
+  },
+  { collection: 'message_sends', versionKey: false, _id: false },
+);
+/** Acks for a WhatsApp id not linked yet: is a send to that chat in flight? */
+MessageSendSchema.index({ connectionId: 1, chatId: 1, state: 1 }, { name: 'connection_chat_state' });
+
+/** WhatsApp's id of a message we sent -> our id (`_id` = `<connectionId>/<waMessageId>`), inserted once. */
+export interface MessageLinkRecord {
+  _id: string;
+  messageId: string;
+  accountId: string;
+  connectionId: string;
+  waMessageId: string;
+  createdAt: Date;
+}
+
+export const MessageLinkSchema = new Schema<MessageLinkRecord>(
+  {
+    _id: { type: String, required: true },
+    messageId: { type: String, required: true },
+    accountId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    waMessageId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'message_links', versionKey: false, _id: false },
+);
+MessageLinkSchema.index({ messageId: 1 }, { name: 'message' });
