@@ -2,10 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@wwb/config';
 import { EventLogModule } from '@wwb/event-log';
 import { HttpPlatformModule } from '@wwb/http';
+import { MessagingModule } from '@wwb/messaging';
 import { PlatformModule } from '@wwb/platform';
 
 /** What the worker role adds: its Kafka consumers. */
-@Module({ imports: [EventLogModule.withConsumer()] })
+@Module({ imports: [EventLogModule.withConsumer(), MessagingModule.forWorker()] })
 export class WorkerRoleModule {}
 
 /** The worker process: shared infrastructure, health and metrics, and the consumers. */

@@ -4,6 +4,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { AccountsModule } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
+import { GatewayModule } from '@wwb/gateway';
 import { allowMultipartBody } from '@wwb/http';
 import { ChatQueryService } from './chat-query.service';
 import { ChatsController } from './chats.controller';
@@ -25,6 +26,7 @@ import { MessageAcceptService } from './message-accept.service';
 import { MessageCommandProducer } from './message-command.producer';
 import { MessageQueryService } from './message-query.service';
 import { MessageSendHandler } from './message-send.handler';
+import { MessageSendRegistrar } from './message-send.registrar';
 import {
   MESSAGE_LINK_MODEL,
   MESSAGE_SEND_MODEL,
@@ -82,8 +84,8 @@ class MessagingGatewayModule {}
  * - `forApi()`: POST /v1/media, POST/GET /v1/connections/:id/messages, chats, contacts/check;
  * - `forWorker()`: consumer groups `message-status` (acks -> statuses) and `conversations`, and
  *   the sweeper that re-publishes messages stuck in queued (one node at a time, Mongo lease);
- * - `forGateway()`: MessageSendHandler, the `gateway.message.send` handler (register it with the
- *   gateway's command registry).
+ * - `forGateway()`: MessageSendHandler, registered in the gateway's GatewayCommandRegistry for
+ *   `gateway.message.send` (import it in the gateway role only: it imports GatewayModule).
  * Needs the global config, runtime, observability, persistence and Kafka modules.
  */
 @Module({})
@@ -135,13 +137,14 @@ export class MessagingModule {
   static forGateway(): DynamicModule {
     return {
       module: MessagingGatewayModule,
-      imports: [models],
+      imports: [models, GatewayModule],
       providers: [
         MediaStore,
         OutboundMessageRepository,
         SendClaimRepository,
         MessageStatusProducer,
         MessageSendHandler,
+        MessageSendRegistrar,
       ],
       exports: [MessageSendHandler],
     };
