@@ -32,6 +32,11 @@ class FakeClaims {
     const s = this.sends.get(id);
     if (s?.claimId === claimId && s.state === 'claimed') this.sends.delete(id);
   }
+  async park(id: string, claimId: string, waitingSince: Date) {
+    const s = this.sends.get(id);
+    if (s?.claimId === claimId && s.state === 'claimed')
+      this.sends.set(id, { ...s, state: 'waiting', waitingSince });
+  }
   async markSending(id: string, claimId: string, at: Date) {
     const s = this.sends.get(id);
     if (s?.claimId !== claimId || s.state !== 'claimed') return false;
@@ -115,6 +120,20 @@ describe('MessageSendHandler', () => {
   let now: number;
   let handler: MessageSendHandler;
   let session: SendSession;
+  let config: AppConfig;
+  const build = () =>
+    new MessageSendHandler(
+      claims as unknown as SendClaimRepository,
+      messages as unknown as OutboundMessageRepository,
+      { read: async (_s: object, id: string) => media.get(id) } as unknown as MediaStore,
+      {
+        publish: async (_t: object, _c: string, data: object) => void events.push({ data }),
+      } as unknown as MessageStatusProducer,
+      new IdGenerator(),
+      { now: () => new Date(now), nowMs: () => now } as unknown as Clock,
+      config,
+      { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
+    );
 
   beforeEach(() => {
     claims = new FakeClaims();
@@ -128,7 +147,10 @@ describe('MessageSendHandler', () => {
       publish: async (_t: object, _c: string, data: object) => void events.push({ data }),
     } as unknown as MessageStatusProducer;
     const store = { read: async (_s: object, id: string) => media.get(id) } as unknown as MediaStore;
-    const config = { messaging: { readyTimeoutMs: 50 } } as unknown as AppConfig;
+    config = {
+      messaging: { readyTimeoutMs: 50 },
+      gateway: { sessionTimeoutMs: 1500 },
+    } as unknown as AppConfig;
     const logger = { child: () => pino({ level: 'silent' }) } as unknown as AppLogger;
     handler = new MessageSendHandler(
       claims as unknown as SendClaimRepository,
@@ -205,6 +227,39 @@ describe('MessageSendHandler', () => {
     expect(driver.sent).toHaveLength(0);
     expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe(code);
     expect(events[0]!.data).toMatchObject({ messageId: MSG, status: 'failed', reason: code });
+    expect(claims.sends.get(MSG)?.state).toBe('done');
+  });
+
+  it('waits for ready across deliveries (parked claim), then fails not_ready once the timeout has passed', async () => {
+    config = {
+      messaging: { readyTimeoutMs: 60_000 },
+      gateway: { sessionTimeoutMs: 1500 },
+    } as unknown as AppConfig;
+    handler = build();
+    driver.ready = false;
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    expect(claims.sends.get(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(now) });
+    const firstWait = now;
+    now += 30_000;
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    expect(claims.sends.get(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(firstWait) });
+    now += 31_000;
+    await handler.handle(command(), session);
+    expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe('not_ready');
+    expect(driver.sent).toHaveLength(0);
+  });
+
+  it('a parked message is sent by the next delivery once the connection is ready', async () => {
+    config = {
+      messaging: { readyTimeoutMs: 60_000 },
+      gateway: { sessionTimeoutMs: 1500 },
+    } as unknown as AppConfig;
+    handler = build();
+    driver.ready = false;
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    driver.ready = true;
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(1);
     expect(claims.sends.get(MSG)?.state).toBe('done');
   });
 

@@ -33,11 +33,17 @@ export const SEND_FAILURE_CODES = {
 } as const;
 export type SendFailureCode = keyof typeof SEND_FAILURE_CODES;
 
+interface Claim {
+  claimId: string;
+  /** Since when this message waits for its connection to be ready (now, for a first delivery). */
+  waitingSince: Date;
+}
+
 type Outcome =
   | { ok: true; waMessageId: string; at: Date; link: boolean }
   | { ok: false; code: SendFailureCode; message: string };
 
-/** A claim older than this is presumed dead (its gateway stopped before calling WhatsApp). */
+/** A claim older than this (plus one ready wait) is presumed dead: its gateway stopped before calling WhatsApp. */
 const CLAIM_GRACE_MS = 60_000;
 /** A send whose driver call started this long ago without an outcome was interrupted. */
 const SENDING_LEASE_MS = 5 * 60_000;
@@ -46,7 +52,9 @@ const SENDING_LEASE_MS = 5 * 60_000;
  * Handles `gateway.message.send` on the gateway that runs the connection. At most once per
  * message, whatever the number of deliveries of the command (Kafka redelivery, the sweeper's
  * re-publish): the send is claimed by a unique insert keyed by OUR message id before the driver
- * is called. Then: wait for `ready` (MESSAGE_READY_TIMEOUT_MS), load the media from GridFS,
+ * is called. Then: wait for `ready` (a slice of a third of the gateway session timeout per
+ * delivery, so the consumer keeps its group membership; the command is retried until
+ * MESSAGE_READY_TIMEOUT_MS has passed since the first wait, then fails `not_ready`), load the media from GridFS,
  * check that a phone number is on WhatsApp, call the driver, and record the outcome: status
  * `sent` with the WhatsApp id (linked to our id, so that acks find the message) or `failed`
  * with a reason, and publish `message.status` carrying both ids.
@@ -55,6 +63,8 @@ const SENDING_LEASE_MS = 5 * 60_000;
 export class MessageSendHandler {
   private readonly logger: Logger;
   private readonly readyTimeoutMs: number;
+  /** Longest wait for `ready` within one delivery: well under the gateway group's session timeout. */
+  private readonly readySliceMs: number;
 
   constructor(
     private readonly claims: SendClaimRepository,
@@ -68,6 +78,7 @@ export class MessageSendHandler {
   ) {
     this.logger = appLogger.child({ context: 'MessageSendHandler' });
     this.readyTimeoutMs = config.messaging.readyTimeoutMs;
+    this.readySliceMs = Math.max(500, Math.floor(config.gateway.sessionTimeoutMs / 3));
   }
 
   async handle(command: EventEnvelope, session: SendSession): Promise<void> {
@@ -76,31 +87,9 @@ export class MessageSendHandler {
     const { messageId, chatId } = data;
     const log = this.logger.child({ messageId, connectionId: session.connectionId });
 
-    const claimId = this.ids.ulid();
-    const claim = await this.claims.claim({
-      _id: messageId,
-      accountId: session.accountId,
-      connectionId: session.connectionId,
-      chatId,
-      claimId,
-      claimedAt: this.clock.now(),
-    });
-    if (!claim.claimed) {
-      const existing = claim.existing;
-      if (existing.state === 'done') return this.resettle(messageId, session, chatId);
-      const now = this.clock.nowMs();
-      if (existing.state === 'claimed') {
-        if (now - existing.claimedAt.getTime() < CLAIM_GRACE_MS + this.readyTimeoutMs) {
-          throw new RetryableError(`the send of ${messageId} is claimed by another handler`);
-        }
-        log.warn('taking over a stale send claim (nothing was sent)');
-        await this.claims.removeStale(messageId, existing.claimId);
-        return this.handle(command, session);
-      }
-      const since = (existing.sendingAt ?? existing.claimedAt).getTime();
-      if (now - since < SENDING_LEASE_MS) {
-        throw new RetryableError(`the send of ${messageId} is in progress elsewhere`);
-      }
+    const claim = await this.takeClaim(messageId, session, chatId);
+    if (claim === 'done') return this.resettle(messageId, session, chatId);
+    if (claim === 'interrupted') {
       log.warn('a send was interrupted during the driver call; failing it rather than sending twice');
       const interrupted = fail('send_interrupted', SEND_FAILURE_CODES.send_interrupted);
       await this.record(messageId, session, interrupted);
@@ -110,28 +99,92 @@ export class MessageSendHandler {
       return;
     }
 
-    let outcome: Outcome;
+    let outcome: Outcome | 'waiting';
     try {
-      outcome = await this.send(session, data, claimId);
+      outcome = await this.send(session, data, claim);
     } catch (err) {
       // Nothing was sent (the claim is still `claimed`): give it back so that a retry can send.
-      await this.claims.release(messageId, claimId).catch(() => undefined);
+      await this.claims.release(messageId, claim.claimId).catch(() => undefined);
       throw err;
+    }
+    if (outcome === 'waiting') {
+      await this.claims.park(messageId, claim.claimId, claim.waitingSince);
+      throw new RetryableError(`connection ${session.connectionId} is not ready yet; ${messageId} waits`);
     }
     if (!outcome.ok && outcome.code === 'send_interrupted') return; // the claim was taken over
     await this.record(messageId, session, outcome);
-    await this.claims.markDone(messageId, claimId, this.clock.now());
+    await this.claims.markDone(messageId, claim.claimId, this.clock.now());
     await this.publish(messageId, session, chatId, outcome);
     await this.settle(messageId);
     if (outcome.ok) log.debug({ waMessageId: outcome.waMessageId }, 'message sent');
     else log.info({ code: outcome.code, reason: outcome.message }, 'message failed');
   }
 
-  private async send(session: SendSession, data: SendMessageCommandData, claimId: string): Promise<Outcome> {
+  /**
+   * Claims the send by unique insert. A `waiting` claim (parked by an earlier delivery) or a
+   * stale `claimed` one is removed by its claim id and claimed again, so that of racing handlers
+   * exactly one wins; a fresh one held elsewhere is retried later; `done` needs no send.
+   */
+  private async takeClaim(
+    messageId: string,
+    session: SendSession,
+    chatId: string,
+  ): Promise<Claim | 'done' | 'interrupted'> {
+    let waitingSince: Date | undefined;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const claimId = this.ids.ulid();
+      const now = this.clock.now();
+      const res = await this.claims.claim({
+        _id: messageId,
+        accountId: session.accountId,
+        connectionId: session.connectionId,
+        chatId,
+        claimId,
+        claimedAt: now,
+        ...(waitingSince ? { waitingSince } : {}),
+      });
+      if (res.claimed) return { claimId, waitingSince: waitingSince ?? now };
+      const existing = res.existing;
+      const age = now.getTime() - existing.claimedAt.getTime();
+      switch (existing.state) {
+        case 'done':
+          return 'done';
+        case 'waiting':
+          waitingSince = existing.waitingSince ?? existing.claimedAt;
+          await this.claims.removeStale(messageId, existing.claimId);
+          continue;
+        case 'claimed':
+          if (age < CLAIM_GRACE_MS + this.readySliceMs) {
+            throw new RetryableError(`the send of ${messageId} is claimed by another handler`);
+          }
+          this.logger.warn({ messageId }, 'taking over a stale send claim (nothing was sent)');
+          waitingSince = existing.waitingSince;
+          await this.claims.removeStale(messageId, existing.claimId);
+          continue;
+        case 'sending': {
+          const since = (existing.sendingAt ?? existing.claimedAt).getTime();
+          if (now.getTime() - since < SENDING_LEASE_MS) {
+            throw new RetryableError(`the send of ${messageId} is in progress elsewhere`);
+          }
+          return 'interrupted';
+        }
+      }
+    }
+    throw new RetryableError(`could not claim the send of ${messageId}`);
+  }
+
+  private async send(
+    session: SendSession,
+    data: SendMessageCommandData,
+    claim: Claim,
+  ): Promise<Outcome | 'waiting'> {
     const { driver } = session;
+    const left = this.readyTimeoutMs - (this.clock.nowMs() - claim.waitingSince.getTime());
+    const slice = Math.max(0, Math.min(left, this.readySliceMs));
     try {
-      await driver.waitForStatus('ready', this.readyTimeoutMs);
+      await driver.waitForStatus('ready', slice);
     } catch {
+      if (left - slice > 0) return 'waiting';
       return fail('not_ready', `the connection is ${driver.state.status}, not ready`);
     }
     const content = data.message as unknown as OutgoingWithRef;
@@ -165,7 +218,7 @@ export class MessageSendHandler {
       }
     }
 
-    if (!(await this.claims.markSending(data.messageId, claimId, this.clock.now()))) {
+    if (!(await this.claims.markSending(data.messageId, claim.claimId, this.clock.now()))) {
       return fail('send_interrupted', 'the claim was taken over');
     }
     try {

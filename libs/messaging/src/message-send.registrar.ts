@@ -12,6 +12,8 @@ export class MessageSendRegistrar implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(GATEWAY_COMMANDS.messageSend, (command, session) => this.handler.handle(command, session));
+    this.registry.register(GATEWAY_COMMANDS.messageSend, (command, session) =>
+      this.handler.handle(command, session),
+    );
   }
 }

@@ -6,11 +6,14 @@ export const MESSAGE_LINK_MODEL = 'MessageLink';
 /**
  * - `claimed`: a gateway owns the send and has not called WhatsApp yet (a stale claim may be
  *   taken over: nothing was sent);
+ * - `waiting`: the connection was not ready yet; the command is retried, and the next delivery
+ *   takes the claim over (keeping `waitingSince`, so MESSAGE_READY_TIMEOUT_MS counts from the
+ *   first wait);
  * - `sending`: the driver was called; if its holder died, nobody knows whether WhatsApp got the
  *   message, so it is never sent again (the message fails with `send_interrupted`);
  * - `done`: the outcome (sent or failed) is recorded.
  */
-export type SendClaimState = 'claimed' | 'sending' | 'done';
+export type SendClaimState = 'claimed' | 'waiting' | 'sending' | 'done';
 
 /** The claim on sending one message (`_id` = our message id): the unique insert that makes a send happen at most once. */
 export interface MessageSendRecord {
@@ -22,6 +25,8 @@ export interface MessageSendRecord {
   /** A fresh id per claim: only its holder may move it on. */
   claimId: string;
   claimedAt: Date;
+  /** First time a delivery found the connection not ready. */
+  waitingSince?: Date;
   sendingAt?: Date;
   doneAt?: Date;
 }
@@ -35,6 +40,7 @@ export const MessageSendSchema = new Schema<MessageSendRecord>(
     state: { type: String, required: true },
     claimId: { type: String, required: true },
     claimedAt: { type: Date, required: true },
+    waitingSince: { type: Date },
     sendingAt: { type: Date },
     doneAt: { type: Date },
   },

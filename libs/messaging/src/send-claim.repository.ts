@@ -56,6 +56,14 @@ export class SendClaimRepository {
     await this.sends.deleteOne({ _id: id, claimId, state: 'claimed' });
   }
 
+  /** The connection is not ready yet: the claim waits for the next delivery of the command. */
+  async park(id: string, claimId: string, waitingSince: Date): Promise<void> {
+    await this.sends.updateOne(
+      { _id: id, claimId, state: 'claimed' },
+      { $set: { state: 'waiting', waitingSince } },
+    );
+  }
+
   /** The driver is about to be called; false when the claim is no longer ours. */
   async markSending(id: string, claimId: string, at: Date): Promise<boolean> {
     const res = await this.sends.updateOne(
