@@ -218,9 +218,12 @@ describe('parseSendRequest: one code per invalid combination', () => {
     ['mentions_not_allowed_for_type', { to, type: 'sticker', mentions: [to], media: { uploadId: UPLOAD } }],
   ];
 
-  it.each(cases)('%s  %j', (code, body) => {
-    expect(codeOf(body)).toBe(code);
-  });
+  it.each(cases.map(([code, body]) => [code, JSON.stringify(body).slice(0, 90), body] as const))(
+    '%s  %s',
+    (code, _label, body) => {
+      expect(codeOf(body)).toBe(code);
+    },
+  );
 
   it('every code of SEND_ERROR_CODES that the parser can decide is covered above', () => {
     const decidedElsewhere = ['media_url_forbidden', 'media_fetch_failed'];
