@@ -1,14 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '@wwb/accounts';
 import { AppConfig, ConfigModule } from '@wwb/config';
+import { ConnectionsModule } from '@wwb/connections';
 import { HttpPlatformModule } from '@wwb/http';
 import { KafkaModule } from '@wwb/kafka';
+import { MessagingModule } from '@wwb/messaging';
 import { ObservabilityModule } from '@wwb/observability';
 import { PersistenceModule } from '@wwb/persistence';
 import { RuntimeModule } from '@wwb/runtime';
 
 /** The API role: HTTP conventions and the domain modules with controllers. */
-export const API_ROLE_MODULES = [HttpPlatformModule, AccountsModule];
+export const API_ROLE_MODULES = [
+  HttpPlatformModule,
+  AccountsModule,
+  ConnectionsModule.withHttp(),
+  MessagingModule.forApi(),
+];
 
 /** The API process: shared infrastructure plus the API role. */
 @Module({})

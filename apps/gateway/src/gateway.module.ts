@@ -1,10 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@wwb/config';
+import { GatewayModule as GatewayNodeModule } from '@wwb/gateway';
 import { HttpPlatformModule } from '@wwb/http';
+import { MessagingModule } from '@wwb/messaging';
 import { PlatformModule } from '@wwb/platform';
 
-/** What the gateway role adds: the WhatsApp sessions it hosts (issue 3). */
-@Module({})
+/**
+ * What the gateway role adds: the WhatsApp sessions it hosts. The node joins the `gateway`
+ * consumer group and runs the connections of the commands partitions assigned to it.
+ */
+@Module({ imports: [GatewayNodeModule, MessagingModule.forGateway()] })
 export class GatewayRoleModule {}
 
 /** The gateway process: shared infrastructure, health and metrics, and the sessions. */

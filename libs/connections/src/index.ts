@@ -1,0 +1,16 @@
+export * from './connections.module';
+export { ConnectionsService, CONNECTION_ID_PATTERN } from './connections.service';
+export type { ConnectionPage } from './connections.service';
+export { GatewayClient, GatewayRequestError } from './gateway.client';
+export type { CommandTarget } from './gateway.client';
+export type { ConnectionView } from './connection.view';
+export { toConnectionView } from './connection.view';
+export { ConnectionRepository } from './connection.repository';
+export type { PlacementRecord } from './connection.repository';
+export { ConnectionStateRepository } from './connection-state.repository';
+export { GatewayReplyRepository } from './gateway-reply.repository';
+export { DESIRED_STATES, CONNECTIONS_COLLECTION } from './connection.schema';
+export type { ConnectionRecord, DesiredState, DriverKind } from './connection.schema';
+export { CONNECTION_STATES_COLLECTION, stateId } from './connection-state.schema';
+export type { ConnectionStateRecord } from './connection-state.schema';
+export { connectionNotFound } from './connection.errors';

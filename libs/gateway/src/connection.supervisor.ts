@@ -1,0 +1,468 @@
+import { Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig } from '@wwb/config';
+import {
+  ConnectionRepository,
+  ConnectionStateRecord,
+  ConnectionStateRepository,
+  PlacementRecord,
+  stateId,
+} from '@wwb/connections';
+import type { ConnectionStatus } from '@wwb/contracts';
+import { commandPartition, EventFactory, EventPublisher } from '@wwb/kafka';
+import { AppLogger } from '@wwb/observability';
+import { AccountScope } from '@wwb/persistence';
+import { Clock } from '@wwb/runtime';
+import {
+  ConfiguredWhatsAppDriverFactory,
+  WhatsAppDriver,
+  WhatsAppDriverFactory,
+  WhatsAppDriverKind,
+} from '@wwb/whatsapp';
+import { ConnectionRuntime } from './connection.runtime';
+import type { BridgedEvent } from './driver-event.mapper';
+import { EventOutbox } from './event.outbox';
+import type { GatewaySession } from './gateway-command.registry';
+import { GatewayNodeIdentity } from './gateway-node.identity';
+import { GatewayNodeRepository } from './gateway-node.repository';
+import { KeyedMutex } from './keyed.mutex';
+import { OfflineDriver } from './offline.driver';
+
+/** A heartbeat older than this means the node is dead. */
+export const NODE_STALE_MS = 10_000;
+const HANDOFF_POLL_MS = 250;
+/** Connections started at once during a reconciliation (Chromium launches are heavy). */
+const START_CONCURRENCY = 4;
+
+/** What a connection is, for the supervisor. */
+export interface ConnectionRef {
+  id: string;
+  accountId: string;
+  driver: WhatsAppDriverKind;
+}
+
+const refOf = (p: PlacementRecord): ConnectionRef => ({
+  id: p._id,
+  accountId: p.accountId,
+  driver: p.driver,
+});
+
+/**
+ * Runs the connections this gateway owns: exactly the running connections whose commands
+ * partition is assigned to it. Every operation on one connection runs under that connection's
+ * lock (commands, reconciliations and shutdown never interleave on one connection).
+ *
+ * Taking a connection (start, restart, after a rebalance) claims a new state epoch, waits until
+ * a live previous owner has stopped it and saved its session (never for a dead one), then
+ * starts a driver that restores the stored session: no new QR code. Losing it (partition
+ * revoked, shutdown) stops the driver, keeps the session, and marks the epoch released.
+ */
+@Injectable()
+export class ConnectionSupervisor {
+  private readonly logger: Logger;
+  private readonly runtimes = new Map<string, ConnectionRuntime>();
+  /** Connections this node cannot run (driver not enabled here): not retried until asked to. */
+  private readonly unstartable = new Map<string, string>();
+  private readonly locks = new KeyedMutex();
+  private readonly outbox: EventOutbox;
+  private owned = new Set<number>();
+  private closing = false;
+  private reconciling?: Promise<void>;
+  private reconcileAgain = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly connections: ConnectionRepository,
+    private readonly states: ConnectionStateRepository,
+    private readonly nodes: GatewayNodeRepository,
+    private readonly factory: WhatsAppDriverFactory,
+    private readonly events: EventFactory,
+    publisher: EventPublisher,
+    private readonly node: GatewayNodeIdentity,
+    private readonly clock: Clock,
+    appLogger: AppLogger,
+  ) {
+    this.logger = appLogger.child({ context: 'ConnectionSupervisor', nodeId: node.id });
+    this.outbox = new EventOutbox({
+      publish: (events) => publisher.publish(events),
+      onError: (err, events) =>
+        this.logger.error(
+          { err, events: events.length, first: events[0]?.id },
+          'events could not be published',
+        ),
+    });
+  }
+
+  /** Partitions owned now. */
+  get partitions(): number[] {
+    return [...this.owned].sort((a, b) => a - b);
+  }
+
+  /** Ids of the connections running here. */
+  get running(): string[] {
+    return [...this.runtimes.keys()];
+  }
+
+  runtime(connectionId: string): ConnectionRuntime | undefined {
+    return this.runtimes.get(connectionId);
+  }
+
+  partitionOf(connectionId: string): number {
+    return commandPartition(connectionId, this.config.kafka.topics.commands.partitions);
+  }
+
+  owns(connectionId: string): boolean {
+    return this.owned.has(this.partitionOf(connectionId));
+  }
+
+  /** The group (re)assigned partitions to this node: run exactly their connections. */
+  assign(partitions: readonly number[]): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    this.owned = new Set(partitions);
+    this.logger.info({ partitions: this.partitions }, 'commands partitions assigned');
+    return this.reconcile();
+  }
+
+  /**
+   * Makes the connections running here match the owned partitions and the desired states in
+   * Mongo (after every assignment, and periodically: heals a lost command). Runs one at a time;
+   * a call during a run schedules one more run.
+   */
+  reconcile(): Promise<void> {
+    if (this.reconciling) {
+      this.reconcileAgain = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      try {
+        do {
+          this.reconcileAgain = false;
+          await this.reconcileOnce();
+        } while (this.reconcileAgain && !this.closing);
+      } catch (err) {
+        this.logger.error({ err }, 'reconciliation failed; the next one retries');
+      } finally {
+        this.reconciling = undefined;
+      }
+    })();
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    if (this.closing) return;
+    const lost = this.running.filter((id) => !this.owns(id));
+    await Promise.all(lost.map((id) => this.stop(id, 'moved to another gateway')));
+    if (this.owned.size === 0) return;
+    const mine = (await this.connections.running()).filter((c) => this.owns(c._id));
+    const wanted = new Set(mine.map((c) => c._id));
+    const unwanted = this.running.filter((id) => this.owns(id) && !wanted.has(id));
+    await Promise.all(unwanted.map((id) => this.stop(id, 'stopped')));
+    const toStart = mine.filter((c) => !this.runtimes.has(c._id) && !this.unstartable.has(c._id));
+    if (toStart.length) this.logger.info({ connections: toStart.length }, 'starting connections');
+    await mapLimit(toStart, START_CONCURRENCY, (c) =>
+      this.ensureRunning(refOf(c)).catch((err: unknown) =>
+        this.logger.error({ err, connectionId: c._id }, 'could not start the connection'),
+      ),
+    );
+  }
+
+  /** Starts the connection here unless it runs already (or this node does not own it). */
+  ensureRunning(ref: ConnectionRef): Promise<ConnectionRuntime | undefined> {
+    return this.locks.run(ref.id, () => this.startLocked(ref));
+  }
+
+  /** A start command: like ensureRunning, and retries a connection that could not start before. */
+  start(ref: ConnectionRef): Promise<ConnectionRuntime | undefined> {
+    this.unstartable.delete(ref.id);
+    return this.ensureRunning(ref);
+  }
+
+  /** Stops the connection here (keeps its session). */
+  stop(connectionId: string, reason: string): Promise<void> {
+    return this.locks.run(connectionId, () => this.stopLocked(connectionId, reason));
+  }
+
+  /** Stops and starts again, unless the running session started after the command was issued. */
+  restart(ref: ConnectionRef, issuedAt: Date): Promise<'restarted' | 'stale'> {
+    return this.locks.run(ref.id, async () => {
+      const current = this.runtimes.get(ref.id);
+      if (current && current.startedAt >= issuedAt) return 'stale';
+      this.unstartable.delete(ref.id);
+      await this.stopLocked(ref.id, 'restarting');
+      await this.startLocked(ref);
+      return 'restarted';
+    });
+  }
+
+  /**
+   * Unlinks the device and deletes the session (the connection stays, logged_out), unless the
+   * running session started after the command was issued (the account restarted it since).
+   */
+  logout(ref: ConnectionRef, issuedAt: Date): Promise<'logged_out' | 'stale'> {
+    return this.locks.run(ref.id, async () => {
+      const current = this.runtimes.get(ref.id);
+      if (current && current.startedAt > issuedAt) return 'stale';
+      await this.logoutLocked(ref);
+      return 'logged_out';
+    });
+  }
+
+  /** Stops, logs out, deletes the session data and every trace of the connection. */
+  delete(ref: ConnectionRef): Promise<void> {
+    return this.locks.run(ref.id, async () => {
+      await this.logoutLocked(ref);
+      const scope = { accountId: ref.accountId };
+      this.unstartable.delete(ref.id);
+      await this.states.removeAll(scope, ref.id);
+      await this.connections.remove(scope, ref.id);
+      this.logger.info({ connectionId: ref.id }, 'connection deleted');
+    });
+  }
+
+  /** The session a command handler gets (see GatewaySession). */
+  async session(connectionId: string, accountId: string): Promise<GatewaySession> {
+    let runtime = this.runtimes.get(connectionId);
+    let reason = 'it does not run on this gateway';
+    if (!runtime) {
+      const placement = await this.connections.placement(connectionId);
+      if (placement?.desiredState === 'running' && !this.closing) {
+        runtime = await this.ensureRunning(refOf(placement));
+        reason = this.unstartable.get(connectionId) ?? reason;
+      } else {
+        reason = placement ? `it is ${placement.desiredState}` : 'it does not exist';
+      }
+      if (!runtime) {
+        const driver = new OfflineDriver(
+          connectionId,
+          placement?.driver ?? this.factory.defaultKind,
+          reason,
+          this.logger,
+        );
+        return { connectionId, accountId, driver };
+      }
+    }
+    return { connectionId, accountId: runtime.accountId, driver: runtime.driver };
+  }
+
+  /** Shutdown: stops every connection (sessions kept, epochs released) and flushes events. */
+  async stopAll(reason: string): Promise<void> {
+    this.closing = true;
+    await this.reconciling;
+    await Promise.all(this.running.map((id) => this.stop(id, reason)));
+    await this.outbox.flush();
+  }
+
+  /** Waits until the queued events are on Kafka. */
+  flushEvents(): Promise<void> {
+    return this.outbox.flush();
+  }
+
+  // ---------------------------------------------------------------- under the connection's lock
+
+  private async startLocked(ref: ConnectionRef): Promise<ConnectionRuntime | undefined> {
+    const existing = this.runtimes.get(ref.id);
+    if (existing || this.closing || !this.owns(ref.id)) return existing;
+    const scope: AccountScope = { accountId: ref.accountId };
+    const { record, previous } = await this.claim(ref, 'starting');
+    await this.awaitHandOff(scope, previous);
+    if (this.closing) return undefined;
+    let driver: WhatsAppDriver;
+    try {
+      driver = this.factory.create(ref.id, {
+        kind: ref.driver,
+        logBindings: { connectionId: ref.id, accountId: ref.accountId, epoch: record.epoch },
+      });
+    } catch (err) {
+      const reason = `cannot run on this gateway: ${(err as Error).message}`;
+      this.unstartable.set(ref.id, reason);
+      const runtime = this.newRuntime(
+        new OfflineDriver(ref.id, ref.driver, reason, this.logger),
+        record,
+        previous,
+      );
+      runtime.fail(reason);
+      await runtime.close();
+      this.logger.error({ connectionId: ref.id, reason }, 'connection cannot start here');
+      return undefined;
+    }
+    const runtime = this.newRuntime(driver, record, previous);
+    this.runtimes.set(ref.id, runtime);
+    await this.states.removeBefore(scope, ref.id, record.epoch);
+    try {
+      await runtime.start();
+    } catch (err) {
+      this.logger.error({ err, connectionId: ref.id }, 'driver start failed');
+    }
+    this.logger.info(
+      {
+        connectionId: ref.id,
+        epoch: record.epoch,
+        from: previous?.nodeId,
+        restored: previous?.phoneNumber !== undefined,
+      },
+      'connection started',
+    );
+    return runtime;
+  }
+
+  private async stopLocked(connectionId: string, reason: string): Promise<void> {
+    const runtime = this.runtimes.get(connectionId);
+    if (!runtime) return;
+    this.runtimes.delete(connectionId);
+    try {
+      await runtime.stop(reason);
+    } finally {
+      this.release(runtime.driver);
+    }
+  }
+
+  private async logoutLocked(ref: ConnectionRef): Promise<void> {
+    let runtime = this.runtimes.get(ref.id);
+    this.runtimes.delete(ref.id);
+    if (!runtime) {
+      // Not running here: a driver that is never started, to delete the stored session.
+      const { record, previous } = await this.claim(ref, 'stopped');
+      let driver: WhatsAppDriver;
+      try {
+        driver = this.factory.create(ref.id, { kind: ref.driver, logBindings: { connectionId: ref.id } });
+      } catch (err) {
+        this.logger.error(
+          { err, connectionId: ref.id },
+          'cannot delete the session: driver not available here',
+        );
+        driver = new OfflineDriver(ref.id, ref.driver, 'driver not available', this.logger);
+      }
+      runtime = this.newRuntime(driver, record, previous);
+    }
+    try {
+      await runtime.logout();
+    } finally {
+      this.release(runtime.driver);
+    }
+  }
+
+  private claim(
+    ref: ConnectionRef,
+    status: ConnectionStatus,
+  ): Promise<{ record: ConnectionStateRecord; previous: ConnectionStateRecord | null }> {
+    const now = this.clock.now();
+    return this.states.claim({ accountId: ref.accountId }, ref.id, (previous, epoch) => {
+      const record: ConnectionStateRecord = {
+        _id: stateId(ref.id, epoch),
+        connectionId: ref.id,
+        accountId: ref.accountId,
+        epoch,
+        nodeId: this.node.id,
+        status,
+        statusAt: now,
+        failures: 0,
+        startedAt: now,
+        updatedAt: now,
+      };
+      if (previous && previous.nodeId !== this.node.id)
+        record.statusReason = `taken over by gateway ${this.node.id}`;
+      if (previous && previous.status !== 'logged_out') {
+        if (previous.phoneNumber) record.phoneNumber = previous.phoneNumber;
+        if (previous.pushName) record.pushName = previous.pushName;
+      }
+      if (previous?.lastError) {
+        record.lastError = previous.lastError;
+        if (previous.lastErrorAt) record.lastErrorAt = previous.lastErrorAt;
+      }
+      return record;
+    });
+  }
+
+  /**
+   * The previous owner is alive and has not released the connection yet (a rebalance moved
+   * it while it still runs there): wait until it has stopped it and saved its session, at most
+   * GATEWAY_HANDOFF_WAIT_MS. A dead owner (silent heartbeat) is not waited for.
+   */
+  private async awaitHandOff(scope: AccountScope, previous: ConnectionStateRecord | null): Promise<void> {
+    if (!previous || previous.nodeId === this.node.id || previous.releasedAt) return;
+    if (previous.status === 'stopped' || previous.status === 'logged_out') return;
+    const started = this.clock.nowMs();
+    const deadline = started + this.config.gateway.handoffWaitMs;
+    while (this.clock.nowMs() < deadline && !this.closing) {
+      const [owner, state] = await Promise.all([
+        this.nodes.get(previous.nodeId),
+        this.states.get(scope, previous._id),
+      ]);
+      const alive = owner !== null && this.clock.nowMs() - owner.heartbeatAt.getTime() < NODE_STALE_MS;
+      if (
+        !alive ||
+        !state ||
+        state.releasedAt ||
+        state.status === 'stopped' ||
+        state.status === 'logged_out'
+      ) {
+        this.logger.info(
+          {
+            connectionId: previous.connectionId,
+            from: previous.nodeId,
+            alive,
+            waitedMs: this.clock.nowMs() - started,
+          },
+          'hand-off: previous owner done',
+        );
+        return;
+      }
+      await this.clock.sleep(HANDOFF_POLL_MS);
+    }
+    if (!this.closing) {
+      this.logger.warn(
+        {
+          connectionId: previous.connectionId,
+          from: previous.nodeId,
+          waitedMs: this.clock.nowMs() - started,
+        },
+        'hand-off: the previous owner did not release the connection in time; starting anyway',
+      );
+    }
+  }
+
+  private newRuntime(
+    driver: WhatsAppDriver,
+    record: ConnectionStateRecord,
+    previous: ConnectionStateRecord | null,
+  ): ConnectionRuntime {
+    const base = { accountId: record.accountId, connectionId: record.connectionId };
+    return new ConnectionRuntime({
+      driver,
+      claimed: record,
+      previousStatus: previous?.status ?? null,
+      saveState: (r) => this.states.save(r),
+      publish: (e: BridgedEvent) =>
+        this.outbox.push(
+          this.events.create({
+            ...base,
+            type: e.type,
+            data: e.data,
+            ...(e.chatId ? { chatId: e.chatId } : {}),
+          }),
+        ),
+      now: () => this.clock.now(),
+      logger: this.logger.child({ connectionId: record.connectionId, epoch: record.epoch }),
+    });
+  }
+
+  private release(driver: WhatsAppDriver): void {
+    if (this.factory instanceof ConfiguredWhatsAppDriverFactory) this.factory.release(driver);
+  }
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

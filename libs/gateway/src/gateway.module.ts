@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ConnectionsModule } from '@wwb/connections';
+import { WhatsAppModule } from '@wwb/whatsapp';
+import { ConnectionCommandHandlers } from './connection-command.handlers';
+import { ConnectionSupervisor } from './connection.supervisor';
+import { GatewayCommandRegistry } from './gateway-command.registry';
+import { GatewayNodeIdentity } from './gateway-node.identity';
+import { GatewayNodeRepository } from './gateway-node.repository';
+import { GatewayNodeDoc, GatewayNodeSchema } from './gateway-node.schema';
+import { GatewayNode } from './gateway.node';
+
+/**
+ * The gateway: importing this module makes the process a gateway node (it joins the `gateway`
+ * consumer group and runs WhatsApp sessions), so only the gateway role imports it, and modules
+ * loaded only by that role (to register their commands in GatewayCommandRegistry).
+ * Sessions are kept in GridFS (WhatsAppModule with `sessions: 'mongo'`) so that any node can
+ * restore any connection. Needs the global platform modules (config, Mongo, Kafka, logs).
+ */
+@Module({
+  imports: [
+    ConnectionsModule,
+    WhatsAppModule.forRoot({ sessions: 'mongo' }),
+    MongooseModule.forFeature([{ name: GatewayNodeDoc.name, schema: GatewayNodeSchema }]),
+  ],
+  providers: [
+    GatewayNodeIdentity,
+    GatewayNodeRepository,
+    GatewayCommandRegistry,
+    ConnectionSupervisor,
+    ConnectionCommandHandlers,
+    GatewayNode,
+  ],
+  exports: [GatewayCommandRegistry, ConnectionSupervisor, GatewayNode, GatewayNodeIdentity],
+})
+export class GatewayModule {}

@@ -1,0 +1,131 @@
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig } from '@wwb/config';
+import { GatewayReplyRepository } from '@wwb/connections';
+import { EventEnvelope } from '@wwb/contracts';
+import { ConsumerHandle, ConsumerRunner, PermanentError } from '@wwb/kafka';
+import { AppLogger } from '@wwb/observability';
+import { Clock } from '@wwb/runtime';
+import { ConnectionCommandHandlers } from './connection-command.handlers';
+import { ConnectionSupervisor } from './connection.supervisor';
+import { GatewayCommandRegistry } from './gateway-command.registry';
+import { GatewayNodeIdentity } from './gateway-node.identity';
+import { GatewayNodeRepository } from './gateway-node.repository';
+
+/** Consumer group of the gateways on the commands topic. */
+export const GATEWAY_GROUP = 'gateway';
+export const HEARTBEAT_MS = 2_000;
+export const RECONCILE_MS = 60_000;
+const PURGE_MS = 10 * 60_000;
+const REPLY_RETENTION_MS = 60 * 60_000;
+const SILENT_NODE_RETENTION_MS = 24 * 60 * 60_000;
+
+/**
+ * A gateway node: a member of the `gateway` consumer group on the commands topic. Kafka assigns
+ * it partitions; it runs exactly the connections of those partitions (ConnectionSupervisor) and
+ * carries out their commands, in order per connection. When a node joins, leaves or dies, the
+ * group rebalances and the connections move with their partitions.
+ *
+ * Shutdown (SIGTERM): leave the group first (the others take the partitions at once), then stop
+ * every connection, saving its session, so the new owners restore them without a QR code.
+ */
+@Injectable()
+export class GatewayNode implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger: Logger;
+  private handle?: ConsumerHandle;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closing = false;
+
+  constructor(
+    private readonly runner: ConsumerRunner,
+    private readonly supervisor: ConnectionSupervisor,
+    private readonly builtIn: ConnectionCommandHandlers,
+    private readonly registry: GatewayCommandRegistry,
+    private readonly nodes: GatewayNodeRepository,
+    private readonly replies: GatewayReplyRepository,
+    private readonly identity: GatewayNodeIdentity,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    appLogger: AppLogger,
+  ) {
+    this.logger = appLogger.child({ context: 'GatewayNode', nodeId: identity.id });
+  }
+
+  /** The commands consumer (tests wait for `joined`). */
+  get consumer(): ConsumerHandle | undefined {
+    return this.handle;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.beat();
+    this.every(HEARTBEAT_MS, () => this.beat());
+    this.every(RECONCILE_MS, () => this.supervisor.reconcile());
+    this.every(PURGE_MS, () => this.purge());
+    this.handle = await this.runner.run({
+      groupId: GATEWAY_GROUP,
+      topic: 'commands',
+      concurrency: this.config.kafka.topics.commands.partitions,
+      sessionTimeoutMs: this.config.gateway.sessionTimeoutMs,
+      fromBeginning: true,
+      onAssignment: (partitions) => {
+        // At shutdown the consumer reports [] once it left the group: stopAll() takes it from there.
+        if (!this.closing) void this.supervisor.assign(partitions);
+      },
+      handler: (command) => this.dispatch(command),
+    });
+    this.logger.info({ handlers: this.registry.types }, 'gateway node started');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const t of this.timers.splice(0)) clearInterval(t);
+    const started = this.clock.nowMs();
+    await this.handle?.stop();
+    await this.supervisor.stopAll('gateway shutting down');
+    await this.nodes
+      .remove(this.identity.id)
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not remove the heartbeat'));
+    this.logger.info({ ms: this.clock.nowMs() - started }, 'gateway node stopped; sessions saved');
+  }
+
+  private async dispatch(command: EventEnvelope): Promise<void> {
+    if (!command.connectionId) throw new PermanentError(`command ${command.type} has no connectionId`);
+    if (await this.builtIn.handle(command)) return;
+    const handler = this.registry.get(command.type);
+    if (!handler) throw new PermanentError(`no handler for ${command.type} on this gateway`);
+    const session = await this.supervisor.session(command.connectionId, command.accountId);
+    await handler(command, session);
+  }
+
+  private async beat(): Promise<void> {
+    await this.nodes.beat({
+      _id: this.identity.id,
+      host: this.identity.host,
+      pid: this.identity.pid,
+      partitions: this.supervisor.partitions,
+      connections: this.supervisor.running.length,
+      startedAt: this.identity.startedAt,
+      heartbeatAt: this.clock.now(),
+    });
+  }
+
+  private async purge(): Promise<void> {
+    const now = this.clock.nowMs();
+    await this.replies.purgeOlderThan(new Date(now - REPLY_RETENTION_MS));
+    await this.nodes.purgeSilentSince(new Date(now - SILENT_NODE_RETENTION_MS));
+  }
+
+  private every(ms: number, fn: () => Promise<void>): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || this.closing) return;
+      busy = true;
+      fn()
+        .catch((err: unknown) => this.logger.warn({ err }, 'periodic gateway task failed'))
+        .finally(() => (busy = false));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
