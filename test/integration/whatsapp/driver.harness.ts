@@ -10,6 +10,7 @@ import {
   MemorySessionStore,
   SimulatorDriver,
   WebJsDriver,
+  WebJsDriverOptions,
   WhatsAppDriver,
   WhatsAppDriverEventName,
   WhatsAppDriverEvents,
@@ -58,7 +59,13 @@ export class WebJsHarness implements DriverHarness {
 
   constructor(private readonly logger: Logger = testLogger()) {}
 
-  create(options: { connectionId?: string; sessionStore?: WhatsAppSessionStore } = {}): WebJsDriver {
+  create(
+    options: {
+      connectionId?: string;
+      sessionStore?: WhatsAppSessionStore;
+      webjs?: Partial<WebJsDriverOptions>;
+    } = {},
+  ): WebJsDriver {
     const driver = new WebJsDriver({
       connectionId: options.connectionId ?? newConnectionId('wj'),
       logger: this.logger,
@@ -71,6 +78,7 @@ export class WebJsHarness implements DriverHarness {
       pageObserver: this.control,
       ...(options.sessionStore ? { sessionStore: options.sessionStore } : {}),
       ...fakeWebOptions(),
+      ...options.webjs,
     });
     this.drivers.push(driver);
     return driver;

@@ -7,6 +7,8 @@ export const MAX_TEXT_LENGTH = 65_536;
 export const MAX_POLL_OPTIONS = 12;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** `type/subtype` with optional parameters (`audio/ogg; codecs=opus`). */
+const MIMETYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+"-]+)*$/;
 
 const invalid = (message: string): never => {
   throw new WhatsAppDriverError('invalid_message', message);
@@ -14,8 +16,7 @@ const invalid = (message: string): never => {
 
 function checkMedia(media: MediaInput | undefined, type: string): void {
   if (!media || typeof media !== 'object') return invalid(`${type} needs media {mimetype, data}`);
-  if (!/^[\w.+-]+\/[\w.+-]+$/.test(media.mimetype ?? ''))
-    return invalid(`${type}: invalid mimetype "${media.mimetype}"`);
+  if (!MIMETYPE.test(media.mimetype ?? '')) return invalid(`${type}: invalid mimetype "${media.mimetype}"`);
   if (
     typeof media.data !== 'string' ||
     media.data.length === 0 ||

@@ -1,5 +1,5 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { AuthStrategy, Client, LocalAuth, RemoteAuth, Store } from 'whatsapp-web.js';
 import type { WhatsAppSessionStore } from '../whatsapp-session.store';
@@ -138,7 +138,11 @@ function storeAdapter(store: WhatsAppSessionStore, dataDir: string): Store {
   return {
     sessionExists: ({ session }) => store.sessionExists({ session }),
     save: ({ session }) => store.save({ session, path: join(dataDir, `${session}.zip`) }),
-    extract: ({ session, path }) => store.extract({ session, path }),
+    // RemoteAuth extracts before anything created dataDir (a fresh node).
+    extract: async ({ session, path }) => {
+      await mkdir(dirname(path), { recursive: true });
+      await store.extract({ session, path });
+    },
     delete: ({ session }) => store.delete({ session }),
   };
 }
