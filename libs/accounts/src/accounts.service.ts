@@ -49,6 +49,7 @@ const MAX_CACHED_VIEWS = 10_000;
 export class AccountsService {
   /** What an account sees of itself, cached like verified keys (API_KEY_CACHE_TTL_MS). */
   private readonly views = new Map<string, { view: AccountWithUsage; expiresAt: number }>();
+  private readonly viewLoading = new Map<string, Promise<AccountWithUsage>>();
   private viewGeneration = 0;
   private readonly viewTtlMs: number;
 
@@ -118,6 +119,16 @@ export class AccountsService {
     const now = this.clock.nowMs();
     const cached = this.views.get(scope.accountId);
     if (cached && cached.expiresAt > now) return cached.view;
+    let pending = this.viewLoading.get(scope.accountId);
+    if (!pending) {
+      pending = this.loadView(scope, now).finally(() => this.viewLoading.delete(scope.accountId));
+      this.viewLoading.set(scope.accountId, pending);
+    }
+    return pending;
+  }
+
+  /** One load per account at a time, so that an expiry under load costs one pair of queries. */
+  private async loadView(scope: AccountScope, now: number): Promise<AccountWithUsage> {
     const generation = this.viewGeneration;
     const view = await this.getWithUsage(scope);
     if (this.viewTtlMs > 0 && generation === this.viewGeneration) {
@@ -130,6 +141,7 @@ export class AccountsService {
   private forgetView(scope: AccountScope): void {
     this.viewGeneration++;
     this.views.delete(scope.accountId);
+    this.viewLoading.delete(scope.accountId);
   }
 
   /**

@@ -122,3 +122,21 @@ describe('ApiKeyAuthService', () => {
     );
   });
 });
+
+describe('ApiKeyAuthService under load', () => {
+  it('shares one lookup between concurrent requests for the same key', async () => {
+    const { service, key, keys } = setup();
+    const principals = await Promise.all(Array.from({ length: 50 }, () => service.authenticate(key)));
+    expect(new Set(principals).size).toBe(1);
+    expect(keys.findActiveByHash).toHaveBeenCalledTimes(1);
+  });
+
+  it('a shared lookup that fails fails every waiting request, and the next one retries', async () => {
+    const { service, key, keys } = setup();
+    keys.findActiveByHash.mockRejectedValueOnce(new Error('mongo down'));
+    const results = await Promise.all(Array.from({ length: 5 }, () => code(service.authenticate(key))));
+    expect(results).toEqual(Array(5).fill('Error: mongo down'));
+    expect(await code(service.authenticate(key))).toBe('ok');
+    expect(keys.findActiveByHash).toHaveBeenCalledTimes(2);
+  });
+});

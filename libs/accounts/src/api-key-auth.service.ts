@@ -32,6 +32,8 @@ export class ApiKeyAuthService {
   private readonly cache = new Map<string, CachedKey>();
   private readonly hashByKeyId = new Map<string, string>();
   private readonly lastWrite = new Map<string, number>();
+  /** One lookup per key at a time: requests arriving while it runs share it (no herd at expiry). */
+  private readonly loading = new Map<string, Promise<CachedKey>>();
   /** Bumped by every invalidation, so that a lookup racing with it does not cache stale data. */
   private generation = 0;
   private readonly ttlMs: number;
@@ -51,7 +53,7 @@ export class ApiKeyAuthService {
     const hash = hashApiKey(presented);
     const now = this.clock.nowMs();
     let entry = this.cache.get(hash);
-    if (!entry || entry.expiresAt <= now) entry = await this.load(hash, now);
+    if (!entry || entry.expiresAt <= now) entry = await this.loadOnce(hash, now);
     if (entry.accountDisabled) throw new AppError(403, 'account_disabled', 'This account is disabled');
     this.noteUse(entry.principal, now);
     return entry.principal;
@@ -59,6 +61,7 @@ export class ApiKeyAuthService {
 
   invalidateKey(apiKeyId: string): void {
     this.generation++;
+    this.loading.clear();
     const hash = this.hashByKeyId.get(apiKeyId);
     if (hash) this.cache.delete(hash);
     this.hashByKeyId.delete(apiKeyId);
@@ -67,12 +70,22 @@ export class ApiKeyAuthService {
 
   invalidateAccount(accountId: string): void {
     this.generation++;
+    this.loading.clear();
     for (const [hash, entry] of this.cache) {
       if (entry.principal.accountId === accountId) {
         this.cache.delete(hash);
         this.hashByKeyId.delete(entry.principal.apiKeyId);
       }
     }
+  }
+
+  private loadOnce(hash: string, now: number): Promise<CachedKey> {
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      pending = this.load(hash, now).finally(() => this.loading.delete(hash));
+      this.loading.set(hash, pending);
+    }
+    return pending;
   }
 
   private async load(hash: string, now: number): Promise<CachedKey> {
