@@ -59,6 +59,21 @@ function describeDriverContract(makeHarness: () => DriverHarness): void {
     expect(driver.state.status).toBe('stopped');
   });
 
+  it('offers a pairing code instead of the QR, only while waiting for the scan', async () => {
+    const driver = h.create();
+    const rec = new EventRecorder(driver);
+    await driver.start();
+    await rec.next('qr');
+    const code = await driver.requestPairingCode('+1 555 000 1111');
+    expect(code).toMatch(/^[A-Z0-9]{8}$/);
+    expect((await rec.next('pairing_code')).code).toBe(code);
+    await expect(driver.requestPairingCode('12')).rejects.toMatchObject({ code: 'invalid_message' });
+    await h.scan(driver);
+    await driver.waitForStatus('ready', 20_000);
+    await expect(driver.requestPairingCode('15550001111')).rejects.toMatchObject({ code: 'not_ready' });
+    await driver.stop();
+  });
+
   it('sends text and media; acks go sent -> delivered -> read', async () => {
     const { driver, rec } = await linked();
     const sent = await driver.sendMessage(PEER, { type: 'text', text: 'hello contract' });
