@@ -11,3 +11,8 @@ export { MESSAGE_STATUSES, currentStatus, statusRank } from './message-status.ra
 export type { MessageStatus } from './message-status.rank';
 export { MEDIA_UPLOAD_PATH } from './media.controller';
 export { MEDIA_BUCKET } from './media.store';
+// Storage primitives (race-tested against FerretDB in test/integration/messaging).
+export { LeaseRepository } from './lease.repository';
+export { IdempotencyRepository } from './idempotency.repository';
+export { OutboundMessageRepository } from './outbound-message.repository';
+export { SendClaimRepository } from './send-claim.repository';

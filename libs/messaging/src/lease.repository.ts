@@ -7,9 +7,10 @@ import { LEASE_MODEL, LeaseRecord } from './lease.schema';
 
 /**
  * Leases on cluster-wide jobs (@nestjs/schedule timers fire on every node; the lease holder
- * alone does the work). Taken by unique insert; an expired lease is removed by its old holder's
- * id and taken again by insert, so that of several nodes racing exactly one wins. The holder
- * renews its own lease.
+ * alone does the work). The current epoch's holder renews it while it is valid; once it has
+ * expired, nodes race to insert the next epoch and the unique `_id` picks exactly one winner.
+ * (Tested against FerretDB: deleting an expired lease and inserting it again under the same
+ * `_id` let two racing nodes both win.)
  */
 @Injectable()
 export class LeaseRepository {
@@ -22,20 +23,28 @@ export class LeaseRepository {
   async acquire(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + ttlMs);
-    if (await this.insert({ _id: name, holder, expiresAt })) return true;
-    const current = await this.model.findOne({ _id: name }).lean<LeaseRecord>();
-    if (!current) return this.insert({ _id: name, holder, expiresAt });
-    if (current.holder === holder) {
-      const res = await this.model.updateOne({ _id: name, holder }, { $set: { expiresAt } });
-      return res.matchedCount === 1;
+    const current = await this.current(name);
+    if (current && current.expiresAt.getTime() > now.getTime()) {
+      if (current.holder !== holder) return false;
+      await this.model.updateOne({ _id: current._id, holder }, { $set: { expiresAt } });
+      return true;
     }
-    if (current.expiresAt.getTime() > now.getTime()) return false;
-    await this.model.deleteOne({ _id: name, holder: current.holder, expiresAt: current.expiresAt });
-    return this.insert({ _id: name, holder, expiresAt });
+    const epoch = current ? current.epoch + 1 : 0;
+    if (!(await this.insert({ _id: `${name}#${epoch}`, name, epoch, holder, expiresAt }))) return false;
+    if (epoch > 0) await this.model.deleteMany({ name, epoch: { $lt: epoch } }).catch(() => undefined);
+    return true;
   }
 
+  /** Ends the holder's lease early (the next node takes the next epoch at once). */
   async release(name: string, holder: string): Promise<void> {
-    await this.model.deleteOne({ _id: name, holder });
+    const current = await this.current(name);
+    if (current?.holder === holder) {
+      await this.model.updateOne({ _id: current._id, holder }, { $set: { expiresAt: new Date(0) } });
+    }
+  }
+
+  private current(name: string): Promise<LeaseRecord | null> {
+    return this.model.findOne({ name }).sort({ epoch: -1 }).lean<LeaseRecord>();
   }
 
   private async insert(record: LeaseRecord): Promise<boolean> {

@@ -3,15 +3,15 @@ import { AppConfig } from '@wwb/config';
 import { EventEnvelope } from '@wwb/contracts';
 import { RetryableError } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { OutgoingMessage, SendResult, WhatsAppDriver, WhatsAppDriverError } from '@wwb/whatsapp';
 import { MediaStore } from './media.store';
-import { MessageLinkRecord, MessageSendRecord } from './message-send.schema';
+import { MessageLinkRecord, MessageSendRecord, SendClaimState } from './message-send.schema';
 import { MessageSendHandler, SendSession } from './message-send.handler';
 import { MessageStatusProducer } from './message-status.producer';
 import { MessageStatusRecord } from './outbound-message.schema';
 import { NewStatus, OutboundMessageRepository } from './outbound-message.repository';
-import { ClaimResult, SendClaimRepository } from './send-claim.repository';
+import { SendClaimRepository } from './send-claim.repository';
 
 const MSG = 'msg_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8';
 
@@ -19,40 +19,32 @@ const MSG = 'msg_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8';
 class FakeClaims {
   sends = new Map<string, MessageSendRecord>();
   links = new Map<string, MessageLinkRecord>();
-  async claim(r: Omit<MessageSendRecord, 'state'>): Promise<ClaimResult> {
-    const existing = this.sends.get(r._id);
-    if (existing) return { claimed: false, existing: { ...existing } };
-    this.sends.set(r._id, { ...r, state: 'claimed' });
-    return { claimed: true, claimId: r.claimId };
+  async generations(messageId: string) {
+    return [...this.sends.values()].filter((g) => g.messageId === messageId).sort((a, b) => a.gen - b.gen);
   }
-  async removeStale(id: string, claimId: string) {
-    if (this.sends.get(id)?.claimId === claimId) this.sends.delete(id);
-  }
-  async release(id: string, claimId: string) {
-    const s = this.sends.get(id);
-    if (s?.claimId === claimId && s.state === 'claimed') this.sends.delete(id);
-  }
-  async park(id: string, claimId: string, waitingSince: Date) {
-    const s = this.sends.get(id);
-    if (s?.claimId === claimId && s.state === 'claimed')
-      this.sends.set(id, { ...s, state: 'waiting', waitingSince });
-  }
-  async markSending(id: string, claimId: string, at: Date) {
-    const s = this.sends.get(id);
-    if (s?.claimId !== claimId || s.state !== 'claimed') return false;
-    this.sends.set(id, { ...s, state: 'sending', sendingAt: at });
+  async insert(r: MessageSendRecord) {
+    if (this.sends.has(r._id)) return false;
+    this.sends.set(r._id, { ...r });
     return true;
   }
-  async markDone(id: string, claimId: string, at: Date) {
-    const s = this.sends.get(id);
-    if (s?.claimId === claimId) this.sends.set(id, { ...s, state: 'done', doneAt: at });
-  }
-  async forceDone(id: string, at: Date) {
-    const s = this.sends.get(id);
-    if (s) this.sends.set(id, { ...s, state: 'done', doneAt: at });
+  async setState(
+    id: string,
+    from: SendClaimState,
+    to: SendClaimState,
+    fields: Partial<MessageSendRecord> = {},
+  ) {
+    const g = this.sends.get(id);
+    if (!g || g.state !== from) return false;
+    this.sends.set(id, { ...g, ...fields, state: to });
+    return true;
   }
   async link(r: MessageLinkRecord) {
     if (!this.links.has(r._id)) this.links.set(r._id, r);
+  }
+  /** The state of the newest generation. */
+  latest(messageId: string) {
+    const gens = [...this.sends.values()].filter((g) => g.messageId === messageId);
+    return gens.reduce<MessageSendRecord | undefined>((a, b) => (!a || b.gen > a.gen ? b : a), undefined);
   }
 }
 
@@ -129,7 +121,6 @@ describe('MessageSendHandler', () => {
       {
         publish: async (_t: object, _c: string, data: object) => void events.push({ data }),
       } as unknown as MessageStatusProducer,
-      new IdGenerator(),
       { now: () => new Date(now), nowMs: () => now } as unknown as Clock,
       config,
       { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
@@ -157,7 +148,6 @@ describe('MessageSendHandler', () => {
       messages as unknown as OutboundMessageRepository,
       store,
       statusEvents,
-      new IdGenerator(),
       clock,
       config,
       logger,
@@ -172,7 +162,7 @@ describe('MessageSendHandler', () => {
     const waId = 'true_15551234567@c.us_3EB01';
     expect(messages.statuses.get(`${MSG}/sent`)).toMatchObject({ status: 'sent', waMessageId: waId });
     expect(claims.links.get(`con_1/${waId}`)).toMatchObject({ messageId: MSG });
-    expect(claims.sends.get(MSG)?.state).toBe('done');
+    expect(claims.latest(MSG)?.state).toBe('done');
     expect(events.map((e) => e.data)).toEqual([
       expect.objectContaining({ messageId: MSG, waMessageId: waId, status: 'sent' }),
       expect.objectContaining({ messageId: MSG, waMessageId: waId, status: 'sent' }),
@@ -227,7 +217,7 @@ describe('MessageSendHandler', () => {
     expect(driver.sent).toHaveLength(0);
     expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe(code);
     expect(events[0]!.data).toMatchObject({ messageId: MSG, status: 'failed', reason: code });
-    expect(claims.sends.get(MSG)?.state).toBe('done');
+    expect(claims.latest(MSG)?.state).toBe('done');
   });
 
   it('waits for ready across deliveries (parked claim), then fails not_ready once the timeout has passed', async () => {
@@ -238,11 +228,11 @@ describe('MessageSendHandler', () => {
     handler = build();
     driver.ready = false;
     await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
-    expect(claims.sends.get(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(now) });
+    expect(claims.latest(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(now) });
     const firstWait = now;
     now += 30_000;
     await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
-    expect(claims.sends.get(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(firstWait) });
+    expect(claims.latest(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(firstWait) });
     now += 31_000;
     await handler.handle(command(), session);
     expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe('not_ready');
@@ -260,7 +250,7 @@ describe('MessageSendHandler', () => {
     driver.ready = true;
     await handler.handle(command(), session);
     expect(driver.sent).toHaveLength(1);
-    expect(claims.sends.get(MSG)?.state).toBe('done');
+    expect(claims.latest(MSG)?.state).toBe('done');
   });
 
   it('a missing upload fails the message with media_missing', async () => {
@@ -272,13 +262,14 @@ describe('MessageSendHandler', () => {
   });
 
   it('a send interrupted during the driver call is failed, never repeated', async () => {
-    claims.sends.set(MSG, {
-      _id: MSG,
+    claims.sends.set(`${MSG}#0`, {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
       accountId: 'acc_1',
       connectionId: 'con_1',
       chatId: '15551234567@c.us',
       state: 'sending',
-      claimId: 'dead',
       claimedAt: new Date(now - 600_000),
       sendingAt: new Date(now - 600_000),
     });
@@ -288,13 +279,14 @@ describe('MessageSendHandler', () => {
   });
 
   it('a stale claim that never reached the driver is taken over and sent', async () => {
-    claims.sends.set(MSG, {
-      _id: MSG,
+    claims.sends.set(`${MSG}#0`, {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
       accountId: 'acc_1',
       connectionId: 'con_1',
       chatId: '15551234567@c.us',
       state: 'claimed',
-      claimId: 'dead',
       claimedAt: new Date(now - 600_000),
     });
     await handler.handle(command(), session);
@@ -302,13 +294,14 @@ describe('MessageSendHandler', () => {
   });
 
   it('a fresh claim held elsewhere is retried later (RetryableError)', async () => {
-    claims.sends.set(MSG, {
-      _id: MSG,
+    claims.sends.set(`${MSG}#0`, {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
       accountId: 'acc_1',
       connectionId: 'con_1',
       chatId: '15551234567@c.us',
       state: 'sending',
-      claimId: 'other',
       claimedAt: new Date(now - 1000),
       sendingAt: new Date(now - 1000),
     });

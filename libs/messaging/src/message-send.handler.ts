@@ -4,11 +4,13 @@ import { AppConfig } from '@wwb/config';
 import { EventEnvelope, MediaRef, SendMessageCommandData } from '@wwb/contracts';
 import { PermanentError, RetryableError } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { OutgoingMessage, phoneNumberOfChatId, WhatsAppDriver, WhatsAppDriverError } from '@wwb/whatsapp';
 import { MediaStore } from './media.store';
 import { MessageStatusProducer } from './message-status.producer';
 import { OutboundMessageRepository } from './outbound-message.repository';
+import { sendClaimId } from './message-send.schema';
+import { decideClaim, mayCallDriver, SENDING_LEASE_MS } from './send-claim.policy';
 import { SendClaimRepository } from './send-claim.repository';
 
 /** What the gateway hands a command handler: the connection's running session. */
@@ -34,7 +36,9 @@ export const SEND_FAILURE_CODES = {
 export type SendFailureCode = keyof typeof SEND_FAILURE_CODES;
 
 interface Claim {
-  claimId: string;
+  kind: 'claim';
+  /** `_id` of the claim generation this handler holds. */
+  id: string;
   /** Since when this message waits for its connection to be ready (now, for a first delivery). */
   waitingSince: Date;
 }
@@ -45,8 +49,6 @@ type Outcome =
 
 /** A claim older than this (plus one ready wait) is presumed dead: its gateway stopped before calling WhatsApp. */
 const CLAIM_GRACE_MS = 60_000;
-/** A send whose driver call started this long ago without an outcome was interrupted. */
-const SENDING_LEASE_MS = 5 * 60_000;
 
 /**
  * Handles `gateway.message.send` on the gateway that runs the connection. At most once per
@@ -71,7 +73,6 @@ export class MessageSendHandler {
     private readonly messages: OutboundMessageRepository,
     private readonly media: MediaStore,
     private readonly statusEvents: MessageStatusProducer,
-    private readonly ids: IdGenerator,
     private readonly clock: Clock,
     config: AppConfig,
     appLogger: AppLogger,
@@ -88,32 +89,36 @@ export class MessageSendHandler {
     const log = this.logger.child({ messageId, connectionId: session.connectionId });
 
     const claim = await this.takeClaim(messageId, session, chatId);
-    if (claim === 'done') return this.resettle(messageId, session, chatId);
-    if (claim === 'interrupted') {
-      log.warn('a send was interrupted during the driver call; failing it rather than sending twice');
-      const interrupted = fail('send_interrupted', SEND_FAILURE_CODES.send_interrupted);
-      await this.record(messageId, session, interrupted);
-      await this.claims.forceDone(messageId, this.clock.now());
-      await this.publish(messageId, session, chatId, interrupted);
-      await this.settle(messageId);
-      return;
+    if (claim.kind === 'done') return this.resettle(messageId, session, chatId);
+    if (claim.kind === 'interrupted') {
+      const recorded = await this.messages.statusesOf(messageId);
+      if (!recorded.some((r) => r.status === 'sent' || r.status === 'failed')) {
+        log.warn('a send was interrupted during the driver call; failing it rather than sending twice');
+        await this.record(messageId, session, fail('send_interrupted', SEND_FAILURE_CODES.send_interrupted));
+      }
+      return this.resettle(messageId, session, chatId);
     }
 
-    let outcome: Outcome | 'waiting';
+    let outcome: Outcome | 'waiting' | 'aborted';
     try {
       outcome = await this.send(session, data, claim);
     } catch (err) {
-      // Nothing was sent (the claim is still `claimed`): give it back so that a retry can send.
-      await this.claims.release(messageId, claim.claimId).catch(() => undefined);
+      // Nothing was sent: back off, so that the retry of the command takes over.
+      await this.claims.setState(claim.id, 'claimed', 'aborted').catch(() => undefined);
       throw err;
     }
     if (outcome === 'waiting') {
-      await this.claims.park(messageId, claim.claimId, claim.waitingSince);
+      await this.claims.setState(claim.id, 'claimed', 'waiting', { waitingSince: claim.waitingSince });
       throw new RetryableError(`connection ${session.connectionId} is not ready yet; ${messageId} waits`);
     }
-    if (!outcome.ok && outcome.code === 'send_interrupted') return; // the claim was taken over
+    if (outcome === 'aborted') {
+      throw new RetryableError(`another handler claimed the send of ${messageId} meanwhile`);
+    }
     await this.record(messageId, session, outcome);
-    await this.claims.markDone(messageId, claim.claimId, this.clock.now());
+    const now = this.clock.now();
+    if (!(await this.claims.setState(claim.id, 'sending', 'done', { doneAt: now }))) {
+      await this.claims.setState(claim.id, 'claimed', 'done', { doneAt: now });
+    }
     await this.publish(messageId, session, chatId, outcome);
     await this.settle(messageId);
     if (outcome.ok) log.debug({ waMessageId: outcome.waMessageId }, 'message sent');
@@ -121,54 +126,43 @@ export class MessageSendHandler {
   }
 
   /**
-   * Claims the send by unique insert. A `waiting` claim (parked by an earlier delivery) or a
-   * stale `claimed` one is removed by its claim id and claimed again, so that of racing handlers
-   * exactly one wins; a fresh one held elsewhere is retried later; `done` needs no send.
+   * Claims the send (see decideClaim) by inserting the next claim generation, which only one of
+   * racing handlers can do. An interrupted send is closed by inserting a `done` generation.
    */
   private async takeClaim(
     messageId: string,
     session: SendSession,
     chatId: string,
-  ): Promise<Claim | 'done' | 'interrupted'> {
-    let waitingSince: Date | undefined;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const claimId = this.ids.ulid();
+  ): Promise<Claim | { kind: 'done' } | { kind: 'interrupted' }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.clock.now();
-      const res = await this.claims.claim({
-        _id: messageId,
+      const decision = decideClaim(await this.claims.generations(messageId), now.getTime(), {
+        claimGraceMs: CLAIM_GRACE_MS + this.readySliceMs,
+        sendingLeaseMs: SENDING_LEASE_MS,
+      });
+      if (decision.kind === 'done') return decision;
+      if (decision.kind === 'busy') throw new RetryableError(`${messageId}: ${decision.reason}`);
+      const id = sendClaimId(messageId, decision.gen);
+      const base = {
+        _id: id,
+        messageId,
+        gen: decision.gen,
         accountId: session.accountId,
         connectionId: session.connectionId,
         chatId,
-        claimId,
         claimedAt: now,
-        ...(waitingSince ? { waitingSince } : {}),
-      });
-      if (res.claimed) return { claimId, waitingSince: waitingSince ?? now };
-      const existing = res.existing;
-      const age = now.getTime() - existing.claimedAt.getTime();
-      switch (existing.state) {
-        case 'done':
-          return 'done';
-        case 'waiting':
-          waitingSince = existing.waitingSince ?? existing.claimedAt;
-          await this.claims.removeStale(messageId, existing.claimId);
-          continue;
-        case 'claimed':
-          if (age < CLAIM_GRACE_MS + this.readySliceMs) {
-            throw new RetryableError(`the send of ${messageId} is claimed by another handler`);
-          }
-          this.logger.warn({ messageId }, 'taking over a stale send claim (nothing was sent)');
-          waitingSince = existing.waitingSince;
-          await this.claims.removeStale(messageId, existing.claimId);
-          continue;
-        case 'sending': {
-          const since = (existing.sendingAt ?? existing.claimedAt).getTime();
-          if (now.getTime() - since < SENDING_LEASE_MS) {
-            throw new RetryableError(`the send of ${messageId} is in progress elsewhere`);
-          }
-          return 'interrupted';
-        }
+      };
+      if (decision.kind === 'interrupted') {
+        if (await this.claims.insert({ ...base, state: 'done', doneAt: now })) return { kind: 'interrupted' };
+        continue;
       }
+      const waitingSince = decision.waitingSince ?? now;
+      const inserted = await this.claims.insert({
+        ...base,
+        state: 'claimed',
+        ...(decision.waitingSince ? { waitingSince: decision.waitingSince } : {}),
+      });
+      if (inserted) return { kind: 'claim', id, waitingSince };
     }
     throw new RetryableError(`could not claim the send of ${messageId}`);
   }
@@ -177,7 +171,7 @@ export class MessageSendHandler {
     session: SendSession,
     data: SendMessageCommandData,
     claim: Claim,
-  ): Promise<Outcome | 'waiting'> {
+  ): Promise<Outcome | 'waiting' | 'aborted'> {
     const { driver } = session;
     const left = this.readyTimeoutMs - (this.clock.nowMs() - claim.waitingSince.getTime());
     const slice = Math.max(0, Math.min(left, this.readySliceMs));
@@ -218,8 +212,12 @@ export class MessageSendHandler {
       }
     }
 
-    if (!(await this.claims.markSending(data.messageId, claim.claimId, this.clock.now()))) {
-      return fail('send_interrupted', 'the claim was taken over');
+    if (!(await this.claims.setState(claim.id, 'claimed', 'sending', { sendingAt: this.clock.now() }))) {
+      return 'aborted';
+    }
+    if (!mayCallDriver(await this.claims.generations(data.messageId), claim.id)) {
+      await this.claims.setState(claim.id, 'sending', 'aborted');
+      return 'aborted';
     }
     try {
       const result = await driver.sendMessage(data.chatId, outgoing);

@@ -7,23 +7,29 @@ export const MESSAGE_LINK_MODEL = 'MessageLink';
  * - `claimed`: a gateway owns the send and has not called WhatsApp yet (a stale claim may be
  *   taken over: nothing was sent);
  * - `waiting`: the connection was not ready yet; the command is retried, and the next delivery
- *   takes the claim over (keeping `waitingSince`, so MESSAGE_READY_TIMEOUT_MS counts from the
- *   first wait);
+ *   takes over (keeping `waitingSince`, so MESSAGE_READY_TIMEOUT_MS counts from the first wait);
+ * - `aborted`: its holder saw a competing claim right before calling the driver and backed off;
  * - `sending`: the driver was called; if its holder died, nobody knows whether WhatsApp got the
  *   message, so it is never sent again (the message fails with `send_interrupted`);
  * - `done`: the outcome (sent or failed) is recorded.
  */
-export type SendClaimState = 'claimed' | 'waiting' | 'sending' | 'done';
+export type SendClaimState = 'claimed' | 'waiting' | 'aborted' | 'sending' | 'done';
 
-/** The claim on sending one message (`_id` = our message id): the unique insert that makes a send happen at most once. */
+/**
+ * One generation of the claim on sending a message (`_id` = `<messageId>#<gen>`). Claims are
+ * never rewritten by another holder nor deleted to be taken over: a new holder inserts the next
+ * generation, so the unique `_id` alone decides between racing handlers (FerretDB applies
+ * neither concurrent updates nor a delete-then-insert of one `_id` atomically). Each generation
+ * has one writer, its holder.
+ */
 export interface MessageSendRecord {
   _id: string;
+  messageId: string;
+  gen: number;
   accountId: string;
   connectionId: string;
   chatId: string;
   state: SendClaimState;
-  /** A fresh id per claim: only its holder may move it on. */
-  claimId: string;
   claimedAt: Date;
   /** First time a delivery found the connection not ready. */
   waitingSince?: Date;
@@ -31,14 +37,17 @@ export interface MessageSendRecord {
   doneAt?: Date;
 }
 
+export const sendClaimId = (messageId: string, gen: number) => `${messageId}#${gen}`;
+
 export const MessageSendSchema = new Schema<MessageSendRecord>(
   {
     _id: { type: String, required: true },
+    messageId: { type: String, required: true },
+    gen: { type: Number, required: true },
     accountId: { type: String, required: true },
     connectionId: { type: String, required: true },
     chatId: { type: String, required: true },
     state: { type: String, required: true },
-    claimId: { type: String, required: true },
     claimedAt: { type: Date, required: true },
     waitingSince: { type: Date },
     sendingAt: { type: Date },
@@ -46,6 +55,7 @@ export const MessageSendSchema = new Schema<MessageSendRecord>(
   },
   { collection: 'message_sends', versionKey: false, _id: false },
 );
+MessageSendSchema.index({ messageId: 1, gen: 1 }, { name: 'message_gen' });
 /** Acks for a WhatsApp id not linked yet: is a send to that chat in flight? */
 MessageSendSchema.index({ connectionId: 1, chatId: 1, state: 1 }, { name: 'connection_chat_state' });
 

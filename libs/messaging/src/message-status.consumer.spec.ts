@@ -48,7 +48,7 @@ describe('MessageStatusConsumer', () => {
       {} as ConsumerRunner,
       messages,
       claims,
-      { now: () => new Date() } as Clock,
+      { now: () => new Date(), nowMs: () => Date.now() } as Clock,
       { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
     );
   });

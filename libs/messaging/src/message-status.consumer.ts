@@ -7,6 +7,7 @@ import { Clock } from '@wwb/runtime';
 import { isMessageStatus } from './message-status.rank';
 import { MESSAGE_STATUS_EVENT, MessageStatusEventData } from './message-status.producer';
 import { OutboundMessageRepository } from './outbound-message.repository';
+import { SENDING_LEASE_MS } from './send-claim.policy';
 import { SendClaimRepository } from './send-claim.repository';
 
 export const MESSAGE_STATUS_GROUP = 'message-status';
@@ -54,6 +55,10 @@ export class MessageStatusConsumer implements OnApplicationBootstrap, BeforeAppl
     await handle?.stop();
   }
 
+  private inFlightSince(): Date {
+    return new Date(this.clock.nowMs() - SENDING_LEASE_MS);
+  }
+
   async onEvent(event: EventEnvelope, ctx: Pick<ConsumerContext, 'attempt'>): Promise<void> {
     if (event.type !== MESSAGE_STATUS_EVENT || !event.connectionId) return;
     const data = event.data as MessageStatusEventData;
@@ -62,7 +67,7 @@ export class MessageStatusConsumer implements OnApplicationBootstrap, BeforeAppl
     const connectionId = event.connectionId;
 
     let link = await this.claims.findLink(connectionId, data.waMessageId);
-    if (!link && (await this.claims.hasSendInFlight(connectionId, data.chatId))) {
+    if (!link && (await this.claims.hasSendInFlight(connectionId, data.chatId, this.inFlightSince()))) {
       if (ctx.attempt < UNLINKED_ACK_ATTEMPTS) {
         throw new RetryableError(`ack of ${data.waMessageId} arrived before its send was recorded`);
       }

@@ -48,7 +48,8 @@ import { OutboundMessageRepository } from './outbound-message.repository';
 import { OutboxSweeper } from './outbox.sweeper';
 import { SendClaimRepository } from './send-claim.repository';
 
-const models = MongooseModule.forFeature([
+/** Every collection of messaging (mongoose model name and schema). */
+export const MESSAGING_MODELS = [
   { name: OUTBOUND_MESSAGE_MODEL, schema: OutboundMessageSchema },
   { name: MESSAGE_STATUS_MODEL, schema: MessageStatusSchema },
   { name: MESSAGE_REQUEUE_MODEL, schema: MessageRequeueSchema },
@@ -58,7 +59,8 @@ const models = MongooseModule.forFeature([
   { name: LEASE_MODEL, schema: LeaseSchema },
   { name: CHAT_MODEL, schema: ChatSchema },
   { name: CHAT_MESSAGE_MODEL, schema: ChatMessageSchema },
-]);
+];
+const models = MongooseModule.forFeature(MESSAGING_MODELS);
 
 /** Multer for POST /v1/media: memory storage, one file of at most MEDIA_MAX_BYTES. */
 const multer = MulterModule.registerAsync({

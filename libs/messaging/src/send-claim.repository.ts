@@ -7,15 +7,13 @@ import {
   MESSAGE_SEND_MODEL,
   MessageLinkRecord,
   MessageSendRecord,
+  SendClaimState,
 } from './message-send.schema';
 
-export type ClaimResult =
-  { claimed: true; claimId: string } | { claimed: false; existing: MessageSendRecord };
-
 /**
- * Send claims (message_sends) and WhatsApp id links (message_links). Both are decided by unique
- * `_id` inserts, the one race-free primitive FerretDB offers; a claim document is afterwards
- * written only by its holder (filter on claimId).
+ * Send claims (message_sends, one document per generation) and WhatsApp id links
+ * (message_links). Both are decided by unique `_id` inserts, the one race-free primitive
+ * FerretDB offers; a claim generation is afterwards written only by its holder.
  */
 @Injectable()
 export class SendClaimRepository {
@@ -28,63 +26,39 @@ export class SendClaimRepository {
     await Promise.all([this.sends.init(), this.links.init()]);
   }
 
-  private get sendCollection(): mongo.Collection<MessageSendRecord> {
-    return this.sends.collection as unknown as mongo.Collection<MessageSendRecord>;
+  /** Every generation of a message's claim, oldest first. */
+  async generations(messageId: string): Promise<MessageSendRecord[]> {
+    return this.sends.find({ messageId }).sort({ gen: 1 }).lean<MessageSendRecord[]>();
   }
 
-  async claim(
-    record: Omit<MessageSendRecord, 'state' | 'claimId'> & { claimId: string },
-  ): Promise<ClaimResult> {
+  /** Inserts a generation; false when another handler inserted it first. */
+  async insert(record: MessageSendRecord): Promise<boolean> {
     try {
-      await this.sendCollection.insertOne({ ...record, state: 'claimed' });
-      return { claimed: true, claimId: record.claimId };
+      await (this.sends.collection as unknown as mongo.Collection<MessageSendRecord>).insertOne(record);
+      return true;
     } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
     }
-    const existing = await this.sends.findOne({ _id: record._id }).lean<MessageSendRecord>();
-    if (!existing) return this.claim(record); // released meanwhile
-    return { claimed: false, existing };
   }
 
-  /** Removes a stale claim (by its claim id), so that a new unique insert can take it. */
-  async removeStale(id: string, claimId: string): Promise<void> {
-    await this.sends.deleteOne({ _id: id, claimId });
-  }
-
-  /** Gives a claim back (nothing was sent). */
-  async release(id: string, claimId: string): Promise<void> {
-    await this.sends.deleteOne({ _id: id, claimId, state: 'claimed' });
-  }
-
-  /** The connection is not ready yet: the claim waits for the next delivery of the command. */
-  async park(id: string, claimId: string, waitingSince: Date): Promise<void> {
-    await this.sends.updateOne(
-      { _id: id, claimId, state: 'claimed' },
-      { $set: { state: 'waiting', waitingSince } },
-    );
-  }
-
-  /** The driver is about to be called; false when the claim is no longer ours. */
-  async markSending(id: string, claimId: string, at: Date): Promise<boolean> {
-    const res = await this.sends.updateOne(
-      { _id: id, claimId, state: 'claimed' },
-      { $set: { state: 'sending', sendingAt: at } },
-    );
+  /** Moves the holder's own generation on. */
+  async setState(
+    id: string,
+    from: SendClaimState,
+    to: SendClaimState,
+    fields: Partial<Pick<MessageSendRecord, 'waitingSince' | 'sendingAt' | 'doneAt'>> = {},
+  ): Promise<boolean> {
+    const res = await this.sends.updateOne({ _id: id, state: from }, { $set: { state: to, ...fields } });
     return res.matchedCount === 1;
   }
 
-  async markDone(id: string, claimId: string, at: Date): Promise<void> {
-    await this.sends.updateOne({ _id: id, claimId }, { $set: { state: 'done', doneAt: at } });
-  }
-
-  /** Finalizes a claim whatever its holder (after recording the outcome of an interrupted send). */
-  async forceDone(id: string, at: Date): Promise<void> {
-    await this.sends.updateOne({ _id: id }, { $set: { state: 'done', doneAt: at } });
-  }
-
-  /** Whether a send to this chat is between the driver call and its recorded outcome. */
-  async hasSendInFlight(connectionId: string, chatId: string): Promise<boolean> {
-    return (await this.sends.exists({ connectionId, chatId, state: 'sending' })) !== null;
+  /** Whether a send to this chat is between the driver call and its recorded outcome (started after `since`). */
+  async hasSendInFlight(connectionId: string, chatId: string, since: Date): Promise<boolean> {
+    return (
+      (await this.sends.exists({ connectionId, chatId, state: 'sending', sendingAt: { $gt: since } })) !==
+      null
+    );
   }
 
   /** Links a WhatsApp id to our message; idempotent. */
@@ -98,9 +72,5 @@ export class SendClaimRepository {
 
   async findLink(connectionId: string, waMessageId: string): Promise<MessageLinkRecord | null> {
     return this.links.findOne({ _id: `${connectionId}/${waMessageId}` }).lean<MessageLinkRecord>();
-  }
-
-  async linkOf(messageId: string): Promise<MessageLinkRecord | null> {
-    return this.links.findOne({ messageId }).lean<MessageLinkRecord>();
   }
 }
