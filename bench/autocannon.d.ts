@@ -18,6 +18,7 @@ declare module 'autocannon' {
     url: string;
     method?: string;
     headers?: Record<string, string>;
+    body?: string | Buffer;
     connections?: number;
     pipelining?: number;
     duration?: number;

@@ -1,0 +1,456 @@
+/**
+ * Messaging benchmarks on loopback, against the local FerretDB and Kafka.
+ *
+ *   node -r @swc-node/register bench/send-accept.bench.ts
+ *
+ * 1. Accept path: `POST /v1/connections/:id/messages` (a text message) on the API started as a
+ *    child process (its own event loop and core, as in production), at a fixed rate:
+ *    - autocannon at overallRate BENCH_RATE (bursty: each connection sends its quota for the
+ *      second back to back);
+ *    - a paced open-loop run: one request every 1000/BENCH_RATE ms on keep-alive connections,
+ *      latency counted from the time each request was due.
+ *    Every accepted message is stored in Mongo (pending) and its `gateway.message.send` command
+ *    produced to Kafka (acks=all) before the 202. Target: p99 < 10 ms at 500 requests/s.
+ * 2. Inbound message to event on Kafka: a gateway node (in this process) runs a simulator
+ *    connection; the simulated phone receives BENCH_INBOUND messages at BENCH_INBOUND_RATE/s and
+ *    a plain kafkajs consumer on the events topic times each `message.received` from the
+ *    driver's `inbound()` call. Target: p99 < 20 ms.
+ *
+ * Settings (environment): BENCH_RATE (500), BENCH_DURATION_S (20), BENCH_CONNECTIONS (20),
+ * BENCH_INBOUND (2000), BENCH_INBOUND_RATE (200), BENCH_LOG_LEVEL (warn).
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Kafka, logLevel } from 'kafkajs';
+import mongoose from 'mongoose';
+import { bootstrapApi } from '../apps/api/src/main';
+import { GatewayModule } from '../apps/gateway/src/gateway.module';
+import { loadConfig } from '@wwb/config';
+import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
+import { startHttpRole } from '@wwb/http';
+import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
+import { SimulatorDriver } from '@wwb/whatsapp';
+
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const INBOUND = Number(process.env.BENCH_INBOUND ?? 2000);
+const INBOUND_RATE = Number(process.env.BENCH_INBOUND_RATE ?? 200);
+const ROOT = join(__dirname, '..');
+
+interface Figures {
+  label: string;
+  requests: number;
+  rps: number;
+  non2xx: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+
+function figures(
+  label: string,
+  times: number[],
+  extra: Omit<Figures, 'label' | 'p50' | 'p99' | 'p999' | 'max'>,
+): Figures {
+  times.sort((a, b) => a - b);
+  return {
+    label,
+    ...extra,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    p999: percentile(times, 99.9),
+    max: times[times.length - 1] ?? NaN,
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function json<T>(url: string, init: RequestInit & { expect: number }): Promise<T> {
+  const res = await fetch(url, init);
+  if (res.status !== init.expect)
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** An account, a key and a simulator connection through the API; `scan` links it. */
+async function setUp(
+  base: string,
+  scan: boolean,
+): Promise<{ key: string; connectionId: string; accountId: string }> {
+  const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
+  const account = await json<{ id: string }>(`${base}/v1/admin/accounts`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ name: 'bench', plan: 'enterprise' }),
+    expect: 201,
+  });
+  const { key } = await json<{ key: string }>(`${base}/v1/admin/accounts/${account.id}/api-keys`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ name: 'bench' }),
+    expect: 201,
+  });
+  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+  const con = await json<{ id: string }>(`${base}/v1/connections`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'bench', driver: 'simulator' }),
+    expect: 201,
+  });
+  if (scan) {
+    const status = async (wanted: string) =>
+      waitFor(
+        async () =>
+          (await json<{ status: string }>(`${base}/v1/connections/${con.id}`, { headers, expect: 200 }))
+            .status === wanted,
+        { timeoutMs: 60_000, intervalMs: 100, what: `connection ${wanted}` },
+      );
+    await status('qr');
+    await json(`${base}/v1/connections/${con.id}/simulator/scan`, {
+      method: 'POST',
+      headers,
+      body: '{}',
+      expect: 200,
+    });
+    await status('ready');
+  }
+  return { key, connectionId: con.id, accountId: account.id };
+}
+
+function autocannonRun(
+  label: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  rate: number,
+  durationS: number,
+) {
+  return new Promise<Figures>((resolve, reject) => {
+    const times: number[] = [];
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        headers,
+        body,
+        connections: CONNECTIONS,
+        duration: durationS,
+        overallRate: rate,
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        resolve(
+          figures(label, times, {
+            requests: result.requests.total,
+            rps: result.requests.total / result.duration,
+            non2xx: result.non2xx,
+            errors: result.errors,
+          }),
+        );
+      },
+    );
+    instance.on('response', (_c: unknown, _s: number, _b: number, ms: number) => times.push(ms));
+  });
+}
+
+/** Open loop at a steady rate: request i is due at start + i / rate, whatever happened before. */
+async function paced(
+  label: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  rate: number,
+  durationS: number,
+) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const total = Math.round(rate * durationS);
+  const times: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  let done = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (++done === total) resolve();
+    };
+    const fire = (dueAt: number) => {
+      const req = request(url, { agent, method: 'POST', headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          times.push(performance.now() - dueAt);
+          if (res.statusCode !== 202) non2xx++;
+          finish();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        finish();
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      while (sent < due) fire(start + (sent++ * 1000) / rate);
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  const elapsedS = (performance.now() - start) / 1000;
+  agent.destroy();
+  return figures(label, times, { requests: total, rps: total / elapsedS, non2xx, errors });
+}
+
+/** Server-side latency of the send route from the API's /metrics. */
+async function serverSide(base: string): Promise<string | undefined> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const buckets = [
+    ...text.matchAll(
+      /wwb_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/v1\/connections\/:id\/messages",status="202"\} (\d+)/g,
+    ),
+  ];
+  const total = Number(buckets.find((b) => b[1] === '+Inf')?.[2] ?? 0);
+  if (!total) return undefined;
+  return (
+    'server-side POST .../messages: ' +
+    buckets
+      .filter((b) => ['0.001', '0.0025', '0.005', '0.01', '0.025'].includes(b[1]!))
+      .map((b) => `<=${Number(b[1]) * 1000}ms ${((100 * Number(b[2])) / total).toFixed(2)}%`)
+      .join(', ') +
+    ` of ${total}`
+  );
+}
+
+function startApi(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await once(child, 'exit');
+  clearTimeout(timer);
+}
+
+async function dropAndDeleteTopics(env: Record<string, string>): Promise<void> {
+  const conn = await mongoose.createConnection(env.MONGO_URI!).asPromise();
+  await conn.dropDatabase();
+  await conn.close();
+  const config = loadConfig(env);
+  const admin = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({
+      topics: Object.values(config.kafka.topics)
+        .map((t) => t.name)
+        .filter((t) => existing.has(t)),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function acceptBench(): Promise<{ bursty: Figures; steady: Figures; server?: string }> {
+  const port = await freePort();
+  const env = testEnv({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    WHATSAPP_DRIVER: 'simulator',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const child = startApi(env);
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+        return fetch(`${base}/health/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the API to be ready' },
+    );
+    const { key, connectionId } = await setUp(base, false);
+    const url = `${base}/v1/connections/${connectionId}/messages`;
+    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+    const body = JSON.stringify({ to: '+15557654321', type: 'text', text: 'Your order has shipped' });
+    await json(url, { method: 'POST', headers, body, expect: 202 });
+
+    console.log(
+      `\n1. accept path: POST /v1/connections/:id/messages on API pid ${child.pid}, ${CONNECTIONS} connections`,
+    );
+    console.log(
+      `machine: ${cpus().length} CPUs, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    await autocannonRun('warm-up', url, headers, body, RATE, 5);
+    const bursty = await autocannonRun(
+      `autocannon ${RATE}/s, ${DURATION_S} s`,
+      url,
+      headers,
+      body,
+      RATE,
+      DURATION_S,
+    );
+    const steady = await paced(`paced ${RATE}/s, ${DURATION_S} s`, url, headers, body, RATE, DURATION_S);
+    const server = await serverSide(base);
+    return { bursty, steady, ...(server ? { server } : {}) };
+  } finally {
+    await stop(child);
+    await dropAndDeleteTopics(env);
+  }
+}
+
+async function inboundBench(): Promise<Figures> {
+  const env = testEnv({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    WHATSAPP_DRIVER: 'simulator',
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  });
+  const config = loadConfig(env);
+  const api = await bootstrapApi(config);
+  const gateway = await startHttpRole('gateway', (c) => GatewayModule.forRoot(c), config);
+  const kafka = new Kafka({
+    brokers: config.kafka.brokers,
+    clientId: 'bench-inbound',
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({
+    groupId: `${config.kafka.topics.events.name}-bench`,
+    maxWaitTimeInMs: 20,
+  });
+  try {
+    await gateway.get(GatewayNode).consumer!.joined;
+    const address = api.getHttpServer().address();
+    if (typeof address !== 'object' || !address) throw new Error('no address');
+    const { connectionId, accountId } = await setUp(`http://127.0.0.1:${address.port}`, true);
+    const session = await gateway.get(ConnectionSupervisor).session(connectionId, accountId);
+    if (!(session.driver instanceof SimulatorDriver)) throw new Error('not a simulator connection');
+    const driver = session.driver;
+
+    const sentAt = new Map<string, number>();
+    const times: number[] = [];
+    let joined!: () => void;
+    const joinedP = new Promise<void>((r) => (joined = r));
+    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    await consumer.connect();
+    await consumer.subscribe({ topic: config.kafka.topics.events.name, fromBeginning: false });
+    await consumer.run({
+      partitionsConsumedConcurrently: config.kafka.topics.events.partitions,
+      eachMessage: async ({ message }) => {
+        const at = performance.now();
+        const event = JSON.parse(message.value!.toString()) as { type: string; data: { body?: string } };
+        if (event.type !== 'message.received' || !event.data.body) return;
+        const t0 = sentAt.get(event.data.body);
+        if (t0 !== undefined) times.push(at - t0);
+      },
+    });
+    await joinedP;
+    // A few messages first: the producer and the fetch sessions warm up.
+    for (let i = 0; i < 50; i++)
+      driver.inbound({ from: `+1555000${String(i % 10).padStart(4, '0')}1`, text: `warm-${i}` });
+    await new Promise((r) => setTimeout(r, 2000));
+
+    console.log(
+      `\n2. inbound (simulator) -> message.received on Kafka: ${INBOUND} messages at ${INBOUND_RATE}/s`,
+    );
+    const start = performance.now();
+    for (let i = 0; i < INBOUND; i++) {
+      const due = start + (i * 1000) / INBOUND_RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const text = `bench-${i}`;
+      sentAt.set(text, performance.now());
+      driver.inbound({ from: `+1555${String(1_000_000 + (i % 50)).padStart(7, '0')}`, text });
+    }
+    await waitFor(() => times.length >= INBOUND, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: 'every inbound event',
+    });
+    const elapsedS = (performance.now() - start) / 1000;
+    return figures(`inbound ${INBOUND_RATE}/s`, times, {
+      requests: INBOUND,
+      rps: INBOUND / elapsedS,
+      non2xx: 0,
+      errors: 0,
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await gateway.close();
+    await api.close();
+    await dropAndDeleteTopics(env);
+  }
+}
+
+async function main(): Promise<void> {
+  const accept = await acceptBench();
+  const inbound = await inboundBench();
+
+  const f = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(2)).padStart(8);
+  console.log(
+    '\nrun                          count   per s    p50 ms   p99 ms p99.9 ms   max ms  non2xx errors',
+  );
+  for (const r of [accept.bursty, accept.steady, inbound]) {
+    console.log(
+      `${r.label.padEnd(26)} ${String(r.requests).padStart(7)} ${r.rps.toFixed(0).padStart(7)} ${f(r.p50)} ${f(r.p99)} ${f(r.p999)} ${f(r.max)}  ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)}`,
+    );
+  }
+  if (accept.server) console.log(accept.server);
+  const acceptOk = accept.steady.p99 < 10 && accept.steady.non2xx === 0 && accept.steady.errors === 0;
+  const inboundOk = inbound.p99 < 20;
+  console.log(
+    `\ntarget accept p99 < 10 ms at ${RATE}/s (paced): ${acceptOk ? 'MET' : 'NOT MET'} (p99 ${accept.steady.p99.toFixed(2)} ms at ${accept.steady.rps.toFixed(0)}/s; autocannon-rate p99 ${accept.bursty.p99.toFixed(2)} ms)` +
+      `\ntarget inbound -> Kafka p99 < 20 ms: ${inboundOk ? 'MET' : 'NOT MET'} (p50 ${inbound.p50.toFixed(2)} ms, p99 ${inbound.p99.toFixed(2)} ms)`,
+  );
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, `send-accept-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ rate: RATE, durationS: DURATION_S, connections: CONNECTIONS, accept, inbound }, null, 2),
+  );
+  if (accept.bursty.non2xx || accept.steady.non2xx) process.exitCode = 1;
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
