@@ -28,8 +28,8 @@ import { GatewayNodeRepository } from './gateway-node.repository';
 import { KeyedMutex } from './keyed.mutex';
 import { OfflineDriver } from './offline.driver';
 
-/** A heartbeat older than this means the node is dead. */
-export const NODE_STALE_MS = 10_000;
+/** A heartbeat older than this means the node is dead (gateways beat every 2 s). */
+export const NODE_STALE_MS = 6_000;
 const HANDOFF_POLL_MS = 250;
 /** Connections started at once during a reconciliation (Chromium launches are heavy). */
 const START_CONCURRENCY = 4;
@@ -265,7 +265,19 @@ export class ConnectionSupervisor {
     const scope: AccountScope = { accountId: ref.accountId };
     const { record, previous } = await this.claim(ref, 'starting');
     await this.awaitHandOff(scope, previous);
-    if (this.closing) return undefined;
+    if (this.closing) {
+      // Shutting down before it started: leave the claimed epoch released, not `starting`.
+      const now = this.clock.now();
+      await this.states.save({
+        ...record,
+        status: 'stopped',
+        statusReason: 'gateway shutting down',
+        statusAt: now,
+        releasedAt: now,
+        updatedAt: now,
+      });
+      return undefined;
+    }
     let driver: WhatsAppDriver;
     try {
       driver = this.factory.create(ref.id, {

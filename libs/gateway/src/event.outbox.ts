@@ -25,7 +25,18 @@ export class EventOutbox {
 
   push(event: EventEnvelope): void {
     this.pending.push(event);
-    this.draining ??= this.drain();
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    const run = this.drain();
+    this.draining = run;
+    void run.finally(() => {
+      if (this.draining !== run) return;
+      this.draining = undefined;
+      if (this.pending.length) this.kick();
+    });
   }
 
   /** Resolves once everything pushed so far was sent (or given up). */
@@ -38,17 +49,13 @@ export class EventOutbox {
   }
 
   private async drain(): Promise<void> {
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, this.maxBatch);
-        try {
-          await this.options.publish(batch);
-        } catch (err) {
-          this.options.onError(err, batch);
-        }
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      try {
+        await this.options.publish(batch);
+      } catch (err) {
+        this.options.onError(err, batch);
       }
-    } finally {
-      this.draining = undefined;
     }
   }
 }

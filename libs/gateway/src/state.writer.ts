@@ -36,7 +36,7 @@ export class StateWriter<T> {
     this.current = change(this.current);
     if (this.gone) return;
     this.dirty = true;
-    this.writing ??= this.loop();
+    this.kick();
   }
 
   /** Resolves once the latest snapshot is stored (or the writer gave up). */
@@ -52,22 +52,30 @@ export class StateWriter<T> {
     this.closed = true;
   }
 
-  private async loop(): Promise<void> {
-    try {
-      while (this.dirty && !this.closed && !this.gone) {
-        this.dirty = false;
-        const snapshot = this.current;
-        try {
-          if (!(await this.options.save(snapshot))) this.gone = true;
-        } catch (err) {
-          this.options.onError(err);
-          if (this.closing) break;
-          this.dirty = true;
-          await this.pause(this.options.retryMs ?? 1000);
-        }
-      }
-    } finally {
+  private kick(): void {
+    if (this.writing) return;
+    const run = this.loop();
+    this.writing = run;
+    void run.finally(() => {
+      if (this.writing !== run) return;
       this.writing = undefined;
+      // A change that arrived while the loop was finishing.
+      if (this.dirty && !this.closed && !this.gone) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty && !this.closed && !this.gone) {
+      this.dirty = false;
+      const snapshot = this.current;
+      try {
+        if (!(await this.options.save(snapshot))) this.gone = true;
+      } catch (err) {
+        this.options.onError(err);
+        if (this.closing) break;
+        this.dirty = true;
+        await this.pause(this.options.retryMs ?? 1000);
+      }
     }
   }
 
