@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Principal } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
-import { ConnectionsService } from '@wwb/connections';
 import type { MediaRef } from '@wwb/contracts';
 import { AppError } from '@wwb/http';
 import { AppLogger } from '@wwb/observability';
 import { AccountScope } from '@wwb/persistence';
 import { Clock, IdGenerator } from '@wwb/runtime';
+import { ConnectionLookupService } from './connection-lookup.service';
 import { IdempotencyRepository } from './idempotency.repository';
 import { MediaStore } from './media.store';
 import { MediaUrlFetcher } from './media-url.fetcher';
@@ -66,7 +66,7 @@ export class MessageAcceptService {
   private readonly logger: Logger;
 
   constructor(
-    private readonly connections: ConnectionsService,
+    private readonly connections: ConnectionLookupService,
     private readonly messages: OutboundMessageRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly media: MediaStore,
@@ -90,7 +90,7 @@ export class MessageAcceptService {
     body: SendMessageBody,
     idempotencyKey?: string,
   ): Promise<AcceptResult> {
-    const connection = await this.connections.getForPrincipal(principal, connectionId);
+    const connection = await this.connections.get(principal, connectionId);
     const key = checkIdempotencyKey(idempotencyKey);
     const scope = principal.scope;
     const draft = parseSendRequest(body, this.limits);

@@ -8,6 +8,7 @@ import { GatewayModule } from '@wwb/gateway';
 import { allowMultipartBody } from '@wwb/http';
 import { ChatQueryService } from './chat-query.service';
 import { ChatsController } from './chats.controller';
+import { ConnectionLookupService } from './connection-lookup.service';
 import { ContactCheckService } from './contact-check.service';
 import { ContactsController } from './contacts.controller';
 import { CHAT_MESSAGE_MODEL, CHAT_MODEL, ChatMessageSchema, ChatSchema } from './conversation.schema';
@@ -107,6 +108,7 @@ export class MessagingModule {
         IdempotencyRepository,
         ConversationRepository,
         MessageCommandProducer,
+        ConnectionLookupService,
         MessageAcceptService,
         MessageQueryService,
         ChatQueryService,
