@@ -1,4 +1,4 @@
-import { bool, csv, hostPortList, int, listOf, oneOf, Parser, str, url } from './setting.parsers';
+import { bool, csv, hostPortList, int, listOf, num, oneOf, Parser, str, url } from './setting.parsers';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -124,6 +124,42 @@ export const SETTINGS = {
     parse: int({ min: 1, max: 24 * 30 }),
     doc: 'How long an Idempotency-Key of POST /messages is remembered',
   }),
+  WEBHOOK_ALLOWED_NETWORKS: spec({
+    parse: csv,
+    doc: 'Networks (CIDRs, comma-separated) webhook URLs may reach although they are private, loopback or link-local (tests, private deployments); empty = none (SSRF guard)',
+  }),
+  WEBHOOK_TIMEOUT_MS: spec({
+    parse: int({ min: 100, max: 120000 }),
+    doc: 'Time limit of one webhook delivery attempt (connect, send, response)',
+  }),
+  WEBHOOK_RETRY_SCALE: spec({
+    parse: num({ min: 0.000001, max: 100 }),
+    doc: 'Multiplies the webhook retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h); below 1 compresses time for tests',
+  }),
+  WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT: spec({
+    parse: int({ min: 1, max: 1000 }),
+    doc: 'Concurrent requests to one webhook endpoint from one worker process',
+  }),
+  WEBHOOK_LEASE_MS: spec({
+    parse: int({ min: 1000, max: 600000 }),
+    doc: "Lease a worker holds on a partition of webhook deliveries (renewed at a third); must exceed WEBHOOK_TIMEOUT_MS. A dead worker's deliveries move after this long",
+  }),
+  WEBHOOK_CONSUMER_SESSION_TIMEOUT_MS: spec({
+    parse: int({ min: 6000, max: 300000 }),
+    doc: "Kafka session timeout of the `webhooks` consumer group (how soon a dead worker's partitions move)",
+  }),
+  WEBHOOK_AUTO_DISABLE_AFTER_MS: spec({
+    parse: int({ min: 1000 }),
+    doc: 'An endpoint with nothing but failed deliveries for this long is disabled (default 5 days)',
+  }),
+  WEBHOOK_JOB_POLL_MS: spec({
+    parse: int({ min: 50, max: 60000 }),
+    doc: 'How often workers look for redelivery and replay requests',
+  }),
+  WEBHOOK_RETENTION_DAYS: spec({
+    parse: int({ min: 1, max: 3650 }),
+    doc: 'How long webhook deliveries and their attempts are kept',
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -206,6 +242,19 @@ export class AppConfig {
       requeueAfterMs: this.raw.MESSAGE_REQUEUE_AFTER_MS,
       sweepIntervalMs: this.raw.MESSAGE_SWEEP_INTERVAL_MS,
       idempotencyKeyTtlHours: this.raw.IDEMPOTENCY_KEY_TTL_HOURS,
+    };
+  }
+  get webhooks() {
+    return {
+      allowedNetworks: this.raw.WEBHOOK_ALLOWED_NETWORKS,
+      timeoutMs: this.raw.WEBHOOK_TIMEOUT_MS,
+      retryScale: this.raw.WEBHOOK_RETRY_SCALE,
+      maxInFlightPerEndpoint: this.raw.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT,
+      leaseMs: this.raw.WEBHOOK_LEASE_MS,
+      sessionTimeoutMs: this.raw.WEBHOOK_CONSUMER_SESSION_TIMEOUT_MS,
+      autoDisableAfterMs: this.raw.WEBHOOK_AUTO_DISABLE_AFTER_MS,
+      jobPollMs: this.raw.WEBHOOK_JOB_POLL_MS,
+      retentionDays: this.raw.WEBHOOK_RETENTION_DAYS,
     };
   }
   get shutdownTimeoutMs() {

@@ -22,6 +22,18 @@ export const int =
     return n;
   };
 
+/** A decimal number (e.g. `0.001`), within bounds. */
+export const num =
+  (opts: { min?: number; max?: number } = {}): Parser<number> =>
+  (raw) => {
+    if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(raw.trim()))
+      throw new SettingError(`must be a number, got "${raw}"`);
+    const n = Number(raw);
+    if (opts.min !== undefined && n < opts.min) throw new SettingError(`must be >= ${opts.min}, got ${n}`);
+    if (opts.max !== undefined && n > opts.max) throw new SettingError(`must be <= ${opts.max}, got ${n}`);
+    return n;
+  };
+
 export const bool: Parser<boolean> = (raw) => {
   const v = raw.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(v)) return true;

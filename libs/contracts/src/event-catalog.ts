@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_DEFINITIONS } from './webhook-events.catalog';
 import { WHATSAPP_EVENT_DEFINITIONS } from './whatsapp-events.catalog';
 
 /** Every event type, its data schema and an example: the source of docs/events/. */
@@ -73,6 +74,7 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
     example: { apiKeyId: 'key_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8', revokedAt: '2026-12-01T11:00:00.000Z' },
   },
   ...WHATSAPP_EVENT_DEFINITIONS,
+  ...WEBHOOK_EVENT_DEFINITIONS,
 ];
 
 export function findEventDefinition(type: string, version?: number): EventDefinition | undefined {
