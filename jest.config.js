@@ -14,7 +14,9 @@ const moduleNameMapper = {
   '^@wwb/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
 const base = {
-  transform: { '^.+\\.ts$': swc },
+  // svix ships ES modules only: swc turns them into CommonJS for jest.
+  transform: { '^.+\\.ts$': swc, '/node_modules/svix/.+\\.mjs$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!svix/)'],
   moduleNameMapper,
   testEnvironment: 'node',
   rootDir: __dirname,
