@@ -18,9 +18,9 @@ describe('operator account management (e2e)', () => {
     expect(res.body).toMatchObject({
       name: 'Acme Support',
       plan: 'professional',
-      limits: { apiKeys: 5, connections: 10 },
+      limits: { apiKeys: 5, connections: 10, webhooks: 10 },
       disabled: false,
-      usage: { apiKeys: 0, connections: 0 },
+      usage: { apiKeys: 0, connections: 0, webhooks: 0 },
     });
     expect(res.body.id).toMatch(/^acc_[0-9A-Z]{26}$/);
     expect(new Date(res.body.createdAt).toISOString()).toBe(res.body.createdAt);
@@ -134,7 +134,7 @@ describe('operator account management (e2e)', () => {
     expect(me.body).toMatchObject({
       name: 'renamed',
       plan: 'enterprise',
-      limits: { apiKeys: null, connections: null },
+      limits: { apiKeys: null, connections: null, webhooks: null },
     });
   });
 

@@ -29,7 +29,7 @@ describe('plan limits (e2e)', () => {
 
   it('starter: one key; the second is 403 plan_limit_exceeded (operator and self-service alike)', async () => {
     const acc = await createAccount('starter');
-    expect(acc.limits).toEqual({ apiKeys: 1, connections: 1 });
+    expect(acc.limits).toEqual({ apiKeys: 1, connections: 1, webhooks: 2 });
     const first = await issue(acc.id).expect(201);
 
     const byAdmin = await issue(acc.id).expect(403);
@@ -44,7 +44,7 @@ describe('plan limits (e2e)', () => {
     expect(bySelf.body.code).toBe('plan_limit_exceeded');
 
     const me = await api.http.get('/v1/account').set(bearer(first.body.key)).expect(200);
-    expect(me.body.usage).toEqual({ apiKeys: 1, connections: 0 });
+    expect(me.body.usage).toEqual({ apiKeys: 1, connections: 0, webhooks: 0 });
   });
 
   it('revoking a key frees its slot', async () => {
@@ -75,7 +75,7 @@ describe('plan limits (e2e)', () => {
 
   it('enterprise is unlimited (limits null)', async () => {
     const acc = await createAccount('enterprise');
-    expect(acc.limits).toEqual({ apiKeys: null, connections: null });
+    expect(acc.limits).toEqual({ apiKeys: null, connections: null, webhooks: null });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => issue(acc.id, `e${i}`)));
     expect(results.every((r) => r.status === 201)).toBe(true);
   });

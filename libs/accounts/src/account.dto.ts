@@ -45,11 +45,15 @@ export class PlanLimitsDto {
 
   @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 10 })
   connections!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 10 })
+  webhooks!: number | null;
 }
 
 export class UsageDto {
   @ApiProperty({ example: 1 }) apiKeys!: number;
   @ApiProperty({ example: 0 }) connections!: number;
+  @ApiProperty({ example: 0 }) webhooks!: number;
 }
 
 export class AccountDto {
@@ -69,7 +73,7 @@ export class AccountDto {
       plan: a.plan,
       limits: { ...Plan.of(a.plan).limits },
       disabled: a.disabled,
-      usage: { apiKeys: usage.apiKeys, connections: usage.connections },
+      usage: { apiKeys: usage.apiKeys, connections: usage.connections, webhooks: usage.webhooks },
       createdAt: a.createdAt.toISOString(),
       updatedAt: a.updatedAt.toISOString(),
     };
@@ -100,7 +104,7 @@ export class AccountOverviewDto {
       name: a.name,
       plan: a.plan,
       limits: { ...Plan.of(a.plan).limits },
-      usage: { apiKeys: usage.apiKeys, connections: usage.connections },
+      usage: { apiKeys: usage.apiKeys, connections: usage.connections, webhooks: usage.webhooks },
     };
   }
 }

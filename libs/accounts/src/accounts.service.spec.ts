@@ -32,6 +32,7 @@ class FakeSlots {
   usage = jest.fn(async () => ({
     apiKeys: [...this.slots.values()].filter((x) => x.resource === 'apiKeys').length,
     connections: [...this.slots.values()].filter((x) => x.resource === 'connections').length,
+    webhooks: [...this.slots.values()].filter((x) => x.resource === 'webhooks').length,
   }));
   release = jest.fn(async (_s: unknown, resource: LimitedResource, holderId: string) => {
     for (const [id, x] of this.slots)
@@ -156,7 +157,7 @@ describe('AccountsService.update', () => {
 describe('AccountsService.overview', () => {
   it('is cached, and dropped at once by a change through this process', async () => {
     const { service, accounts, slots } = setup('professional');
-    expect((await service.overview(scope)).usage).toEqual({ apiKeys: 0, connections: 0 });
+    expect((await service.overview(scope)).usage).toEqual({ apiKeys: 0, connections: 0, webhooks: 0 });
     await service.overview(scope);
     expect(slots.usage).toHaveBeenCalledTimes(1);
     await service.reserve(scope, 'apiKeys', 'key_1');

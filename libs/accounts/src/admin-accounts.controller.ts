@@ -24,7 +24,7 @@ export class AdminAccountsController {
   @ApiCreatedResponse({ type: AccountDto })
   @ApiErrorResponses(400, 413, 415)
   async create(@Body() body: CreateAccountDto): Promise<AccountDto> {
-    return AccountDto.from(await this.accounts.create(body), { apiKeys: 0, connections: 0 });
+    return AccountDto.from(await this.accounts.create(body), { apiKeys: 0, connections: 0, webhooks: 0 });
   }
 
   @Get()

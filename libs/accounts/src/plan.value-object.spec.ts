@@ -3,9 +3,9 @@ import { PLAN_NAMES, Plan } from './plan.value-object';
 describe('Plan', () => {
   it('has the three plans and their limits (null = unlimited)', () => {
     expect(PLAN_NAMES).toEqual(['starter', 'professional', 'enterprise']);
-    expect(Plan.of('starter').limits).toEqual({ apiKeys: 1, connections: 1 });
-    expect(Plan.of('professional').limits).toEqual({ apiKeys: 5, connections: 10 });
-    expect(Plan.of('enterprise').limits).toEqual({ apiKeys: null, connections: null });
+    expect(Plan.of('starter').limits).toEqual({ apiKeys: 1, connections: 1, webhooks: 2 });
+    expect(Plan.of('professional').limits).toEqual({ apiKeys: 5, connections: 10, webhooks: 10 });
+    expect(Plan.of('enterprise').limits).toEqual({ apiKeys: null, connections: null, webhooks: null });
   });
 
   it('allows one more only under the limit', () => {

@@ -5,14 +5,16 @@ export type PlanName = (typeof PLAN_NAMES)[number];
 export interface PlanLimits {
   readonly apiKeys: number | null;
   readonly connections: number | null;
+  /** Webhook endpoints (libs/webhooks). */
+  readonly webhooks: number | null;
 }
 
 export type LimitedResource = keyof PlanLimits;
 
 const LIMITS: Record<PlanName, PlanLimits> = {
-  starter: { apiKeys: 1, connections: 1 },
-  professional: { apiKeys: 5, connections: 10 },
-  enterprise: { apiKeys: null, connections: null },
+  starter: { apiKeys: 1, connections: 1, webhooks: 2 },
+  professional: { apiKeys: 5, connections: 10, webhooks: 10 },
+  enterprise: { apiKeys: null, connections: null, webhooks: null },
 };
 
 /**
