@@ -371,6 +371,47 @@ describe('messaging (e2e: API + worker + gateway, simulator driver, real Kafka a
       },
     );
 
+    it('odd shapes are 400s, never 500s', async () => {
+      const odd: unknown[] = [
+        {},
+        [],
+        { to: '', type: '' },
+        { to: PEER, type: 'text', text: null },
+        { to: PEER, type: 'image', media: null },
+        { to: PEER, type: 'image', media: [] },
+        { to: PEER, type: 'image', media: 'https://example.com/a.png' },
+        { to: PEER, type: 'image', media: { url: 5 } },
+        { to: PEER, type: 'text', text: 'x', mentions: [1, 2] },
+        { to: PEER, type: 'text', text: 'x', mentions: 'all' },
+        { to: PEER, type: 'poll', poll: { name: 'q', options: 'a,b' } },
+        { to: PEER, type: 'poll', poll: { name: 'q', options: [['a'], ['b']] } },
+        { to: PEER, type: 'location', location: { latitude: '1', longitude: '2' } },
+        `{"to":"${PEER}","type":"location","location":{"latitude":1e400,"longitude":0}}`,
+        { to: PEER, type: 'contact', contact: [] },
+        { to: PEER, type: 'contact', contact: { fullName: 'A', phoneNumber: 42 } },
+        { to: PEER, type: 'reaction', reaction: { messageId: 'true_1@c.us_A', emoji: 5 } },
+        { to: PEER, type: 'audio', voice: 'yes', media: { uploadId: 'upl_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' } },
+        { to: ['+15557654321'], type: 'text', text: 'x' },
+        { to: PEER, type: 'text', text: 'x', replyTo: { id: 1 } },
+        { to: PEER, type: 'image', media: { base64: 'data:image/png;base64,' } },
+        { to: PEER, type: 'image', media: { url: 'http://[::ffff:127.0.0.1]:1/a.png' } },
+        { to: PEER, type: 'image', media: { url: 'http://0x7f000001/a.png' } },
+        { to: PEER, type: 'image', media: { url: 'http://no-such-host.invalid/a.png' } },
+      ];
+      const statuses: string[] = [];
+      for (const body of odd) {
+        const res =
+          typeof body === 'string'
+            ? await s.http
+                .post(`/v1/connections/${con}/messages`)
+                .set({ ...auth(key), 'Content-Type': 'application/json' })
+                .send(body)
+            : await send(body as Json);
+        statuses.push(`${res.status} ${res.body.code}`);
+      }
+      expect(statuses.filter((x) => !x.startsWith('400 '))).toEqual([]);
+    });
+
     it('URL media: fetch failures, redirects into private ranges, HTML and oversize bodies', async () => {
       const codes: Record<string, string> = {};
       for (const path of ['/missing.png', '/to-metadata', '/page.html', '/big.png']) {
