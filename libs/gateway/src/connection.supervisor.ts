@@ -265,13 +265,13 @@ export class ConnectionSupervisor {
     const scope: AccountScope = { accountId: ref.accountId };
     const { record, previous } = await this.claim(ref, 'starting');
     await this.awaitHandOff(scope, previous);
-    if (this.closing) {
-      // Shutting down before it started: leave the claimed epoch released, not `starting`.
+    if (this.closing || !this.owns(ref.id)) {
+      // Shut down or moved away while waiting: leave the claimed epoch released, not `starting`.
       const now = this.clock.now();
       await this.states.save({
         ...record,
         status: 'stopped',
-        statusReason: 'gateway shutting down',
+        statusReason: this.closing ? 'gateway shutting down' : 'moved to another gateway',
         statusAt: now,
         releasedAt: now,
         updatedAt: now,
@@ -314,6 +314,11 @@ export class ConnectionSupervisor {
       },
       'connection started',
     );
+    if (!this.owns(ref.id)) {
+      // The partition was revoked while it started (the reconciliation did not see it yet).
+      await this.stopLocked(ref.id, 'moved to another gateway');
+      return undefined;
+    }
     return runtime;
   }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
 import { GatewayReplyRepository } from '@wwb/connections';
 import { EventEnvelope } from '@wwb/contracts';
-import { ConsumerHandle, ConsumerRunner, PermanentError } from '@wwb/kafka';
+import { ConsumerContext, ConsumerHandle, ConsumerRunner, PermanentError } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
 import { ConnectionCommandHandlers } from './connection-command.handlers';
@@ -16,6 +16,8 @@ import { GatewayNodeRepository } from './gateway-node.repository';
 export const GATEWAY_GROUP = 'gateway';
 export const HEARTBEAT_MS = 2_000;
 export const RECONCILE_MS = 60_000;
+/** Group heartbeat while one command runs long. */
+const KEEPALIVE_MS = 2_000;
 const PURGE_MS = 10 * 60_000;
 const REPLY_RETENTION_MS = 60 * 60_000;
 const SILENT_NODE_RETENTION_MS = 24 * 60 * 60_000;
@@ -71,7 +73,7 @@ export class GatewayNode implements OnApplicationBootstrap, OnModuleDestroy {
         // At shutdown the consumer reports [] once it left the group: stopAll() takes it from there.
         if (!this.closing) void this.supervisor.assign(partitions);
       },
-      handler: (command) => this.dispatch(command),
+      handler: (command, ctx) => this.keepAlive(ctx, () => this.dispatch(command)),
     });
     this.logger.info({ handlers: this.registry.types }, 'gateway node started');
   }
@@ -96,6 +98,21 @@ export class GatewayNode implements OnApplicationBootstrap, OnModuleDestroy {
     if (!handler) throw new PermanentError(`no handler for ${command.type} on this gateway`);
     const session = await this.supervisor.session(command.connectionId, command.accountId);
     await handler(command, session);
+  }
+
+  /**
+   * Heartbeats the group while a command runs: starting a connection may wait for the previous
+   * owner (GATEWAY_HANDOFF_WAIT_MS) and a send for `ready`, longer than the session timeout.
+   */
+  private async keepAlive(ctx: ConsumerContext, run: () => Promise<void>): Promise<void> {
+    const timer = setInterval(() => {
+      ctx.heartbeat().catch(() => undefined);
+    }, KEEPALIVE_MS);
+    try {
+      await run();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async beat(): Promise<void> {
