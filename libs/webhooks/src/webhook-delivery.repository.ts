@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model, mongo } from 'mongoose';
+import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
+import { insertManyIgnoringDuplicates, InsertOutcome } from './bulk-insert';
+import {
+  WEBHOOK_ATTEMPT_MODEL,
+  WEBHOOK_DELIVERY_MODEL,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+} from './webhook-delivery.schema';
+
+export type DeliveryHead = Omit<WebhookDeliveryRecord, 'body'> & { body?: string };
+
+/**
+ * Deliveries and attempts: insert-only collections (see their schemas). Queries other than by
+ * `_id` are indexed on MongoDB; on FerretDB they scan, so the hot path only inserts.
+ */
+@Injectable()
+export class WebhookDeliveryRepository {
+  constructor(
+    @InjectModel(WEBHOOK_DELIVERY_MODEL) private readonly deliveries: Model<WebhookDeliveryRecord>,
+    @InjectModel(WEBHOOK_ATTEMPT_MODEL) private readonly attempts: Model<WebhookAttemptRecord>,
+  ) {}
+
+  async ready(): Promise<void> {
+    await Promise.all([this.deliveries.init(), this.attempts.init()]);
+  }
+
+  private get deliveryCollection(): mongo.Collection<WebhookDeliveryRecord> {
+    return this.deliveries.collection as unknown as mongo.Collection<WebhookDeliveryRecord>;
+  }
+
+  private get attemptCollection(): mongo.Collection<WebhookAttemptRecord> {
+    return this.attempts.collection as unknown as mongo.Collection<WebhookAttemptRecord>;
+  }
+
+  insertDeliveries(docs: WebhookDeliveryRecord[]): Promise<InsertOutcome> {
+    return insertManyIgnoringDuplicates(this.deliveryCollection, docs);
+  }
+
+  /** False when it exists already. */
+  async insertDelivery(doc: WebhookDeliveryRecord): Promise<boolean> {
+    try {
+      await this.deliveryCollection.insertOne(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  insertAttempts(docs: WebhookAttemptRecord[]): Promise<InsertOutcome> {
+    return insertManyIgnoringDuplicates(this.attemptCollection, docs);
+  }
+
+  getDelivery(scope: AccountScope, endpointId: string, id: string): Promise<WebhookDeliveryRecord | null> {
+    return this.deliveries
+      .findOne({ _id: id, endpointId, accountId: scope.accountId })
+      .lean<WebhookDeliveryRecord>()
+      .exec();
+  }
+
+  /** By id, any account (workers). */
+  deliveriesByIds(ids: string[]): Promise<WebhookDeliveryRecord[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.deliveries.find({ _id: ids[0] }).lean<WebhookDeliveryRecord[]>().exec();
+    return this.deliveries
+      .find({ _id: { $in: ids } })
+      .lean<WebhookDeliveryRecord[]>()
+      .exec();
+  }
+
+  /** One endpoint's deliveries, newest first, before a cursor. */
+  pageForEndpoint(
+    scope: AccountScope,
+    endpointId: string,
+    opts: { beforeId?: string; limit: number; eventType?: string },
+  ): Promise<DeliveryHead[]> {
+    const filter: FilterQuery<WebhookDeliveryRecord> = { endpointId, accountId: scope.accountId };
+    if (opts.beforeId) filter._id = { $lt: opts.beforeId };
+    if (opts.eventType) filter.eventType = opts.eventType;
+    return this.deliveries
+      .find(filter, { body: 0 })
+      .sort({ _id: -1 })
+      .limit(opts.limit)
+      .lean<DeliveryHead[]>()
+      .exec();
+  }
+
+  /** Recovery: the deliveries of some partitions created since a time, with bodies. */
+  forPartitions(partitions: number[], since: Date): Promise<WebhookDeliveryRecord[]> {
+    return this.deliveries
+      .find({ partition: { $in: partitions }, createdAt: { $gte: since } })
+      .lean<WebhookDeliveryRecord[]>()
+      .exec();
+  }
+
+  /** Replay: an endpoint's original deliveries (not redeliveries) of events in a time window. */
+  originalsInWindow(endpointId: string, since: Date, until: Date): Promise<WebhookDeliveryRecord[]> {
+    return this.deliveries
+      .find({ endpointId, occurredAt: { $gte: since, $lte: until }, jobId: { $exists: false } })
+      .lean<WebhookDeliveryRecord[]>()
+      .exec();
+  }
+
+  attemptsOf(deliveryIds: string[]): Promise<WebhookAttemptRecord[]> {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    const filter =
+      deliveryIds.length === 1 ? { deliveryId: deliveryIds[0] } : { deliveryId: { $in: deliveryIds } };
+    return this.attempts.find(filter).sort({ deliveryId: 1, n: 1 }).lean<WebhookAttemptRecord[]>().exec();
+  }
+
+  /** Recovery: attempt outcomes of some partitions since a time (no response bodies). */
+  attemptsForPartitions(partitions: number[], since: Date): Promise<WebhookAttemptRecord[]> {
+    return this.attempts
+      .find({ partition: { $in: partitions }, at: { $gte: since } }, { responseBody: 0, error: 0 })
+      .lean<WebhookAttemptRecord[]>()
+      .exec();
+  }
+
+  /** Stats: an endpoint's attempts since a time (no bodies). */
+  attemptsForEndpoint(scope: AccountScope, endpointId: string, since: Date): Promise<WebhookAttemptRecord[]> {
+    return this.attempts
+      .find(
+        { endpointId, accountId: scope.accountId, at: { $gte: since } },
+        { outcome: 1, n: 1, statusCode: 1, firstAttemptDelayMs: 1, at: 1, deliveryId: 1 },
+      )
+      .lean<WebhookAttemptRecord[]>()
+      .exec();
+  }
+
+  /** Retention and deleted endpoints. */
+  async purge(before: Date, deletedEndpointIds: string[]): Promise<number> {
+    const filter: FilterQuery<WebhookDeliveryRecord> = deletedEndpointIds.length
+      ? { $or: [{ createdAt: { $lt: before } }, { endpointId: { $in: deletedEndpointIds } }] }
+      : { createdAt: { $lt: before } };
+    const attemptFilter: FilterQuery<WebhookAttemptRecord> = deletedEndpointIds.length
+      ? { $or: [{ at: { $lt: before } }, { endpointId: { $in: deletedEndpointIds } }] }
+      : { at: { $lt: before } };
+    const [d] = await Promise.all([
+      this.deliveries.deleteMany(filter).exec(),
+      this.attempts.deleteMany(attemptFilter).exec(),
+    ]);
+    return d.deletedCount;
+  }
+
+  /** Endpoint ids that still have deliveries ($group is in FerretDB's subset). */
+  async endpointIdsWithDeliveries(): Promise<string[]> {
+    const rows = await this.deliveries
+      .aggregate<{ _id: string }>([{ $group: { _id: '$endpointId' } }])
+      .exec();
+    return rows.map((r) => r._id);
+  }
+}

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model, mongo } from 'mongoose';
+import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
+import {
+  WEBHOOK_DISABLE_MODEL,
+  WEBHOOK_ENDPOINT_MODEL,
+  WEBHOOK_HEALTH_MODEL,
+  WEBHOOK_SECRET_MODEL,
+  WebhookDisableRecord,
+  WebhookEndpointRecord,
+  WebhookHealthRecord,
+  WebhookSecretRecord,
+} from './webhook-endpoint.schema';
+
+export type EndpointPatch = Partial<
+  Pick<
+    WebhookEndpointRecord,
+    'url' | 'events' | 'connectionIds' | 'description' | 'headers' | 'ordering' | 'enabledAt'
+  >
+> & { updatedAt: Date };
+
+/** Everything the worker needs about endpoints, read at once. */
+export interface EndpointSnapshotData {
+  endpoints: WebhookEndpointRecord[];
+  secrets: WebhookSecretRecord[];
+  disables: WebhookDisableRecord[];
+}
+
+/** Endpoints, their secrets, disable records and health: small collections. */
+@Injectable()
+export class WebhookEndpointRepository {
+  constructor(
+    @InjectModel(WEBHOOK_ENDPOINT_MODEL) private readonly endpoints: Model<WebhookEndpointRecord>,
+    @InjectModel(WEBHOOK_SECRET_MODEL) private readonly secrets: Model<WebhookSecretRecord>,
+    @InjectModel(WEBHOOK_DISABLE_MODEL) private readonly disables: Model<WebhookDisableRecord>,
+    @InjectModel(WEBHOOK_HEALTH_MODEL) private readonly health: Model<WebhookHealthRecord>,
+  ) {}
+
+  async ready(): Promise<void> {
+    await Promise.all([this.endpoints.init(), this.secrets.init(), this.disables.init(), this.health.init()]);
+  }
+
+  async insert(endpoint: WebhookEndpointRecord, secret: WebhookSecretRecord): Promise<void> {
+    await this.secrets.collection.insertOne(secret as unknown as mongo.Document);
+    await this.endpoints.collection.insertOne(endpoint as unknown as mongo.Document);
+  }
+
+  get(scope: AccountScope, id: string): Promise<WebhookEndpointRecord | null> {
+    return this.endpoints
+      .findOne({ _id: id, accountId: scope.accountId })
+      .lean<WebhookEndpointRecord>()
+      .exec();
+  }
+
+  list(scope: AccountScope, opts: { afterId?: string; limit: number }): Promise<WebhookEndpointRecord[]> {
+    const filter: FilterQuery<WebhookEndpointRecord> = { accountId: scope.accountId };
+    if (opts.afterId) filter._id = { $gt: opts.afterId };
+    return this.endpoints
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(opts.limit)
+      .lean<WebhookEndpointRecord[]>()
+      .exec();
+  }
+
+  async update(scope: AccountScope, id: string, patch: EndpointPatch): Promise<WebhookEndpointRecord | null> {
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      if (k === 'description' && v === '') unset[k] = '';
+      else set[k] = v;
+    }
+    const update: Record<string, unknown> = { $set: set };
+    if (Object.keys(unset).length) update.$unset = unset;
+    const res = await this.endpoints.updateOne({ _id: id, accountId: scope.accountId }, update).exec();
+    if (res.matchedCount === 0) return null;
+    return this.get(scope, id);
+  }
+
+  /** Removes the endpoint and what hangs on it (deliveries are purged by the worker's sweep). */
+  async delete(scope: AccountScope, id: string): Promise<boolean> {
+    const res = await this.endpoints.deleteOne({ _id: id, accountId: scope.accountId }).exec();
+    if (res.deletedCount === 0) return false;
+    await Promise.all([
+      this.secrets.deleteMany({ endpointId: id, accountId: scope.accountId }).exec(),
+      this.disables.deleteOne({ _id: id, accountId: scope.accountId }).exec(),
+      this.health.deleteOne({ _id: id, accountId: scope.accountId }).exec(),
+    ]);
+    return true;
+  }
+
+  async addSecret(secret: WebhookSecretRecord): Promise<void> {
+    await this.secrets.collection.insertOne(secret as unknown as mongo.Document);
+  }
+
+  secretsOf(scope: AccountScope, endpointId: string): Promise<WebhookSecretRecord[]> {
+    return this.secrets
+      .find({ endpointId, accountId: scope.accountId })
+      .sort({ _id: 1 })
+      .lean<WebhookSecretRecord[]>()
+      .exec();
+  }
+
+  /** Drops secrets that no longer sign (older than the overlap after their successor). */
+  async deleteSecrets(ids: string[]): Promise<void> {
+    if (ids.length) await this.secrets.deleteMany({ _id: { $in: ids } }).exec();
+  }
+
+  disableOf(scope: AccountScope, endpointId: string): Promise<WebhookDisableRecord | null> {
+    return this.disables
+      .findOne({ _id: endpointId, accountId: scope.accountId })
+      .lean<WebhookDisableRecord>()
+      .exec();
+  }
+
+  disablesOf(scope: AccountScope, endpointIds: string[]): Promise<WebhookDisableRecord[]> {
+    return this.disables
+      .find({ _id: { $in: endpointIds }, accountId: scope.accountId })
+      .lean<WebhookDisableRecord[]>()
+      .exec();
+  }
+
+  /** Disables an endpoint; false when it already was (the first disable wins). */
+  async disable(record: WebhookDisableRecord): Promise<boolean> {
+    try {
+      await this.disables.collection.insertOne(record as unknown as mongo.Document);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  async enable(scope: AccountScope, endpointId: string): Promise<void> {
+    await this.disables.deleteOne({ _id: endpointId, accountId: scope.accountId }).exec();
+  }
+
+  /** The worker's view: every endpoint, secret and disable record. */
+  async snapshot(): Promise<EndpointSnapshotData> {
+    const [endpoints, secrets, disables] = await Promise.all([
+      this.endpoints.find({}).lean<WebhookEndpointRecord[]>().exec(),
+      this.secrets.find({}).lean<WebhookSecretRecord[]>().exec(),
+      this.disables.find({}).lean<WebhookDisableRecord[]>().exec(),
+    ]);
+    return { endpoints, secrets, disables };
+  }
+
+  healthOf(endpointId: string): Promise<WebhookHealthRecord | null> {
+    return this.health.findOne({ _id: endpointId }).lean<WebhookHealthRecord>().exec();
+  }
+
+  async saveHealth(record: WebhookHealthRecord): Promise<void> {
+    const { _id, ...fields } = record;
+    const unset: Record<string, ''> = {};
+    if (fields.failingSince === undefined) unset.failingSince = '';
+    await this.health
+      .updateOne(
+        { _id },
+        { $set: fields, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+        { upsert: true },
+      )
+      .exec();
+  }
+}

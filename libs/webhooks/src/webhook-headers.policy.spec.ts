@@ -1,0 +1,39 @@
+import { parseCustomHeaders } from './webhook-headers.policy';
+
+describe('custom headers', () => {
+  it('keeps valid headers as pairs (names with dots included)', () => {
+    expect(parseCustomHeaders({ Authorization: 'Bearer x', 'X-Tenant.Id': '7' })).toEqual({
+      ok: true,
+      pairs: [
+        { name: 'Authorization', value: 'Bearer x' },
+        { name: 'X-Tenant.Id', value: '7' },
+      ],
+    });
+  });
+
+  it.each([
+    'Connection',
+    'transfer-encoding',
+    'Host',
+    'Content-Length',
+    'Content-Type',
+    'User-Agent',
+    'webhook-signature',
+    'Webhook-Id',
+    'svix-signature',
+    'X-Forwarded-For',
+    'Proxy-Authorization',
+    'Upgrade',
+  ])('refuses %s', (name) => {
+    expect(parseCustomHeaders({ [name]: 'v' }).ok).toBe(false);
+  });
+
+  it('refuses malformed names, line breaks, non-strings, duplicates and too many', () => {
+    expect(parseCustomHeaders({ 'Bad Name': 'v' }).ok).toBe(false);
+    expect(parseCustomHeaders({ 'X-A': 'a\r\nInjected: 1' }).ok).toBe(false);
+    expect(parseCustomHeaders({ 'X-A': 5 }).ok).toBe(false);
+    expect(parseCustomHeaders({ 'X-A': '1', 'x-a': '2' }).ok).toBe(false);
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v']));
+    expect(parseCustomHeaders(many).ok).toBe(false);
+  });
+});
