@@ -1,13 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '@wwb/accounts';
-import { AppConfig, ConfigModule } from '@wwb/config';
+import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
 import { HttpPlatformModule } from '@wwb/http';
-import { KafkaModule } from '@wwb/kafka';
 import { MessagingModule } from '@wwb/messaging';
-import { ObservabilityModule } from '@wwb/observability';
-import { PersistenceModule } from '@wwb/persistence';
-import { RuntimeModule } from '@wwb/runtime';
+import { PlatformModule } from '@wwb/platform';
 
 /** The API role: HTTP conventions and the domain modules with controllers. */
 export const API_ROLE_MODULES = [
@@ -24,14 +21,7 @@ export class ApiModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        RuntimeModule,
-        ObservabilityModule,
-        PersistenceModule,
-        KafkaModule,
-        ...API_ROLE_MODULES,
-      ],
+      imports: [PlatformModule.forRoot(config), ...API_ROLE_MODULES],
     };
   }
 }
