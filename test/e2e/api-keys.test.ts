@@ -26,7 +26,7 @@ describe('API keys (e2e)', () => {
     expect(created.body.prefix).toBe(created.body.key.slice(0, 12));
     expect(created.body.id).toMatch(/^key_/);
 
-    const list = await api.http.get('/v1/api-keys').set(bearer(created.body.key)).expect(200);
+    const list = await api.http.get('/v1/api-keys').set(bearer(acc.key)).expect(200);
     expect(list.body.nextCursor).toBeNull();
     expect(list.body.data.map((k: { id: string }) => k.id)).toEqual([acc.keyId, created.body.id]);
     const text = JSON.stringify(list.body);
@@ -141,6 +141,36 @@ describe('API keys (e2e)', () => {
       .set(bearer(restricted.body.key))
       .send({ name: 'x', connectionIds: ['con_b'] })
       .expect(201);
+  });
+
+  it('a restricted key sees and revokes only keys within its own connections (wider ones are 404)', async () => {
+    const acc = await accountWithKey(api.http, 'professional');
+    const restricted = await api.http
+      .post('/v1/api-keys')
+      .set(bearer(acc.key))
+      .send({ name: 'r', connectionIds: ['con_a', 'con_b'] })
+      .expect(201);
+    const narrow = await api.http
+      .post('/v1/api-keys')
+      .set(bearer(restricted.body.key))
+      .send({ name: 'n', connectionIds: ['con_a'] })
+      .expect(201);
+    const list = await api.http.get('/v1/api-keys').set(bearer(restricted.body.key)).expect(200);
+    expect(list.body.data.map((k: { id: string }) => k.id).sort()).toEqual(
+      [restricted.body.id, narrow.body.id].sort(),
+    );
+    const denied = await api.http
+      .delete(`/v1/api-keys/${acc.keyId}`)
+      .set(bearer(restricted.body.key))
+      .expect(404);
+    expect(denied.body.code).toBe('not_found');
+    await api.http.get('/v1/account').set(bearer(acc.key)).expect(200);
+    await api.http.delete(`/v1/api-keys/${narrow.body.id}`).set(bearer(restricted.body.key)).expect(204);
+    // The unrestricted key still sees everything that is left.
+    const all = await api.http.get('/v1/api-keys').set(bearer(acc.key)).expect(200);
+    expect(all.body.data.map((k: { id: string }) => k.id).sort()).toEqual(
+      [acc.keyId, restricted.body.id].sort(),
+    );
   });
 
   it('operator-issued keys: 201 with the key; validation of name and connectionIds', async () => {

@@ -50,6 +50,14 @@ export class ApiKeyRepository {
     return keys.map((k) => (lastUsed.has(k._id) ? { ...k, lastUsedAt: lastUsed.get(k._id) } : k));
   }
 
+  /** One active key of this account, or null. */
+  async findActive(scope: AccountScope, id: string): Promise<ApiKeyRecord | null> {
+    return this.model
+      .findOne({ _id: id, accountId: scope.accountId, ...ACTIVE })
+      .lean<ApiKeyRecord>()
+      .exec();
+  }
+
   /** Marks an active key of this account revoked; false when there is no such active key. */
   async revoke(scope: AccountScope, id: string, at: Date): Promise<boolean> {
     const res = await this.model

@@ -25,7 +25,7 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyPageDto })
   @ApiErrorResponses(400)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQueryDto): Promise<ApiKeyPageDto> {
-    const page = await this.apiKeys.list(principal.scope, query);
+    const page = await this.apiKeys.list(principal.scope, query, principal);
     return { data: page.data.map((k) => ApiKeyDto.from(k)), nextCursor: page.nextCursor };
   }
 
@@ -50,6 +50,6 @@ export class ApiKeysController {
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrorResponses(404)
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
-    await this.apiKeys.revoke(principal.scope, id);
+    await this.apiKeys.revoke(principal.scope, id, principal);
   }
 }

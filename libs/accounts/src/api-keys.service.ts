@@ -64,7 +64,15 @@ export class ApiKeysService {
     return { record: stored, key };
   }
 
-  async list(scope: AccountScope, opts: { cursor?: string; limit?: number }): Promise<Page<ApiKeyRecord>> {
+  /**
+   * Active keys, oldest first. A key restricted to some connections sees only the keys it could
+   * have granted itself (restricted to a subset of its connections), its own included.
+   */
+  async list(
+    scope: AccountScope,
+    opts: { cursor?: string; limit?: number },
+    by?: Principal,
+  ): Promise<Page<ApiKeyRecord>> {
     const limit = opts.limit ?? DEFAULT_PAGE_SIZE;
     let afterId: string | undefined;
     if (opts.cursor !== undefined) {
@@ -72,15 +80,22 @@ export class ApiKeysService {
       if (!afterId) throw invalidCursor();
     }
     const rows = await this.keys.pageActive(scope, { afterId, limit: limit + 1 });
-    const data = rows.slice(0, limit);
-    return { data, nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1]!._id) : null };
+    const page = rows.slice(0, limit);
+    const data = by ? page.filter((k) => by.mayGrant(k.connectionIds)) : page;
+    return { data, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!._id) : null };
   }
 
   /**
    * Revokes a key of this account (the key in use included). Takes effect at once on this
-   * process. Another account's key, or an unknown one, is 404 alike.
+   * process. Another account's key, or an unknown one, is 404 alike; so is, for a key restricted
+   * to some connections, a key with wider access than its own (it cannot revoke what it could
+   * not have granted).
    */
-  async revoke(scope: AccountScope, apiKeyId: string): Promise<void> {
+  async revoke(scope: AccountScope, apiKeyId: string, by?: Principal): Promise<void> {
+    if (by?.restricted) {
+      const target = await this.keys.findActive(scope, apiKeyId);
+      if (!target || !by.mayGrant(target.connectionIds)) throw AppError.notFound('API key');
+    }
     const revokedAt = this.clock.now();
     if (!(await this.keys.revoke(scope, apiKeyId, revokedAt))) throw AppError.notFound('API key');
     this.auth.invalidateKey(apiKeyId);
