@@ -5,6 +5,7 @@ import { ConnectionsModule } from '@wwb/connections';
 import { HttpPlatformModule } from '@wwb/http';
 import { MessagingModule } from '@wwb/messaging';
 import { PlatformModule } from '@wwb/platform';
+import { WebhooksModule } from '@wwb/webhooks';
 
 /** The API role: HTTP conventions and the domain modules with controllers. */
 export const API_ROLE_MODULES = [
@@ -12,6 +13,7 @@ export const API_ROLE_MODULES = [
   AccountsModule,
   ConnectionsModule.withHttp(),
   MessagingModule.forApi(),
+  WebhooksModule.forApi(),
 ];
 
 /** The API process: shared infrastructure plus the API role. */

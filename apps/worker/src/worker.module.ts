@@ -4,9 +4,10 @@ import { EventLogModule } from '@wwb/event-log';
 import { HttpPlatformModule } from '@wwb/http';
 import { MessagingModule } from '@wwb/messaging';
 import { PlatformModule } from '@wwb/platform';
+import { WebhooksModule } from '@wwb/webhooks';
 
 /** What the worker role adds: its Kafka consumers. */
-@Module({ imports: [EventLogModule.withConsumer(), MessagingModule.forWorker()] })
+@Module({ imports: [EventLogModule.withConsumer(), MessagingModule.forWorker(), WebhooksModule.forWorker()] })
 export class WorkerRoleModule {}
 
 /** The worker process: shared infrastructure, health and metrics, and the consumers. */

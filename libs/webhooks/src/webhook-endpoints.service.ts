@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AccountsService, Principal } from '@wwb/accounts';
 import { ConnectionsService } from '@wwb/connections';
 import { AppError } from '@wwb/http';
-import { AccountScope } from '@wwb/persistence';
 import { Clock, IdGenerator } from '@wwb/runtime';
 import { deliveryIdOf, ENDPOINT_ID_PATTERN } from './delivery-ids';
 import { unknownPatterns } from './event-pattern';
@@ -268,5 +267,3 @@ export class WebhookEndpointsService {
     return unique;
   }
 }
-
-export const scopeOfEndpoint = (e: WebhookEndpointRecord): AccountScope => ({ accountId: e.accountId });

@@ -1,0 +1,558 @@
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { Logger } from 'pino';
+import { AppConfig } from '@wwb/config';
+import { AppLogger } from '@wwb/observability';
+import { Clock } from '@wwb/runtime';
+import { AttemptRecorder } from './attempt.recorder';
+import { DueHeap, Lane, PendingDelivery, Stream } from './delivery-queue';
+import { progressByDelivery, RECOVERY_HORIZON_MS, toPending } from './delivery-state';
+import { EndpointDirectory } from './endpoint.directory';
+import { EndpointHealthTracker } from './endpoint-health.tracker';
+import { LeaseListener, PartitionLeases } from './partition.leases';
+import { parseRetryAfter, RetrySchedule } from './retry.schedule';
+import { AttemptOutcome, WebhookAttemptRecord, WebhookDeliveryRecord } from './webhook-delivery.schema';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { ENDPOINT_LEVEL_ERRORS, WebhookHttpClient, WebhookResult } from './webhook-http.client';
+import { WebhookMetrics } from './webhook.metrics';
+import { signatureHeader } from './webhook-signature';
+
+/** Statuses that mean "the endpoint as a whole is overloaded or down": the lane backs off. */
+const BACK_OFF_STATUSES = new Set([429, 502, 503, 504]);
+const LANE_PAUSE_BASE_MS = 500;
+const LANE_PAUSE_MAX_MS = 30_000;
+/** A retry further away than this does not keep its body in memory (reloaded when due). */
+const KEEP_BODY_FOR_RETRY_WITHIN_MS = 60_000;
+const RECOVERY_DEBOUNCE_MS = 50;
+
+type PartitionState = 'recovering' | 'active';
+
+/**
+ * Sends the deliveries of the partitions this worker holds (PartitionLeases): fresh ones handed
+ * over by the fan-out, recovered ones (after a lease was taken), redeliveries and replays.
+ * Everything about a delivery's progress is in Mongo (attempt records); this class only keeps
+ * the working set in memory: per endpoint a Lane of Streams (see delivery-queue.ts), one timer
+ * heap for retries, and per-partition abort controllers so that a lost lease stops its requests.
+ */
+@Injectable()
+export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutdown {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly known = new Map<string, PendingDelivery>();
+  private readonly heap = new DueHeap();
+  private heapTimer?: NodeJS.Timeout;
+  private heapTimerAt = Infinity;
+  private readonly partitions = new Map<number, PartitionState>();
+  private readonly parked = new Map<number, PendingDelivery[]>();
+  /** Every delivery id a recovery saw per partition: redelivered fan-out duplicates need no check. */
+  private readonly recoveredIds = new Map<number, Set<string>>();
+  private readonly aborts = new Map<number, AbortController>();
+  private readonly toRecover = new Set<number>();
+  private recoveryTimer?: NodeJS.Timeout;
+  private recovering?: Promise<void>;
+  private inFlightTotal = 0;
+  private stopping = false;
+  private readonly schedule: RetrySchedule;
+  private readonly timeoutMs: number;
+  private readonly cap: number;
+  private readonly logger: Logger;
+
+  constructor(
+    config: AppConfig,
+    private readonly leases: PartitionLeases,
+    private readonly directory: EndpointDirectory,
+    private readonly repository: WebhookDeliveryRepository,
+    private readonly recorder: AttemptRecorder,
+    private readonly http: WebhookHttpClient,
+    private readonly health: EndpointHealthTracker,
+    private readonly metrics: WebhookMetrics,
+    private readonly clock: Clock,
+    appLogger: AppLogger,
+  ) {
+    this.schedule = new RetrySchedule(config.webhooks.retryScale);
+    this.timeoutMs = config.webhooks.timeoutMs;
+    this.cap = config.webhooks.maxInFlightPerEndpoint;
+    this.logger = appLogger.child({ context: 'DeliveryDispatcher' });
+    leases.setListener(this);
+    directory.onChange((change) => {
+      if (change.kind === 'removed') this.dropEndpoint(change.endpointId);
+      else this.cancelEndpoint(change.endpointId, `endpoint disabled (${change.record.reason})`);
+    });
+  }
+
+  /** Partitions whose deliveries this worker sends now. */
+  activePartitions(): number[] {
+    return [...this.partitions].filter(([, s]) => s === 'active').map(([p]) => p);
+  }
+
+  get pendingCount(): number {
+    return this.known.size;
+  }
+
+  // --- intake -------------------------------------------------------------------------------
+
+  /**
+   * Deliveries just stored by the fan-out (or a replay). `duplicates`: indexes of records that
+   * were stored before (work redone after a crash): those are sent only if still unfinished.
+   */
+  accept(records: WebhookDeliveryRecord[], duplicates: ReadonlySet<number> = new Set()): void {
+    const now = this.clock.nowMs();
+    const toVerify: WebhookDeliveryRecord[] = [];
+    records.forEach((record, i) => {
+      if (this.known.has(record._id)) return;
+      const endpoint = this.directory.get(record.endpointId);
+      if (!endpoint) return;
+      if (duplicates.has(i)) {
+        if (this.partitions.get(record.partition) !== 'active') return; // its recovery will see it
+        if (this.recoveredIds.get(record.partition)?.has(record._id)) return;
+        toVerify.push(record);
+        return;
+      }
+      this.enqueue(toPending(record, endpoint.record.ordering, now));
+    });
+    if (toVerify.length) void this.verify(toVerify);
+  }
+
+  /** A redelivered duplicate nobody here knows: send it if its attempts say it is unfinished. */
+  private async verify(records: WebhookDeliveryRecord[]): Promise<void> {
+    try {
+      const progress = progressByDelivery(await this.repository.attemptsOf(records.map((r) => r._id)));
+      const now = this.clock.nowMs();
+      for (const record of records) {
+        const p = progress.get(record._id);
+        if (p?.terminal || this.known.has(record._id)) continue;
+        const endpoint = this.directory.get(record.endpointId);
+        if (!endpoint) continue;
+        const d = toPending(record, endpoint.record.ordering, now);
+        d.attempts = p?.attempts ?? 0;
+        d.dueAtMs = p?.last?.nextAttemptAt?.getTime() ?? now;
+        this.enqueue(d);
+      }
+    } catch (err) {
+      this.logger.warn(
+        { err, deliveries: records.length },
+        'could not check redelivered deliveries; the next owner will',
+      );
+    }
+  }
+
+  private enqueue(d: PendingDelivery): void {
+    if (this.stopping || this.known.has(d.id)) return;
+    const state = this.partitions.get(d.partition);
+    if (state === 'recovering') {
+      // Stored before the recovery finished: kept aside and merged after it (deduplicated).
+      const list = this.parked.get(d.partition) ?? [];
+      list.push(d);
+      this.parked.set(d.partition, list);
+      return;
+    }
+    // Not held: the delivery is stored, and the recovery of whoever takes the lease sends it.
+    if (state !== 'active') return;
+    this.place(d);
+  }
+
+  private place(d: PendingDelivery): void {
+    this.known.set(d.id, d);
+    const lane = this.lane(d.endpointId);
+    const s = lane.stream(d.streamKey, d.partition);
+    s.add(d);
+    if (s.head === d) this.arm(s);
+    this.pump(lane);
+  }
+
+  private lane(endpointId: string): Lane {
+    let lane = this.lanes.get(endpointId);
+    if (!lane) {
+      lane = new Lane(endpointId, this.cap);
+      this.lanes.set(endpointId, lane);
+    }
+    return lane;
+  }
+
+  // --- leases and recovery ---------------------------------------------------------------
+
+  acquired(partition: number): void {
+    this.partitions.set(partition, 'recovering');
+    this.aborts.set(partition, new AbortController());
+    this.toRecover.add(partition);
+    this.recoveryTimer ??= setTimeout(() => {
+      this.recoveryTimer = undefined;
+      void this.runRecovery();
+    }, RECOVERY_DEBOUNCE_MS);
+  }
+
+  lost(partition: number): void {
+    this.partitions.delete(partition);
+    this.parked.delete(partition);
+    this.recoveredIds.delete(partition);
+    this.toRecover.delete(partition);
+    this.aborts.get(partition)?.abort();
+    this.aborts.delete(partition);
+    for (const lane of this.lanes.values()) {
+      for (const [key, s] of lane.streams) {
+        if (s.partition !== partition) continue;
+        for (const d of s.queue) this.known.delete(d.id);
+        lane.streams.delete(key);
+      }
+      this.forgetLaneIfIdle(lane);
+    }
+    this.metrics.pending.set(this.known.size);
+  }
+
+  private async runRecovery(): Promise<void> {
+    while (this.recovering) await this.recovering;
+    const partitions = [...this.toRecover];
+    this.toRecover.clear();
+    if (partitions.length === 0) return;
+    this.recovering = this.recover(partitions).finally(() => (this.recovering = undefined));
+    await this.recovering;
+  }
+
+  /** Loads the unfinished deliveries of newly held partitions from Mongo, then starts sending. */
+  private async recover(partitions: number[]): Promise<void> {
+    const started = this.clock.nowMs();
+    try {
+      await this.directory.load();
+      const since = new Date(started - RECOVERY_HORIZON_MS);
+      const [deliveries, attempts] = await Promise.all([
+        this.repository.forPartitions(partitions, since),
+        this.repository.attemptsForPartitions(partitions, since),
+      ]);
+      const progress = progressByDelivery(attempts);
+      const now = this.clock.nowMs();
+      const open: PendingDelivery[] = [];
+      const seen = new Map<number, Set<string>>(partitions.map((p) => [p, new Set<string>()]));
+      for (const record of deliveries) {
+        seen.get(record.partition)?.add(record._id);
+        const p = progress.get(record._id);
+        if (p?.terminal) continue;
+        const endpoint = this.directory.get(record.endpointId);
+        if (!endpoint) continue;
+        const d = toPending(record, endpoint.record.ordering, now);
+        d.attempts = p?.attempts ?? 0;
+        d.dueAtMs = p?.last?.nextAttemptAt?.getTime() ?? now;
+        open.push(d);
+      }
+      open.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+      for (const partition of partitions) {
+        if (this.partitions.get(partition) !== 'recovering') continue; // lost meanwhile
+        this.partitions.set(partition, 'active');
+        this.recoveredIds.set(partition, seen.get(partition)!);
+      }
+      let recovered = 0;
+      for (const d of open) {
+        if (this.partitions.get(d.partition) !== 'active') continue;
+        this.place(d);
+        recovered++;
+      }
+      for (const partition of partitions) {
+        const parked = this.parked.get(partition) ?? [];
+        this.parked.delete(partition);
+        if (this.partitions.get(partition) === 'active') for (const d of parked) this.enqueue(d);
+      }
+      this.metrics.pending.set(this.known.size);
+      this.logger.info(
+        { partitions, scanned: deliveries.length, recovered, ms: this.clock.nowMs() - started },
+        'webhook partitions recovered',
+      );
+    } catch (err) {
+      this.logger.error({ err, partitions }, 'recovery failed; retrying');
+      for (const p of partitions) if (this.partitions.get(p) === 'recovering') this.toRecover.add(p);
+      this.recoveryTimer ??= setTimeout(() => {
+        this.recoveryTimer = undefined;
+        void this.runRecovery();
+      }, 1000);
+    }
+  }
+
+  // --- scheduling -------------------------------------------------------------------------
+
+  /** Makes a stream's head eligible now, or at its due time. */
+  private arm(s: Stream): void {
+    const lane = s.lane;
+    if (s.inFlight || lane.streams.get(s.key) !== s) return;
+    const head = s.head;
+    if (!head) {
+      lane.streams.delete(s.key);
+      this.forgetLaneIfIdle(lane);
+      return;
+    }
+    const now = this.clock.nowMs();
+    if (head.dueAtMs <= now) {
+      if (!s.inReady) {
+        s.inReady = true;
+        lane.ready.push(s);
+      }
+      return;
+    }
+    if (s.armedAt === head.dueAtMs) return;
+    s.armedAt = head.dueAtMs;
+    this.heap.push({ at: head.dueAtMs, stream: s });
+    if (head.dueAtMs < this.heapTimerAt) this.setHeapTimer(head.dueAtMs);
+  }
+
+  private setHeapTimer(at: number): void {
+    clearTimeout(this.heapTimer);
+    this.heapTimerAt = at;
+    this.heapTimer = setTimeout(() => this.onHeapTimer(), Math.max(0, at - this.clock.nowMs()));
+  }
+
+  private onHeapTimer(): void {
+    this.heapTimer = undefined;
+    this.heapTimerAt = Infinity;
+    const now = this.clock.nowMs();
+    const touched = new Set<Lane>();
+    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
+      this.heap.pop();
+      const s = top.stream;
+      if (s.armedAt !== top.at) continue; // superseded
+      s.armedAt = -1;
+      this.arm(s);
+      touched.add(s.lane);
+    }
+    for (const lane of touched) this.pump(lane);
+    const next = this.heap.peek();
+    if (next) this.setHeapTimer(next.at);
+  }
+
+  private pump(lane: Lane): void {
+    if (this.stopping) return;
+    const now = this.clock.nowMs();
+    if (lane.pausedUntilMs > now) {
+      if (!lane.resumeTimer) {
+        lane.resumeTimer = setTimeout(() => {
+          lane.resumeTimer = undefined;
+          this.pump(lane);
+        }, lane.pausedUntilMs - now);
+      }
+      return;
+    }
+    while (lane.inFlight < lane.limit && lane.ready.length > 0) {
+      const s = lane.ready.shift()!;
+      s.inReady = false;
+      if (s.inFlight || lane.streams.get(s.key) !== s) continue;
+      const head = s.head;
+      if (!head) continue;
+      if (head.dueAtMs > now) {
+        this.arm(s);
+        continue;
+      }
+      if (!this.leases.canSend(s.partition, this.timeoutMs)) {
+        head.dueAtMs = now + 200; // lease being renewed or going away: look again shortly
+        this.arm(s);
+        continue;
+      }
+      void this.send(lane, s, head);
+    }
+  }
+
+  // --- sending ----------------------------------------------------------------------------
+
+  private async send(lane: Lane, s: Stream, d: PendingDelivery): Promise<void> {
+    lane.inFlight++;
+    s.inFlight = true;
+    this.inFlightTotal++;
+    this.metrics.inFlight.inc({ endpoint: lane.endpointId });
+    const abort = this.aborts.get(s.partition);
+    try {
+      const endpoint = this.directory.get(d.endpointId);
+      if (!endpoint) {
+        this.discard(s, d);
+        return;
+      }
+      if (endpoint.disabled) {
+        this.finish(s, d, this.cancelRecord(d, `endpoint disabled (${endpoint.disabled.reason})`));
+        return;
+      }
+      if (d.body === undefined) {
+        const [record] = await this.repository.deliveriesByIds([d.id]);
+        if (!record) {
+          this.discard(s, d);
+          return;
+        }
+        d.body = record.body;
+      }
+      const startedMs = this.clock.nowMs();
+      const timestamp = Math.floor(startedMs / 1000);
+      const result = await this.http.send({
+        url: endpoint.record.url,
+        headers: {
+          ...endpoint.headers,
+          'webhook-id': d.webhookId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(endpoint.keys, d.webhookId, timestamp, d.body),
+        },
+        body: d.body,
+        timeoutMs: this.timeoutMs,
+        signal: abort?.signal,
+      });
+      if (abort?.signal.aborted || this.known.get(d.id) !== d) return; // lease lost: the next owner resends
+      this.settle(lane, s, d, result, startedMs);
+    } catch (err) {
+      this.logger.error({ err, deliveryId: d.id }, 'delivery failed unexpectedly; retrying later');
+      d.dueAtMs = this.clock.nowMs() + 5000;
+    } finally {
+      lane.inFlight--;
+      s.inFlight = false;
+      this.inFlightTotal--;
+      this.metrics.inFlight.dec({ endpoint: lane.endpointId });
+      this.arm(s);
+      this.pump(lane);
+      if (this.stopping && this.inFlightTotal === 0) this.drained?.();
+    }
+  }
+
+  /** Turns a response (or its absence) into the attempt record and the delivery's next step. */
+  private settle(lane: Lane, s: Stream, d: PendingDelivery, result: WebhookResult, startedMs: number): void {
+    const n = d.attempts + 1;
+    const now = this.clock.nowMs();
+    const record: WebhookAttemptRecord = {
+      _id: `${d.id}~${n}`,
+      accountId: d.accountId,
+      endpointId: d.endpointId,
+      deliveryId: d.id,
+      partition: d.partition,
+      n,
+      at: new Date(startedMs),
+      outcome: 'retrying',
+      latencyMs: result.latencyMs,
+    };
+    if (n === 1) record.firstAttemptDelayMs = Math.max(0, startedMs - d.occurredAtMs);
+    let ok = false;
+    let retryAfterMs: number | undefined;
+    let backOff = false;
+    let gone = false;
+    if (result.kind === 'response') {
+      record.statusCode = result.statusCode;
+      if (result.body) record.responseBody = result.body;
+      ok = result.statusCode >= 200 && result.statusCode < 300;
+      gone = result.statusCode === 410;
+      retryAfterMs = parseRetryAfter(result.retryAfter, now);
+      backOff = BACK_OFF_STATUSES.has(result.statusCode);
+      if (result.statusCode >= 300 && result.statusCode < 400)
+        record.error = 'redirect not followed (3xx counts as a failure)';
+      else if (!ok) record.error = `HTTP ${result.statusCode}`;
+    } else {
+      record.error = `${result.code}: ${result.message}`;
+      backOff = ENDPOINT_LEVEL_ERRORS.has(result.code);
+    }
+
+    let outcome: AttemptOutcome;
+    if (ok) outcome = 'delivered';
+    else if (gone) {
+      outcome = 'failed';
+      record.error = 'HTTP 410 Gone: the endpoint is disabled';
+    } else {
+      const delay = this.schedule.delayAfter(n, retryAfterMs);
+      if (delay === null) outcome = 'failed';
+      else {
+        outcome = 'retrying';
+        d.dueAtMs = now + delay;
+        record.nextAttemptAt = new Date(d.dueAtMs);
+      }
+    }
+    record.outcome = outcome;
+    d.attempts = n;
+
+    if (ok) {
+      lane.succeeded();
+      this.health.success(d.endpointId, d.accountId, now);
+    } else {
+      if (backOff) lane.backOff(now, retryAfterMs, LANE_PAUSE_BASE_MS, LANE_PAUSE_MAX_MS);
+      this.health.failure(d.endpointId, d.accountId, now, record.statusCode, record.error);
+    }
+    this.metrics.attempt(d.endpointId, ok, record.firstAttemptDelayMs, ok ? now - d.occurredAtMs : undefined);
+    this.finish(s, d, record);
+    if (gone) {
+      void this.health
+        .disableNow(d.endpointId, d.accountId, 'gone', { lastStatusCode: 410 })
+        .catch((err: unknown) =>
+          this.logger.error({ err, endpointId: d.endpointId }, 'could not disable endpoint'),
+        );
+    }
+  }
+
+  /** Records the attempt and moves the stream on if the delivery is finished. */
+  private finish(s: Stream, d: PendingDelivery, record: WebhookAttemptRecord): void {
+    this.recorder.add(record);
+    if (record.outcome === 'retrying') {
+      if (d.dueAtMs - this.clock.nowMs() > KEEP_BODY_FOR_RETRY_WITHIN_MS) d.body = undefined;
+      return;
+    }
+    this.discard(s, d);
+  }
+
+  private discard(s: Stream, d: PendingDelivery): void {
+    const i = s.queue.indexOf(d);
+    if (i >= 0) s.queue.splice(i, 1);
+    this.known.delete(d.id);
+  }
+
+  private cancelRecord(d: PendingDelivery, reason: string): WebhookAttemptRecord {
+    return {
+      _id: `${d.id}~${d.attempts + 1}`,
+      accountId: d.accountId,
+      endpointId: d.endpointId,
+      deliveryId: d.id,
+      partition: d.partition,
+      n: d.attempts + 1,
+      at: this.clock.now(),
+      outcome: 'cancelled',
+      error: reason,
+    };
+  }
+
+  // --- endpoint changes -------------------------------------------------------------------
+
+  /** A disabled endpoint: its waiting deliveries end as cancelled (replay them after re-enabling). */
+  cancelEndpoint(endpointId: string, reason: string): void {
+    const lane = this.lanes.get(endpointId);
+    if (!lane) return;
+    for (const s of lane.streams.values()) {
+      for (const d of [...s.queue]) {
+        if (s.inFlight && d === s.head) continue; // its own send ends it
+        this.finish(s, d, this.cancelRecord(d, reason));
+      }
+    }
+    for (const list of this.parked.values()) {
+      for (let i = list.length - 1; i >= 0; i--) if (list[i]!.endpointId === endpointId) list.splice(i, 1);
+    }
+    this.forgetLaneIfIdle(lane);
+  }
+
+  /** A deleted endpoint: drop everything (nothing is recorded). */
+  dropEndpoint(endpointId: string): void {
+    const lane = this.lanes.get(endpointId);
+    if (lane) {
+      for (const s of lane.streams.values()) for (const d of s.queue) this.known.delete(d.id);
+      lane.streams.clear();
+      this.forgetLaneIfIdle(lane);
+    }
+    this.metrics.forget(endpointId);
+  }
+
+  private forgetLaneIfIdle(lane: Lane): void {
+    for (const [key, s] of lane.streams) if (s.queue.length === 0 && !s.inFlight) lane.streams.delete(key);
+    if (lane.streams.size === 0 && lane.inFlight === 0) {
+      clearTimeout(lane.resumeTimer);
+      this.lanes.delete(lane.endpointId);
+    }
+  }
+
+  // --- shutdown ---------------------------------------------------------------------------
+
+  private drained?: () => void;
+
+  /** Stops starting requests and waits (bounded) for those in flight; their attempts get recorded. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.heapTimer);
+    clearTimeout(this.recoveryTimer);
+    for (const lane of this.lanes.values()) clearTimeout(lane.resumeTimer);
+    if (this.inFlightTotal > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => (this.drained = resolve)),
+        this.clock.sleep(Math.min(this.timeoutMs + 1000, 20_000)),
+      ]);
+    }
+    await this.recorder.flush();
+  }
+}

@@ -1,0 +1,172 @@
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from 'pino';
+import { EventEnvelope } from '@wwb/contracts';
+import { AppLogger } from '@wwb/observability';
+import { Clock } from '@wwb/runtime';
+import { matchesAny } from './event-pattern';
+import { signingSecrets } from './secret-rotation';
+import { WebhookEndpointRepository } from './webhook-endpoint.repository';
+import { WebhookDisableRecord, WebhookEndpointRecord } from './webhook-endpoint.schema';
+import { secretKey } from './webhook-signature';
+
+const REFRESH_MS = 1000;
+
+/** An endpoint as a worker uses it: settings, signing keys, custom headers, disabled or not. */
+export interface CachedEndpoint {
+  record: WebhookEndpointRecord;
+  keys: Buffer[];
+  headers: Record<string, string>;
+  disabled: WebhookDisableRecord | null;
+  createdAtMs: number;
+}
+
+export type DirectoryChange =
+  | { kind: 'removed'; endpointId: string }
+  | { kind: 'disabled'; endpointId: string; record: WebhookDisableRecord };
+
+/**
+ * The worker's copy of every endpoint (settings, secrets, disable records), reloaded from Mongo.
+ * The fan-out asks for a copy loaded after its newest event occurred (`ensureFresh`): an
+ * endpoint whose creation was answered before an event occurred always receives that event.
+ * Loads are shared: concurrent callers wait for one load.
+ */
+@Injectable()
+export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private refreshTimer?: NodeJS.Timeout;
+  private byId = new Map<string, CachedEndpoint>();
+  private byAccount = new Map<string, CachedEndpoint[]>();
+  private loadedStartedAt = -1;
+  private current?: { startedAt: number; promise: Promise<void> };
+  private next?: Promise<void>;
+  private readonly listeners: ((change: DirectoryChange) => void)[] = [];
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly repository: WebhookEndpointRepository,
+    private readonly clock: Clock,
+    appLogger: AppLogger,
+  ) {
+    this.logger = appLogger.child({ context: 'EndpointDirectory' });
+  }
+
+  /** Changes made elsewhere (PATCH, rotation, disables) show within a second. */
+  onApplicationBootstrap(): void {
+    this.refreshTimer = setInterval(() => {
+      if (this.ageMs >= REFRESH_MS)
+        this.load().catch((err: unknown) => this.logger.warn({ err }, 'endpoint reload failed'));
+    }, REFRESH_MS / 4);
+    this.refreshTimer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.refreshTimer);
+  }
+
+  onChange(listener: (change: DirectoryChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(endpointId: string): CachedEndpoint | undefined {
+    return this.byId.get(endpointId);
+  }
+
+  get ageMs(): number {
+    return this.loadedStartedAt < 0 ? Infinity : this.clock.nowMs() - this.loadedStartedAt;
+  }
+
+  /** Resolves once a load that started at or after `atMs` has completed. */
+  ensureFresh(atMs: number): Promise<void> {
+    if (this.loadedStartedAt >= atMs) return Promise.resolve();
+    if (this.current && this.current.startedAt >= atMs) return this.current.promise;
+    if (!this.current) return this.load();
+    this.next ??= this.current.promise
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.load();
+      });
+    return this.next;
+  }
+
+  /** Loads now (or joins a load in progress that started now-ish). */
+  load(): Promise<void> {
+    if (this.current) return this.current.promise;
+    const startedAt = this.clock.nowMs();
+    const promise = this.doLoad(startedAt).finally(() => {
+      if (this.current?.promise === promise) this.current = undefined;
+    });
+    this.current = { startedAt, promise };
+    return promise;
+  }
+
+  /** The endpoints an event goes to. */
+  match(e: EventEnvelope): CachedEndpoint[] {
+    const candidates = this.byAccount.get(e.accountId);
+    if (!candidates) return [];
+    const data = e.data as { endpointId?: unknown };
+    if (e.type === 'webhook.test') {
+      const target = candidates.find((c) => c.record._id === data.endpointId && !c.disabled);
+      return target ? [target] : [];
+    }
+    const occurredMs = Date.parse(e.occurredAt);
+    const out: CachedEndpoint[] = [];
+    for (const c of candidates) {
+      if (c.disabled) continue;
+      if (occurredMs < c.createdAtMs) continue;
+      const r = c.record;
+      if (r.connectionIds.length && (!e.connectionId || !r.connectionIds.includes(e.connectionId))) continue;
+      if (!matchesAny(r.events, e.type)) continue;
+      if (e.type === 'webhook.endpoint.disabled' && data.endpointId === r._id) continue;
+      out.push(c);
+    }
+    return out;
+  }
+
+  private async doLoad(startedAt: number): Promise<void> {
+    const data = await this.repository.snapshot();
+    const secrets = new Map<string, typeof data.secrets>();
+    for (const s of data.secrets) {
+      const list = secrets.get(s.endpointId) ?? [];
+      list.push(s);
+      secrets.set(s.endpointId, list);
+    }
+    const disables = new Map(data.disables.map((d) => [d._id, d]));
+    const byId = new Map<string, CachedEndpoint>();
+    const byAccount = new Map<string, CachedEndpoint[]>();
+    for (const record of data.endpoints) {
+      const active = signingSecrets(secrets.get(record._id) ?? [], startedAt).active;
+      const cached: CachedEndpoint = {
+        record,
+        keys: active.map(secretKey),
+        headers: Object.fromEntries(record.headers.map((h) => [h.name, h.value])),
+        disabled: disables.get(record._id) ?? null,
+        createdAtMs: record.createdAt.getTime(),
+      };
+      byId.set(record._id, cached);
+      const list = byAccount.get(record.accountId) ?? [];
+      list.push(cached);
+      byAccount.set(record.accountId, list);
+    }
+    const previous = this.byId;
+    if (startedAt < this.loadedStartedAt) return; // a newer load finished first
+    this.byId = byId;
+    this.byAccount = byAccount;
+    this.loadedStartedAt = startedAt;
+    for (const [id, old] of previous) {
+      const now = byId.get(id);
+      if (!now) this.emit({ kind: 'removed', endpointId: id });
+      else if (now.disabled && !old.disabled)
+        this.emit({ kind: 'disabled', endpointId: id, record: now.disabled });
+    }
+  }
+
+  private emit(change: DirectoryChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (err) {
+        this.logger.error({ err, change }, 'endpoint change listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export * from './webhooks.module';
+export { WEBHOOKS_GROUP, WebhookFanoutConsumer } from './webhook-fanout.consumer';
+export { DeliveryDispatcher } from './delivery.dispatcher';
+export { PartitionLeases } from './partition.leases';
+export { DnsResolver } from './dns.resolver';
+export type { ResolvedAddress } from './dns.resolver';
+export { USER_AGENT, RESPONSE_BODY_LIMIT } from './webhook-http.client';
+export { RETRY_DELAYS_MS, MAX_ATTEMPTS } from './retry.schedule';
+export { SECRET_OVERLAP_MS } from './secret-rotation';
+export { signatureHeader, secretKey, generateSecret } from './webhook-signature';
