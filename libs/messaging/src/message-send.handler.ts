@@ -109,7 +109,16 @@ export class MessageSendHandler {
     }
     if (outcome === 'waiting') {
       await this.claims.setState(claim.id, 'claimed', 'waiting', { waitingSince: claim.waitingSince });
-      throw new RetryableError(`connection ${session.connectionId} is not ready yet; ${messageId} waits`);
+      // Retried in place for a couple of slices (a restart takes seconds); after that the command
+      // is let go, and the sweeper's next re-publish of the pending message tries again.
+      if (this.clock.nowMs() - claim.waitingSince.getTime() < 2 * this.readySliceMs) {
+        throw new RetryableError(`connection ${session.connectionId} is not ready yet; ${messageId} waits`);
+      }
+      log.info(
+        { waitingSince: claim.waitingSince },
+        'connection not ready; the message waits for a re-publish',
+      );
+      return;
     }
     if (outcome === 'aborted') {
       throw new RetryableError(`another handler claimed the send of ${messageId} meanwhile`);
