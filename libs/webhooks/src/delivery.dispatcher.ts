@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
 import { AppLogger } from '@wwb/observability';
@@ -171,7 +172,9 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
 
   acquired(partition: number): void {
     this.partitions.set(partition, 'recovering');
-    this.aborts.set(partition, new AbortController());
+    const abort = new AbortController();
+    setMaxListeners(0, abort.signal); // one listener per request in flight
+    this.aborts.set(partition, abort);
     this.toRecover.add(partition);
     this.recoveryTimer ??= setTimeout(() => {
       this.recoveryTimer = undefined;
