@@ -2,6 +2,7 @@
  * Connections over HTTP with the simulator driver: an API and a gateway (each its own Nest app)
  * on the real Kafka and FerretDB.
  */
+import request from 'supertest';
 import { ConnectionSupervisor } from '@wwb/gateway';
 import { waitFor } from '@wwb/testing';
 import { auth, ConnectionsStack, SseClient } from './support/connections-stack';
@@ -46,6 +47,10 @@ describe('lifecycle', () => {
     expect(sse.status).toBe(200);
     expect(sse.headers?.['content-type']).toMatch(/^text\/event-stream/);
     expect(first.data).toMatchObject({ id, name: 'Support line' });
+    // The snapshot is the state when the stream went live; every change after it is streamed.
+    if ((first.data as { status: string }).status !== 'qr') {
+      await sse.next((m) => m.event === 'connection.qr', 30_000, 'SSE connection.qr');
+    }
 
     await stack.waitForStatus(key, id, 'qr');
     const qr = await stack.http.get(`/v1/connections/${id}/qr`).set(auth(key)).expect(200);
@@ -98,13 +103,14 @@ describe('lifecycle', () => {
     });
     expect(readyEvent.id).toBe((readyEvent.data as { id: string }).id);
     const seen = sse.messages.map((m) => m.event);
-    expect(seen).toEqual(
-      expect.arrayContaining(['connection.qr', 'connection.authenticated', 'connection.ready']),
-    );
+    expect(seen).toEqual(expect.arrayContaining(['connection.authenticated', 'connection.ready']));
     const statuses = sse.messages
       .filter((m) => m.event === 'connection.status')
-      .map((m) => (m.data as { data: { status: string } }).data.status);
-    expect(statuses.slice(-3)).toEqual(['qr', 'authenticated', 'ready']);
+      .map((m) => (m.data as { data: { status: string; previousStatus: string } }).data);
+    expect(statuses.slice(-2)).toMatchObject([
+      { status: 'authenticated', previousStatus: 'qr' },
+      { status: 'ready', previousStatus: 'authenticated' },
+    ]);
   });
 
   it('streams message events of the connection (simulator inbound and ack)', async () => {
@@ -191,8 +197,17 @@ describe('lifecycle', () => {
         .countDocuments({ filename: `simulator-${id}.zip` }),
     ).toBe(0);
 
+    const mark = sse.messages.length;
     await stack.http.post(`/v1/connections/${id}/restart`).set(auth(key)).expect(202);
     await stack.waitForStatus(key, id, 'qr');
+    // The new QR code is streamed too.
+    const qrEvent = await sse.next(
+      (m) => sse.messages.indexOf(m) >= mark && m.event === 'connection.qr',
+      30_000,
+      'SSE connection.qr after the restart',
+    );
+    const current = await stack.http.get(`/v1/connections/${id}/qr`).set(auth(key)).expect(200);
+    expect((qrEvent.data as { data: { qr: string } }).data.qr).toBe(current.body.qr);
     await scan(id, { phoneNumber: '+15550002222' }).expect(200);
     expect((await stack.waitForStatus(key, id, 'ready')).phoneNumber).toBe('15550002222');
 
@@ -419,6 +434,10 @@ describe('gateway restarts', () => {
     const ready = await stack.waitForStatus(key, id, 'ready', 60_000);
     expect(ready.phoneNumber).toBe('15550003333');
     expect(gw.get(ConnectionSupervisor).running).toContain(id);
+    const address = gw.getHttpServer().address() as { port: number };
+    const metrics = await request(`http://127.0.0.1:${address.port}`).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^wwb_gateway_connections\{status="ready"\} [1-9]/m);
+    expect(metrics.text).toMatch(/^wwb_gateway_partitions 3$/m);
   });
 
   it('504 gateway_timeout when no gateway answers', async () => {

@@ -14,6 +14,7 @@ function setup(previousStatus: ConnectionStateRecord['status'] | null = null) {
     sessionStore: store,
     startDelayMs: 1,
     ackDelaysMs: { sent: 1, delivered: 2 },
+    backoff: { initialMs: 5, maxMs: 20, factor: 2, jitter: 0 },
   });
   const at = new Date('2026-12-01T10:00:00Z');
   const claimed: ConnectionStateRecord = {
@@ -108,4 +109,32 @@ describe('ConnectionRuntime', () => {
     expect(last()).toMatchObject({ status: 'failed', lastError: 'driver "webjs" is not enabled' });
     expect(events[0]!.data).toMatchObject({ status: 'failed', previousStatus: null });
   });
+
+  it('WhatsApp unreachable: failed with the reason and a retry time, retried with backoff until it comes back', async () => {
+    const { driver, runtime, events, last } = setup();
+    driver.setReachable(false);
+    await runtime.start();
+    await waitUntil(() => driver.state.failures >= 3);
+    await settle();
+    const failed = events.filter((e) => e.data.status === 'failed');
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(failed[0]!.data).toMatchObject({ reason: 'WhatsApp Web (simulated) is unreachable', failures: 1 });
+    expect(failed[0]!.data.retryAt).toEqual(expect.any(String));
+    expect(last()).toMatchObject({ lastError: 'WhatsApp Web (simulated) is unreachable' });
+    expect(last().failures).toBeGreaterThanOrEqual(2);
+    driver.setReachable(true);
+    await driver.waitForStatus('qr', 2000);
+    await settle();
+    expect(last()).toMatchObject({ status: 'qr', lastError: 'WhatsApp Web (simulated) is unreachable' });
+    expect(last().retryAt).toBeUndefined();
+    await runtime.stop('test over');
+  });
 });
+
+async function waitUntil(probe: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -4,7 +4,8 @@ import { AppConfig } from '@wwb/config';
 import { GatewayReplyRepository } from '@wwb/connections';
 import { EventEnvelope } from '@wwb/contracts';
 import { ConsumerContext, ConsumerHandle, ConsumerRunner, PermanentError } from '@wwb/kafka';
-import { AppLogger } from '@wwb/observability';
+import { Gauge } from 'prom-client';
+import { AppLogger, MetricsRegistry } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
 import { ConnectionCommandHandlers } from './connection-command.handlers';
 import { ConnectionSupervisor } from './connection.supervisor';
@@ -49,8 +50,33 @@ export class GatewayNode implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     appLogger: AppLogger,
+    metrics: MetricsRegistry,
   ) {
     this.logger = appLogger.child({ context: 'GatewayNode', nodeId: identity.id });
+    const node = this.supervisor;
+    new Gauge({
+      name: 'wwb_gateway_connections',
+      help: 'Connections running on this gateway, by status',
+      labelNames: ['status'],
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const id of node.running) {
+          const status = node.runtime(id)?.status ?? 'stopped';
+          counts.set(status, (counts.get(status) ?? 0) + 1);
+        }
+        for (const [status, n] of counts) this.set({ status }, n);
+      },
+    });
+    new Gauge({
+      name: 'wwb_gateway_partitions',
+      help: 'Commands partitions assigned to this gateway',
+      registers: [metrics.registry],
+      collect() {
+        this.set(node.partitions.length);
+      },
+    });
   }
 
   /** The commands consumer (tests wait for `joined`). */

@@ -41,7 +41,7 @@ it('stores every event once, with its envelope and indexed fields', async () => 
     published.push(
       envelope({
         accountId: i % 3 === 0 ? 'acc_b' : 'acc_a',
-        type: i % 2 ? 'message.received' : 'message.sent',
+        type: i % 2 ? 'test.received' : 'test.sent',
         connectionId: 'conn_1',
         chatId: `chat_${i % 10}`,
         sequence: i,
@@ -60,7 +60,7 @@ it('stores every event once, with its envelope and indexed fields', async () => 
     topic: config.kafka.topics.events.name,
     messages: [{ key: 'chat_1', value: 'nope' }],
   });
-  const late = envelope({ accountId: 'acc_a', chatId: 'chat_1', type: 'message.received' });
+  const late = envelope({ accountId: 'acc_a', chatId: 'chat_1', type: 'test.received' });
   await publisher.publish(late);
   published.push(late);
 
@@ -74,7 +74,7 @@ it('stores every event once, with its envelope and indexed fields', async () => 
   expect(row).toMatchObject({
     _id: published[5]!.id,
     accountId: 'acc_a',
-    type: 'message.received',
+    type: 'test.received',
     connectionId: 'conn_1',
     chatId: 'chat_5',
   });
@@ -97,9 +97,9 @@ it('lists one account in id order, page by page, filtered by type', async () => 
   expect(pages.flat()).toEqual(mine);
   expect(pages[0]).toHaveLength(60);
 
-  const received = await repository.list(scopeOf('acc_a'), { limit: 1000, types: ['message.received'] });
+  const received = await repository.list(scopeOf('acc_a'), { limit: 1000, types: ['test.received'] });
   expect(received.events.map((e) => e.id)).toEqual(
-    mine.filter((e) => e.type === 'message.received').map((e) => e.id),
+    mine.filter((e) => e.type === 'test.received').map((e) => e.id),
   );
   expect(received.nextAfter).toBeNull();
 
