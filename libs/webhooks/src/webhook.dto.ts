@@ -27,7 +27,7 @@ export class CreateWebhookDto {
   url!: string;
 
   @ApiProperty({
-    example: ['message.*', 'connection.status.changed'],
+    example: ['message.*', 'connection.status'],
     description: 'Exact event types, prefix patterns (`message.*`) or `*`',
   })
   @IsString({ each: true })
