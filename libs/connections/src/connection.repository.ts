@@ -73,6 +73,14 @@ export class ConnectionRepository {
       .exec();
   }
 
+  /** Gateways: deleted connections whose clean-up is still due (every account). */
+  deleted(): Promise<PlacementRecord[]> {
+    return this.model
+      .find({ desiredState: 'deleted' }, { _id: 1, accountId: 1, driver: 1, desiredState: 1, desiredAt: 1 })
+      .lean<PlacementRecord[]>()
+      .exec();
+  }
+
   /** Gateways: one connection as placement sees it, tombstones included (any account). */
   placement(id: string): Promise<PlacementRecord | null> {
     return this.model

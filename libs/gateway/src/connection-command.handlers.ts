@@ -110,7 +110,9 @@ export class ConnectionCommandHandlers {
       case GATEWAY_COMMANDS.connectionLogout: {
         const p = await this.connections.placement(connectionId);
         if (!p || p.desiredState === 'deleted') this.stale(command, 'the connection is deleted');
-        else if ((await this.supervisor.logout(refOf(p), issuedAt)) === 'stale') {
+        else if (p.desiredState === 'running' && p.desiredAt > issuedAt) {
+          this.stale(command, 'the connection was restarted after this logout');
+        } else if ((await this.supervisor.logout(refOf(p), issuedAt)) === 'stale') {
           this.stale(command, 'the connection was restarted after this logout');
         }
         return true;

@@ -164,6 +164,17 @@ export class ConnectionSupervisor {
         this.logger.error({ err, connectionId: c._id }, 'could not start the connection'),
       ),
     );
+    // Deleted connections whose delete command was lost: clean them up (older than a minute,
+    // so that the command, normally right behind the tombstone, does it).
+    const due = this.clock.nowMs() - 60_000;
+    const tombstones = (await this.connections.deleted()).filter(
+      (c) => this.owns(c._id) && c.desiredAt.getTime() < due,
+    );
+    for (const c of tombstones) {
+      await this.delete(refOf(c)).catch((err: unknown) =>
+        this.logger.error({ err, connectionId: c._id }, 'could not clean up a deleted connection'),
+      );
+    }
   }
 
   /** Starts the connection here unless it runs already (or this node does not own it). */
