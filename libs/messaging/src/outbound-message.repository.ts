@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
+import { CoalescingQueue } from './coalescing.queue';
 import type { MessageStatus } from './message-status.rank';
 import {
   MESSAGE_REQUEUE_MODEL,
@@ -21,22 +22,47 @@ export interface NewStatus {
   reason?: { code: string; message: string };
 }
 
-/** Messages accepted by the API, their status records and the sweeper's re-publish bookkeeping. */
+/**
+ * Messages accepted by the API, their status records and the sweeper's re-publish bookkeeping.
+ * Inserts of new messages are coalesced into one unordered insertMany per round trip.
+ */
 @Injectable()
 export class OutboundMessageRepository {
+  private readonly inserts: CoalescingQueue<OutboundMessageRecord>;
+
   constructor(
     @InjectModel(OUTBOUND_MESSAGE_MODEL) private readonly messages: Model<OutboundMessageRecord>,
     @InjectModel(MESSAGE_STATUS_MODEL) private readonly statuses: Model<MessageStatusRecord>,
     @InjectModel(MESSAGE_REQUEUE_MODEL) private readonly requeues: Model<MessageRequeueRecord>,
-  ) {}
+  ) {
+    this.inserts = new CoalescingQueue((docs) => this.insertMany(docs));
+  }
 
   /** Waits for the indexes (when MONGO_AUTO_INDEX is on). */
   async ready(): Promise<void> {
     await Promise.all([this.messages.init(), this.statuses.init(), this.requeues.init()]);
   }
 
-  async insert(message: OutboundMessageRecord): Promise<void> {
-    await (this.messages.collection as unknown as mongo.Collection<OutboundMessageRecord>).insertOne(message);
+  /** Resolves once the message is stored (its own write error, if any, rejects it alone). */
+  insert(message: OutboundMessageRecord): Promise<void> {
+    return this.inserts.add(message);
+  }
+
+  private async insertMany(docs: OutboundMessageRecord[]): Promise<(unknown | undefined)[]> {
+    const collection = this.messages.collection as unknown as mongo.Collection<OutboundMessageRecord>;
+    try {
+      await collection.insertMany(docs, { ordered: false });
+      return docs.map(() => undefined);
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
+      if (!list) throw err;
+      const out: (unknown | undefined)[] = docs.map(() => undefined);
+      for (const w of list as { index: number; errmsg?: string; code?: number }[]) {
+        out[w.index] = Object.assign(new Error(w.errmsg ?? 'insert failed'), { code: w.code });
+      }
+      return out;
+    }
   }
 
   async find(scope: AccountScope, connectionId: string, id: string): Promise<OutboundMessageRecord | null> {

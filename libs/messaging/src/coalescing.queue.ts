@@ -1,0 +1,47 @@
+/**
+ * Coalesces concurrent writes: while one flush is in flight, the items that arrive wait and then
+ * go together in the next flush, in arrival order. Each `add()` settles with its own item's
+ * outcome. FerretDB runs writes one transaction at a time and the idempotent Kafka producer has
+ * one request in flight per broker, so one write per HTTP request would cap the accept path at
+ * one round trip per request; coalesced, a round trip carries every request that arrived meanwhile.
+ */
+export class CoalescingQueue<T> {
+  private queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private draining?: Promise<void>;
+
+  /**
+   * @param flush writes a batch; resolves with one entry per item (undefined = written, else the
+   *   error of that item) or void when all were written; rejects when the whole batch failed.
+   */
+  constructor(
+    private readonly flush: (items: T[]) => Promise<(unknown | undefined)[] | void>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  add(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const errors = await this.flush(batch.map((b) => b.item));
+          batch.forEach((b, i) => {
+            const err = errors?.[i];
+            if (err === undefined) b.resolve();
+            else b.reject(err);
+          });
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+}
