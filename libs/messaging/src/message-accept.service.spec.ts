@@ -87,6 +87,7 @@ describe('MessageAcceptService', () => {
   it('stores the message (pending) before publishing its command', async () => {
     const res = await service.accept(principal, CON, body);
     expect(res).toEqual({ body: { id: expect.stringMatching(/^msg_/), status: 'queued' }, replayed: false });
+    await new Promise((r) => setImmediate(r));
     expect(log).toEqual([`insert ${res.body.id}`, `publish ${res.body.id}`]);
     expect(stored.get(res.body.id)).toMatchObject({
       pending: true,

@@ -57,8 +57,9 @@ export const idempotencyKeyReused = (): AppError =>
  * Accepting a message: validation (each problem its own 400 code), media resolution (an upload
  * of the account, base64 bytes, or a URL fetched through the SSRF guard) and storage in GridFS,
  * the Idempotency-Key, then the durable part: the message is stored in Mongo (pending) BEFORE
- * the answer, and the `gateway.message.send` command published. If that publish fails the
- * message is still accepted: the sweeper re-publishes pending messages.
+ * the answer; the `gateway.message.send` command is published alongside the answer, not before
+ * it. If that publish fails the message is still accepted: the sweeper re-publishes pending
+ * messages.
  */
 @Injectable()
 export class MessageAcceptService {
@@ -143,11 +144,12 @@ export class MessageAcceptService {
       throw err;
     }
 
-    try {
-      await this.commands.publishSend(record);
-    } catch (err) {
+    // The message is durable now; the command goes out without holding the answer. A publish
+    // that fails (or a process that dies first) leaves the message pending: the sweeper
+    // publishes it after MESSAGE_REQUEUE_AFTER_MS.
+    this.commands.publishSend(record).catch((err: unknown) => {
       this.logger.warn({ err, messageId: id }, 'send command not published; the sweeper will publish it');
-    }
+    });
     return { body: { id, status: 'queued' }, replayed: false };
   }
 
