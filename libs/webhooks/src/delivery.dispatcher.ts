@@ -94,11 +94,15 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
    * Deliveries just stored by the fan-out (or a replay). `duplicates`: indexes of records that
    * were stored before (work redone after a crash): those are sent only if still unfinished.
    */
-  accept(records: WebhookDeliveryRecord[], duplicates: ReadonlySet<number> = new Set()): void {
+  accept(
+    records: WebhookDeliveryRecord[],
+    duplicates: ReadonlySet<number> = new Set(),
+    skip: ReadonlySet<number> = new Set(),
+  ): void {
     const now = this.clock.nowMs();
     const toVerify: WebhookDeliveryRecord[] = [];
     records.forEach((record, i) => {
-      if (this.known.has(record._id)) return;
+      if (skip.has(i) || this.known.has(record._id)) return;
       const endpoint = this.directory.get(record.endpointId);
       if (!endpoint) return;
       if (duplicates.has(i)) {
@@ -110,6 +114,26 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
       this.enqueue(toPending(record, endpoint.record.ordering, now));
     });
     if (toVerify.length) void this.verify(toVerify);
+  }
+
+  /**
+   * Fresh deliveries of an active partition, handed over while their records are being stored
+   * (the offset is committed only after that), so that the first attempt does not wait for the
+   * write. Ids a recovery saw are left out (they are redone work, checked after the write).
+   * Returns the indexes taken.
+   */
+  acceptEarly(records: WebhookDeliveryRecord[]): Set<number> {
+    const taken = new Set<number>();
+    const now = this.clock.nowMs();
+    records.forEach((record, i) => {
+      if (this.partitions.get(record.partition) !== 'active' || this.known.has(record._id)) return;
+      if (this.recoveredIds.get(record.partition)?.has(record._id)) return;
+      const endpoint = this.directory.get(record.endpointId);
+      if (!endpoint) return;
+      this.enqueue(toPending(record, endpoint.record.ordering, now));
+      taken.add(i);
+    });
+    return taken;
   }
 
   /** A redelivered duplicate nobody here knows: send it if its attempts say it is unfinished. */
@@ -275,7 +299,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     const head = s.head;
     if (!head) {
       lane.streams.delete(s.key);
-      this.forgetLaneIfIdle(lane);
+      if (lane.streams.size === 0 && lane.inFlight === 0) this.forgetLaneIfIdle(lane);
       return;
     }
     const now = this.clock.nowMs();

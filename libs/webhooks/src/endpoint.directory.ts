@@ -10,6 +10,7 @@ import { WebhookDisableRecord, WebhookEndpointRecord } from './webhook-endpoint.
 import { secretKey } from './webhook-signature';
 
 const REFRESH_MS = 1000;
+const FULL_RELOAD_MS = 60_000;
 
 /** An endpoint as a worker uses it: settings, signing keys, custom headers, disabled or not. */
 export interface CachedEndpoint {
@@ -25,10 +26,10 @@ export type DirectoryChange =
   | { kind: 'disabled'; endpointId: string; record: WebhookDisableRecord };
 
 /**
- * The worker's copy of every endpoint (settings, secrets, disable records), reloaded from Mongo.
- * The fan-out asks for a copy loaded after its newest event occurred (`ensureFresh`): an
- * endpoint whose creation was answered before an event occurred always receives that event.
- * Loads are shared: concurrent callers wait for one load.
+ * The worker's copy of every endpoint (settings, secrets, disable records), reloaded from Mongo
+ * when the settings version changes. The fan-out asks for a copy checked after its newest event
+ * occurred (`ensureFresh`): an endpoint whose creation was answered before an event occurred
+ * always receives that event. Refreshes are shared: concurrent callers wait for one.
  */
 @Injectable()
 export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,6 +37,8 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
   private byId = new Map<string, CachedEndpoint>();
   private byAccount = new Map<string, CachedEndpoint[]>();
   private loadedStartedAt = -1;
+  private fullLoadAt = -Infinity;
+  private version = '';
   private current?: { startedAt: number; promise: Promise<void> };
   private next?: Promise<void>;
   private readonly listeners: ((change: DirectoryChange) => void)[] = [];
@@ -74,25 +77,40 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
     return this.loadedStartedAt < 0 ? Infinity : this.clock.nowMs() - this.loadedStartedAt;
   }
 
-  /** Resolves once a load that started at or after `atMs` has completed. */
+  /** Resolves once a refresh that started at or after `atMs` has completed. */
   ensureFresh(atMs: number): Promise<void> {
     if (this.loadedStartedAt >= atMs) return Promise.resolve();
     if (this.current && this.current.startedAt >= atMs) return this.current.promise;
-    if (!this.current) return this.load();
+    if (!this.current) return this.refresh(false);
     this.next ??= this.current.promise
       .catch(() => undefined)
       .then(() => {
         this.next = undefined;
-        return this.load();
+        return this.refresh(false);
       });
     return this.next;
   }
 
-  /** Loads now (or joins a load in progress that started now-ish). */
+  /** Reloads everything now (or joins a refresh in progress). */
   load(): Promise<void> {
-    if (this.current) return this.current.promise;
+    return this.refresh(true);
+  }
+
+  /**
+   * Reads the settings version (one small document) and reloads only when it changed, or
+   * when `force` or the copy is older than a minute (secrets stop signing with time).
+   */
+  private refresh(force: boolean): Promise<void> {
+    if (this.current && !force) return this.current.promise;
     const startedAt = this.clock.nowMs();
-    const promise = this.doLoad(startedAt).finally(() => {
+    const run = async () => {
+      if (this.current && force) await this.current.promise.catch(() => undefined);
+      const version = await this.repository.version();
+      if (force || version !== this.version || startedAt - this.fullLoadAt > FULL_RELOAD_MS) {
+        await this.doLoad(startedAt, version);
+      } else if (startedAt > this.loadedStartedAt) this.loadedStartedAt = startedAt;
+    };
+    const promise = run().finally(() => {
       if (this.current?.promise === promise) this.current = undefined;
     });
     this.current = { startedAt, promise };
@@ -122,7 +140,7 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
     return out;
   }
 
-  private async doLoad(startedAt: number): Promise<void> {
+  private async doLoad(startedAt: number, version: string): Promise<void> {
     const data = await this.repository.snapshot();
     const secrets = new Map<string, typeof data.secrets>();
     for (const s of data.secrets) {
@@ -152,6 +170,8 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
     this.byId = byId;
     this.byAccount = byAccount;
     this.loadedStartedAt = startedAt;
+    this.fullLoadAt = startedAt;
+    this.version = version;
     for (const [id, old] of previous) {
       const now = byId.get(id);
       if (!now) this.emit({ kind: 'removed', endpointId: id });

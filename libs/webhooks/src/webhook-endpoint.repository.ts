@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { randomBytes } from 'node:crypto';
 import { FilterQuery, Model, mongo } from 'mongoose';
 import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
 import {
@@ -7,10 +8,12 @@ import {
   WEBHOOK_ENDPOINT_MODEL,
   WEBHOOK_HEALTH_MODEL,
   WEBHOOK_SECRET_MODEL,
+  WEBHOOK_VERSION_MODEL,
   WebhookDisableRecord,
   WebhookEndpointRecord,
   WebhookHealthRecord,
   WebhookSecretRecord,
+  WebhookVersionRecord,
 } from './webhook-endpoint.schema';
 
 export type EndpointPatch = Partial<
@@ -35,15 +38,42 @@ export class WebhookEndpointRepository {
     @InjectModel(WEBHOOK_SECRET_MODEL) private readonly secrets: Model<WebhookSecretRecord>,
     @InjectModel(WEBHOOK_DISABLE_MODEL) private readonly disables: Model<WebhookDisableRecord>,
     @InjectModel(WEBHOOK_HEALTH_MODEL) private readonly health: Model<WebhookHealthRecord>,
+    @InjectModel(WEBHOOK_VERSION_MODEL) private readonly versions: Model<WebhookVersionRecord>,
   ) {}
 
+  /** The current version of the endpoint settings (see WebhookVersionRecord). */
+  async version(): Promise<string> {
+    const doc = await this.versions.findOne({ _id: 'endpoints' }).lean<WebhookVersionRecord>().exec();
+    return doc?.version ?? '';
+  }
+
+  /** Marks a change (after it was written). */
+  private async bump(): Promise<void> {
+    const version = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    for (let i = 0; ; i++) {
+      try {
+        await this.versions.updateOne({ _id: 'endpoints' }, { $set: { version } }, { upsert: true }).exec();
+        return;
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || i > 2) throw err; // two first upserts raced: update again
+      }
+    }
+  }
+
   async ready(): Promise<void> {
-    await Promise.all([this.endpoints.init(), this.secrets.init(), this.disables.init(), this.health.init()]);
+    await Promise.all([
+      this.endpoints.init(),
+      this.secrets.init(),
+      this.disables.init(),
+      this.health.init(),
+      this.versions.init(),
+    ]);
   }
 
   async insert(endpoint: WebhookEndpointRecord, secret: WebhookSecretRecord): Promise<void> {
     await this.secrets.collection.insertOne(secret as unknown as mongo.Document);
     await this.endpoints.collection.insertOne(endpoint as unknown as mongo.Document);
+    await this.bump();
   }
 
   get(scope: AccountScope, id: string): Promise<WebhookEndpointRecord | null> {
@@ -76,6 +106,7 @@ export class WebhookEndpointRepository {
     if (Object.keys(unset).length) update.$unset = unset;
     const res = await this.endpoints.updateOne({ _id: id, accountId: scope.accountId }, update).exec();
     if (res.matchedCount === 0) return null;
+    await this.bump();
     return this.get(scope, id);
   }
 
@@ -88,11 +119,13 @@ export class WebhookEndpointRepository {
       this.disables.deleteOne({ _id: id, accountId: scope.accountId }).exec(),
       this.health.deleteOne({ _id: id, accountId: scope.accountId }).exec(),
     ]);
+    await this.bump();
     return true;
   }
 
   async addSecret(secret: WebhookSecretRecord): Promise<void> {
     await this.secrets.collection.insertOne(secret as unknown as mongo.Document);
+    await this.bump();
   }
 
   secretsOf(scope: AccountScope, endpointId: string): Promise<WebhookSecretRecord[]> {
@@ -105,7 +138,9 @@ export class WebhookEndpointRepository {
 
   /** Drops secrets that no longer sign (older than the overlap after their successor). */
   async deleteSecrets(ids: string[]): Promise<void> {
-    if (ids.length) await this.secrets.deleteMany({ _id: { $in: ids } }).exec();
+    if (ids.length === 0) return;
+    await this.secrets.deleteMany({ _id: { $in: ids } }).exec();
+    await this.bump();
   }
 
   disableOf(scope: AccountScope, endpointId: string): Promise<WebhookDisableRecord | null> {
@@ -126,6 +161,7 @@ export class WebhookEndpointRepository {
   async disable(record: WebhookDisableRecord): Promise<boolean> {
     try {
       await this.disables.collection.insertOne(record as unknown as mongo.Document);
+      await this.bump();
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
@@ -135,6 +171,7 @@ export class WebhookEndpointRepository {
 
   async enable(scope: AccountScope, endpointId: string): Promise<void> {
     await this.disables.deleteOne({ _id: endpointId, accountId: scope.accountId }).exec();
+    await this.bump();
   }
 
   /** The worker's view: every endpoint, secret and disable record. */

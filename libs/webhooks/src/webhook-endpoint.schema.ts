@@ -4,6 +4,7 @@ export const WEBHOOK_ENDPOINT_MODEL = 'WebhookEndpoint';
 export const WEBHOOK_SECRET_MODEL = 'WebhookSecret';
 export const WEBHOOK_DISABLE_MODEL = 'WebhookEndpointDisable';
 export const WEBHOOK_HEALTH_MODEL = 'WebhookEndpointHealth';
+export const WEBHOOK_VERSION_MODEL = 'WebhookEndpointsVersion';
 
 export const ORDERINGS = ['none', 'chat'] as const;
 export type Ordering = (typeof ORDERINGS)[number];
@@ -118,4 +119,20 @@ export const WebhookHealthSchema = new Schema<WebhookHealthRecord>(
     updatedAt: { type: Date, required: true },
   },
   { collection: 'webhook_endpoint_health', versionKey: false, _id: false },
+);
+
+/**
+ * One document (`_id` = 'endpoints') whose `version` changes with every change to endpoints,
+ * secrets or disables: workers compare it (one small read) instead of reloading everything.
+ * Concurrent writers may lose each other's value, but the result always differs from the value
+ * before both, which is all a reader needs.
+ */
+export interface WebhookVersionRecord {
+  _id: string;
+  version: string;
+}
+
+export const WebhookVersionSchema = new Schema<WebhookVersionRecord>(
+  { _id: { type: String, required: true }, version: { type: String, required: true } },
+  { collection: 'webhook_endpoints_version', versionKey: false, _id: false },
 );

@@ -108,7 +108,8 @@ export class WebhookFanoutConsumer implements OnApplicationBootstrap, BeforeAppl
       }
     });
     if (records.length === 0) return;
+    const early = this.dispatcher.acceptEarly(records);
     const { duplicates } = await this.repository.insertDeliveries(records);
-    this.dispatcher.accept(records, duplicates);
+    this.dispatcher.accept(records, duplicates, early);
   }
 }

@@ -25,10 +25,12 @@ import {
   WEBHOOK_ENDPOINT_MODEL,
   WEBHOOK_HEALTH_MODEL,
   WEBHOOK_SECRET_MODEL,
+  WEBHOOK_VERSION_MODEL,
   WebhookDisableSchema,
   WebhookEndpointSchema,
   WebhookHealthSchema,
   WebhookSecretSchema,
+  WebhookVersionSchema,
 } from './webhook-endpoint.schema';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
@@ -54,6 +56,7 @@ const models = MongooseModule.forFeature([
   { name: WEBHOOK_SECRET_MODEL, schema: WebhookSecretSchema },
   { name: WEBHOOK_DISABLE_MODEL, schema: WebhookDisableSchema },
   { name: WEBHOOK_HEALTH_MODEL, schema: WebhookHealthSchema },
+  { name: WEBHOOK_VERSION_MODEL, schema: WebhookVersionSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
   { name: WEBHOOK_ATTEMPT_MODEL, schema: WebhookAttemptSchema },
   { name: WEBHOOK_JOB_MODEL, schema: WebhookJobSchema },

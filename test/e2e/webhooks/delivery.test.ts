@@ -168,10 +168,16 @@ it('does not follow redirects: a 3xx is a failed attempt', async () => {
   await t.publish([{ type: 'test.redirect' }]);
   await waitFor(() => rx.requests.length >= 2, { timeoutMs: 20_000, what: 'two attempts' });
   expect(target.requests).toHaveLength(0);
-  const list = await stack.api.http.get(`/v1/webhooks/${ep.id}/deliveries`).set(t.auth).expect(200);
-  expect(list.body.data[0]).toMatchObject({ status: 'pending', lastStatusCode: 302 });
+  const list = await waitFor(
+    async () => {
+      const res = await stack.api.http.get(`/v1/webhooks/${ep.id}/deliveries`).set(t.auth);
+      return res.body.data?.[0]?.lastStatusCode === 302 ? res : undefined;
+    },
+    { timeoutMs: 10_000, what: 'the attempt recorded' },
+  );
+  expect(list!.body.data[0]).toMatchObject({ status: 'pending', lastStatusCode: 302 });
   const detail = await stack.api.http
-    .get(`/v1/webhooks/${ep.id}/deliveries/${list.body.data[0].id}`)
+    .get(`/v1/webhooks/${ep.id}/deliveries/${list!.body.data[0].id}`)
     .set(t.auth);
   expect(detail.body.attemptLog[0].error).toMatch(/redirect not followed/);
   await stack.api.http.delete(`/v1/webhooks/${ep.id}`).set(t.auth).expect(204);
@@ -313,11 +319,17 @@ it('redeliver and replay send the same bytes with the same webhook-id', async ()
   await waitFor(() => rx.requests.length >= 4, { timeoutMs: 20_000, what: 'the redelivery' });
   expect(rx.requests[3]!.headers['webhook-id']).toBe(original.webhookId);
   expect(rx.requests[3]!.body).toBe(firstRound.get(original.webhookId));
-  const redelivered = await stack.api.http
-    .get(`/v1/webhooks/${ep.id}/deliveries/${again.body.deliveryId}`)
-    .set(t.auth)
-    .expect(200);
-  expect(redelivered.body).toMatchObject({ status: 'delivered', redeliveryOf: original.id });
+  // Attempt records are written in batches (every 50 ms at most).
+  const redelivered = await waitFor(
+    async () => {
+      const res = await stack.api.http
+        .get(`/v1/webhooks/${ep.id}/deliveries/${again.body.deliveryId}`)
+        .set(t.auth);
+      return res.body.status === 'delivered' ? res.body : undefined;
+    },
+    { timeoutMs: 10_000, what: 'the redelivery recorded' },
+  );
+  expect(redelivered).toMatchObject({ status: 'delivered', redeliveryOf: original.id });
 
   // Wait for the event log to hold the events, then replay the window.
   await waitFor(
