@@ -6,8 +6,12 @@ import { MessagingModule } from '@wwb/messaging';
 import { PlatformModule } from '@wwb/platform';
 import { WebhooksModule } from '@wwb/webhooks';
 
-/** What the worker role adds: its Kafka consumers. */
-@Module({ imports: [EventLogModule.withConsumer(), MessagingModule.forWorker(), WebhooksModule.forWorker()] })
+/**
+ * What the worker role adds: its Kafka consumers. Webhooks start first: each consumer's start
+ * waits for its group to form (after a crash, for the dead member's session to time out), and
+ * webhook delivery should not wait for the other groups.
+ */
+@Module({ imports: [WebhooksModule.forWorker(), EventLogModule.withConsumer(), MessagingModule.forWorker()] })
 export class WorkerRoleModule {}
 
 /** The worker process: shared infrastructure, health and metrics, and the consumers. */

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { EventEnvelope } from '@wwb/contracts';
@@ -26,10 +27,12 @@ interface Worker {
 
 /** The real worker app (`apps/worker/src/main.ts`) in its own process, as in production. */
 function startWorker(): Worker {
+  // NO_LOSS_WORKER_LOG=<file>: the workers' info logs go there (to see where time goes).
+  const logFile = process.env.NO_LOSS_WORKER_LOG;
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, HTTP_PORT: '0', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env, HTTP_PORT: '0', LOG_LEVEL: logFile ? 'info' : 'warn' },
+    stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => {
