@@ -45,6 +45,15 @@ export class PartitionLeases implements BeforeApplicationShutdown {
     appLogger: AppLogger,
   ) {
     this.leaseMs = config.webhooks.leaseMs;
+    // Renewed at a third, a lease is valid for at least two thirds of its length: a request
+    // (at most WEBHOOK_TIMEOUT_MS) must fit in that, with a margin.
+    if ((this.leaseMs * 2) / 3 <= config.webhooks.timeoutMs + 1000) {
+      throw new Error(
+        `WEBHOOK_LEASE_MS (${this.leaseMs}) must exceed 1.5 x WEBHOOK_TIMEOUT_MS + 1500 ms (${Math.ceil(
+          config.webhooks.timeoutMs * 1.5 + 1500,
+        )})`,
+      );
+    }
     this.holder = `${process.pid}-${ids.ulid()}`;
     this.logger = appLogger.child({ context: 'PartitionLeases', holder: this.holder });
   }
