@@ -7,25 +7,29 @@
  */
 export class CoalescingQueue<T> {
   private queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
-  private draining?: Promise<void>;
+  private inFlight = 0;
 
   /**
    * @param flush writes a batch; resolves with one entry per item (undefined = written, else the
    *   error of that item) or void when all were written; rejects when the whole batch failed.
+   * @param maxInFlight flushes running at once. Keep 1 where order matters: with more, a later
+   *   batch may complete first (accepted messages would be published out of order).
    */
   constructor(
     private readonly flush: (items: T[]) => Promise<(unknown | undefined)[] | void>,
     private readonly maxBatch = 500,
+    private readonly maxInFlight = 1,
   ) {}
 
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.draining ??= this.drain();
+      if (this.inFlight < this.maxInFlight) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
+    this.inFlight += 1;
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
@@ -41,7 +45,7 @@ export class CoalescingQueue<T> {
         }
       }
     } finally {
-      this.draining = undefined;
+      this.inFlight -= 1;
     }
   }
 }
