@@ -4,6 +4,7 @@ import { EventEnvelope } from '@wwb/contracts';
 import { BatchContext, ConsumerHandle, ConsumerRunner, RetryableError } from '@wwb/kafka';
 import { Clock, IdGenerator } from '@wwb/runtime';
 import { DeliveryDispatcher } from './delivery.dispatcher';
+import { DeliveryWriter } from './delivery.writer';
 import { deliveryIdOf, orderKeyOf, webhookIdOf } from './delivery-ids';
 import { EndpointDirectory } from './endpoint.directory';
 import { PartitionLeases } from './partition.leases';
@@ -30,6 +31,7 @@ export class WebhookFanoutConsumer implements OnApplicationBootstrap, BeforeAppl
     private readonly runner: ConsumerRunner,
     private readonly directory: EndpointDirectory,
     private readonly repository: WebhookDeliveryRepository,
+    private readonly writer: DeliveryWriter,
     private readonly dispatcher: DeliveryDispatcher,
     private readonly leases: PartitionLeases,
     private readonly ids: IdGenerator,
@@ -109,7 +111,7 @@ export class WebhookFanoutConsumer implements OnApplicationBootstrap, BeforeAppl
     });
     if (records.length === 0) return;
     const early = this.dispatcher.acceptEarly(records);
-    const { duplicates } = await this.repository.insertDeliveries(records);
+    const { duplicates } = await this.writer.write(records);
     this.dispatcher.accept(records, duplicates, early);
   }
 }

@@ -5,6 +5,7 @@ import { ConnectionsModule } from '@wwb/connections';
 import { EventLogModule } from '@wwb/event-log';
 import { AttemptRecorder } from './attempt.recorder';
 import { DeliveryDispatcher } from './delivery.dispatcher';
+import { DeliveryWriter } from './delivery.writer';
 import { DnsResolver } from './dns.resolver';
 import { EndpointDirectory } from './endpoint.directory';
 import { EndpointHealthTracker } from './endpoint-health.tracker';
@@ -117,6 +118,7 @@ export class WebhooksModule {
         AttemptRecorder,
         EndpointHealthTracker,
         DeliveryDispatcher,
+        DeliveryWriter,
         WebhookFanoutConsumer,
         WebhookJobsRunner,
       ],
