@@ -16,7 +16,9 @@
  * Targets: >= 3,000 deliveries/s; p99 < 50 ms at 500 events/s; (3) p99 within 10 % of (2).
  * Results are printed and written to bench/results/. BENCH_WORKER_FLAGS: extra node flags of the
  * worker (e.g. --cpu-prof); BENCH_PARTITIONS (6); BENCH_TIMEOUT_MS (WEBHOOK_TIMEOUT_MS, 15000);
- * BENCH_MAX_IN_FLIGHT (WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT, default from config/default.json).
+ * BENCH_MAX_IN_FLIGHT (WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT, default from config/default.json);
+ * BENCH_WORKER=webhooks: a worker with the webhooks role only (bench/support/webhooks-only.worker.ts)
+ * instead of the full worker role.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -115,20 +117,27 @@ async function main(): Promise<void> {
   });
 
   const workerFlags = (process.env.BENCH_WORKER_FLAGS ?? '').split(' ').filter(Boolean);
-  const worker = spawn(
-    process.execPath,
-    [...workerFlags, '-r', '@swc-node/register', 'apps/worker/src/main.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, HTTP_PORT: '0' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const entry =
+    process.env.BENCH_WORKER === 'webhooks'
+      ? 'bench/support/webhooks-only.worker.ts'
+      : 'apps/worker/src/main.ts';
+  const worker = spawn(process.execPath, [...workerFlags, '-r', '@swc-node/register', entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HTTP_PORT: '0' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const results: Record<string, unknown> = {
     when: new Date().toISOString(),
     cpus: cpus().length,
     loadavg: loadavg(),
-    settings: { N, RATE, DURATION_S, partitions: config.kafka.topics.events.partitions },
+    settings: {
+      N,
+      RATE,
+      DURATION_S,
+      partitions: config.kafka.topics.events.partitions,
+      worker: process.env.BENCH_WORKER ?? 'full',
+      maxInFlightPerEndpoint: config.webhooks.maxInFlightPerEndpoint,
+    },
   };
   try {
     // Warm-up: the worker joins its groups and takes its partitions.
