@@ -77,6 +77,9 @@ export class WebhookHttpClient implements OnApplicationShutdown {
       decompress: true,
       proxy: false,
       transitional: { clarifyTimeoutError: true },
+      // The body is already the exact JSON to send (it was signed): no transformation.
+      transformRequest: [(data: string) => data],
+      transformResponse: [],
     });
   }
 

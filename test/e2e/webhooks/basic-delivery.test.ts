@@ -77,10 +77,14 @@ it('delivers events signed the Standard Webhooks way: both libraries verify the 
     }),
   ).toThrow();
 
-  const list = await stack.api.http
-    .get(`/v1/webhooks/${created.body.id}/deliveries`)
-    .set(stack.auth)
-    .expect(200);
-  expect(list.body.data).toHaveLength(2);
-  for (const d of list.body.data) expect(d).toMatchObject({ status: 'delivered', attempts: 1 });
+  // Attempt records are written in batches (every 50 ms at most).
+  const list = await waitFor(
+    async () => {
+      const res = await stack.api.http.get(`/v1/webhooks/${created.body.id}/deliveries`).set(stack.auth);
+      const data = res.body.data as { status: string }[];
+      return data.length === 2 && data.every((d) => d.status === 'delivered') ? data : undefined;
+    },
+    { timeoutMs: 10_000, what: 'deliveries recorded' },
+  );
+  for (const d of list!) expect(d).toMatchObject({ status: 'delivered', attempts: 1 });
 });

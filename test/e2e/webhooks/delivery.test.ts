@@ -224,7 +224,13 @@ it('sends webhook.test to the tested endpoint only', async () => {
     type: 'webhook.test',
     data: { endpointId: ep.id },
   });
-  await stack.api.http.get(`/v1/webhooks/${ep.id}/deliveries/${res.body.deliveryId}`).set(t.auth).expect(200);
+  // The first attempt may start while the delivery record is being written.
+  await waitFor(
+    async () =>
+      (await stack.api.http.get(`/v1/webhooks/${ep.id}/deliveries/${res.body.deliveryId}`).set(t.auth))
+        .status === 200,
+    { timeoutMs: 10_000, what: 'the test delivery recorded' },
+  );
   await new Promise((r) => setTimeout(r, 500));
   expect(other.requests).toHaveLength(0);
 });
@@ -309,7 +315,13 @@ it('redeliver and replay send the same bytes with the same webhook-id', async ()
   await waitFor(() => rx.requests.length >= 3, { timeoutMs: 20_000, what: '3 deliveries' });
   const firstRound = new Map(rx.requests.map((r) => [String(r.headers['webhook-id']), r.body]));
 
-  const list = await stack.api.http.get(`/v1/webhooks/${ep.id}/deliveries`).set(t.auth).expect(200);
+  const list = (await waitFor(
+    async () => {
+      const res = await stack.api.http.get(`/v1/webhooks/${ep.id}/deliveries`).set(t.auth);
+      return res.body.data?.length === 3 ? res : undefined;
+    },
+    { timeoutMs: 10_000, what: '3 deliveries recorded' },
+  ))!;
   const original = list.body.data[0];
   const again = await stack.api.http
     .post(`/v1/webhooks/${ep.id}/deliveries/${original.id}/redeliver`)
