@@ -21,6 +21,11 @@ export class CoalescingQueue<T> {
     private readonly maxInFlight = 1,
   ) {}
 
+  /** Items waiting or being written. */
+  get size(): number {
+    return this.queue.length + this.inFlight;
+  }
+
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });

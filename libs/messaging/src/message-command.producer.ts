@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { EventEnvelope, GATEWAY_COMMANDS, SendMessageCommandData } from '@wwb/contracts';
 import { EventFactory, EventPublisher } from '@wwb/kafka';
 import { CoalescingQueue } from './coalescing.queue';
@@ -12,7 +12,7 @@ import type { OutboundMessageRecord } from './outbound-message.schema';
  * request (CoalescingQueue), in arrival order.
  */
 @Injectable()
-export class MessageCommandProducer {
+export class MessageCommandProducer implements BeforeApplicationShutdown {
   private readonly queue: CoalescingQueue<EventEnvelope>;
 
   constructor(
@@ -20,6 +20,12 @@ export class MessageCommandProducer {
     publisher: EventPublisher,
   ) {
     this.queue = new CoalescingQueue((commands) => publisher.publish(commands, { topic: 'commands' }));
+  }
+
+  /** Lets the commands still queued leave before Kafka is disconnected (at most 5 s). */
+  async beforeApplicationShutdown(): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (this.queue.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Resolves once Kafka has the command (acks=all); rejects if the produce failed. */
