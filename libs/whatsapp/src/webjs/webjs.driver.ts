@@ -257,8 +257,18 @@ export class WebJsDriver extends WhatsAppDriver implements GuardedClient {
     const browser = client.pupBrowser;
     const page = client.pupPage;
     if (!browser || !page) return;
-    this.browserPid = browser.process()?.pid;
+    const proc = browser.process();
+    this.browserPid = proc?.pid;
     this.logger.debug({ pid: this.browserPid }, 'browser started');
+    // With `pipe: true` puppeteer removes its own 'error' listeners from the browser's pipes when
+    // it closes the transport; a read error arriving after that (ECONNRESET as Chromium dies)
+    // would be an uncaught exception that takes the whole process down. Keep one listener for
+    // the life of the pipes.
+    for (const stream of proc?.stdio ?? []) {
+      stream?.on('error', (err: Error) =>
+        this.logger.debug({ err: err.message }, 'browser pipe error after the browser went away'),
+      );
+    }
     browser.on('disconnected', () =>
       this.onFault(
         gen,
