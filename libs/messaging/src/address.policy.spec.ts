@@ -14,6 +14,8 @@ describe('SSRF address policy', () => {
     ['::', true],
     ['fe80::1', true],
     ['fd00::1', true],
+    ['2002:a00:1::1', true],
+    ['64:ff9b:1::a00:1', true],
     ['::ffff:127.0.0.1', true],
     ['::ffff:10.0.0.1', true],
     ['::ffff:7f00:1', true],

@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { AppConfig } from '@wwb/config';
 import { DnsResolver, ResolvedAddress } from './dns.resolver';
-import { NetworkPolicy } from './network.policy';
+import { NetworkPolicy } from '@wwb/outbound';
 
 /** Raised (as the connection error) when a webhook host resolves only to refused addresses. */
 export class SsrfBlockedError extends Error {

@@ -1,7 +1,8 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Which addresses a webhook may reach (SSRF guard). Everything public is allowed; these ranges
+ * Which addresses outbound requests made for a tenant (webhooks, media URLs) may reach: the one
+ * SSRF rule of the platform. Everything public is allowed; these ranges
  * are refused unless an allow-listed network (WEBHOOK_ALLOWED_NETWORKS) contains the address:
  * "this" network, private (RFC 1918), loopback, link-local (with the cloud metadata address
  * 169.254.169.254), CGNAT (100.64/10, with Alibaba's metadata 100.100.100.200), benchmarking,
@@ -83,7 +84,7 @@ export class NetworkPolicy {
     for (const cidr of allowedNetworks) addNetwork(this.allowed, cidr);
   }
 
-  /** Whether a webhook may connect to this IP address. Anything that is not an IP is refused. */
+  /** Whether an outbound request may connect to this IP address. Anything that is not an IP is refused. */
   allows(address: string): boolean {
     const ip = unmapIPv4(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
     const family = isIP(ip);
@@ -92,4 +93,11 @@ export class NetworkPolicy {
     if (this.allowed.check(ip, type)) return true;
     return !this.blocked.check(ip, type);
   }
+}
+
+const PUBLIC_ONLY = new NetworkPolicy([]);
+
+/** True for any address the platform never reaches without an allow-list (or not an IP at all). */
+export function isNonPublicAddress(address: string): boolean {
+  return !PUBLIC_ONLY.allows(address);
 }
