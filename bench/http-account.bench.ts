@@ -20,21 +20,17 @@
  * TypeScript source through @swc-node/register, e.g. dist/apps/api/src/main.js after `npm run build`).
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
+import { TEST_ADMIN_KEY } from '@wwb/testing';
+import { json, percentile, startBenchApi } from './support/bench-api';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const MAX_DURATION_S = Number(process.env.BENCH_MAX_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const ROOT = join(__dirname, '..');
 
 interface RunFigures {
   label: string;
@@ -50,28 +46,6 @@ interface RunFigures {
   exactP50: number;
   exactP99: number;
   exactP999: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function json<T>(url: string, init: RequestInit & { expect: number }): Promise<T> {
-  const res = await fetch(url, init);
-  if (res.status !== init.expect)
-    throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function run(
@@ -225,48 +199,10 @@ async function serverFigures(base: string): Promise<string[]> {
   return out;
 }
 
-function startApi(env: Record<string, string>): ChildProcess {
-  const nodeFlags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const entry = process.env.BENCH_API_ENTRY;
-  const args = entry ? [entry] : ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
-  return spawn(process.execPath, [...nodeFlags, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, ...(entry ? { NODE_PATH: join(ROOT, 'node_modules') } : {}) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await once(child, 'exit');
-  clearTimeout(timer);
-}
-
 async function main(): Promise<void> {
-  const port = await freePort();
-  const env = testEnv({
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const child = startApi(env);
+  const api = await startBenchApi();
+  const { base, child, env } = api;
   try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
-        return fetch(`${base}/health/ready`).then(
-          (r) => r.status === 200,
-          () => false,
-        );
-      },
-      { timeoutMs: 60_000, intervalMs: 250, what: 'the API to be ready' },
-    );
     const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
     const account = await json<{ id: string }>(`${base}/v1/admin/accounts`, {
       method: 'POST',
@@ -321,7 +257,7 @@ async function main(): Promise<void> {
     );
     if (bursty.non2xx || steady.non2xx || max.non2xx) process.exitCode = 1;
   } finally {
-    await stop(child);
+    await api.stop();
     const conn = await mongoose.createConnection(env.MONGO_URI!).asPromise();
     await conn.dropDatabase();
     await conn.close();

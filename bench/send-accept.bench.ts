@@ -20,11 +20,8 @@
  * BENCH_INBOUND (2000), BENCH_INBOUND_RATE (200), BENCH_LOG_LEVEL (warn).
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +33,7 @@ import { loadConfig } from '@wwb/config';
 import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
 import { startHttpRole } from '@wwb/http';
 import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
+import { json, percentile, startBenchApi } from './support/bench-api';
 import { SimulatorDriver } from '@wwb/whatsapp';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -43,7 +41,6 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const INBOUND = Number(process.env.BENCH_INBOUND ?? 2000);
 const INBOUND_RATE = Number(process.env.BENCH_INBOUND_RATE ?? 200);
-const ROOT = join(__dirname, '..');
 
 interface Figures {
   label: string;
@@ -56,9 +53,6 @@ interface Figures {
   p999: number;
   max: number;
 }
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
 
 function figures(
   label: string,
@@ -74,23 +68,6 @@ function figures(
     p999: percentile(times, 99.9),
     max: times[times.length - 1] ?? NaN,
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function json<T>(url: string, init: RequestInit & { expect: number }): Promise<T> {
-  const res = await fetch(url, init);
-  if (res.status !== init.expect)
-    throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 /** An account, a key and a simulator connection through the API; `scan` links it. */
@@ -242,22 +219,6 @@ async function serverSide(base: string): Promise<string | undefined> {
   );
 }
 
-function startApi(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await once(child, 'exit');
-  clearTimeout(timer);
-}
-
 async function dropAndDeleteTopics(env: Record<string, string>): Promise<void> {
   const conn = await mongoose.createConnection(env.MONGO_URI!).asPromise();
   await conn.dropDatabase();
@@ -278,29 +239,9 @@ async function dropAndDeleteTopics(env: Record<string, string>): Promise<void> {
 }
 
 async function acceptBench(): Promise<{ bursty: Figures; steady: Figures; server?: string }> {
-  const port = await freePort();
-  const env = testEnv({
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-    WHATSAPP_DRIVER: 'simulator',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const child = startApi(env);
+  const api = await startBenchApi({ WHATSAPP_DRIVER: 'simulator' });
+  const { base, child, env } = api;
   try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
-        return fetch(`${base}/health/ready`).then(
-          (r) => r.status === 200,
-          () => false,
-        );
-      },
-      { timeoutMs: 60_000, intervalMs: 250, what: 'the API to be ready' },
-    );
     const { key, connectionId } = await setUp(base, false);
     const url = `${base}/v1/connections/${connectionId}/messages`;
     const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
@@ -328,7 +269,7 @@ async function acceptBench(): Promise<{ bursty: Figures; steady: Figures; server
     const server = await serverSide(base);
     return { bursty, steady, ...(server ? { server } : {}) };
   } finally {
-    await stop(child);
+    await api.stop();
     await dropAndDeleteTopics(env);
   }
 }

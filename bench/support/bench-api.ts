@@ -1,0 +1,87 @@
+/* Scaffolding the HTTP benches share: a free port, an API child process on it, small helpers. */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { testEnv, waitFor } from '@wwb/testing';
+
+const ROOT = join(__dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export async function json<T>(url: string, init: RequestInit & { expect: number }): Promise<T> {
+  const res = await fetch(url, init);
+  if (res.status !== init.expect)
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export interface BenchApi {
+  base: string;
+  env: Record<string, string>;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the API as a child process on a free loopback port with its own test database and
+ * topics, rate limits out of the way, and waits until /health/ready answers 200.
+ * BENCH_API_NODE_FLAGS adds node flags; BENCH_API_ENTRY runs a compiled entry instead of the source.
+ */
+export async function startBenchApi(overrides: Record<string, string> = {}): Promise<BenchApi> {
+  const port = await freePort();
+  const env = testEnv({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    ...overrides,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const nodeFlags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const entry = process.env.BENCH_API_ENTRY;
+  const args = entry ? [entry] : ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
+  const child = spawn(process.execPath, [...nodeFlags, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ...(entry ? { NODE_PATH: join(ROOT, 'node_modules') } : {}) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await once(child, 'exit');
+    clearTimeout(timer);
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+        return fetch(`${base}/health/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the API to be ready' },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { base, env, child, stop };
+}
