@@ -83,11 +83,14 @@ start() {
   if port_open "$KAFKA_PORT"; then log "Kafka already listening on $KAFKA_PORT"; return 0; fi
   install
   write_config
-  local cid
-  cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' | cut -c1-22)
-  java -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$RUN_DIR/kafka.properties" --ignore-formatted >"$RUN_DIR/kafka-format.log" 2>&1 \
-    || java -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$RUN_DIR/kafka.properties" --ignore-formatted --standalone >>"$RUN_DIR/kafka-format.log" 2>&1 \
-    || { cat "$RUN_DIR/kafka-format.log" >&2; exit 1; }
+  # A data directory formatted before keeps its cluster id (formatting again with a new id fails).
+  if [ ! -f "$DATA/meta.properties" ]; then
+    local cid
+    cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' | cut -c1-22)
+    java -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$RUN_DIR/kafka.properties" --ignore-formatted >"$RUN_DIR/kafka-format.log" 2>&1 \
+      || java -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$RUN_DIR/kafka.properties" --ignore-formatted --standalone >>"$RUN_DIR/kafka-format.log" 2>&1 \
+      || { cat "$RUN_DIR/kafka-format.log" >&2; exit 1; }
+  fi
   log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT"
   nohup java -Xms256m -Xmx768m -XX:+UseSerialGC \
     -Dlog4j2.configurationFile="file:$RUN_DIR/kafka-log4j2.properties" \
