@@ -13,6 +13,7 @@ import {
   RunOptions,
 } from './consumer.types';
 import { DeadLetterInfo, DeadLetterProducer } from './dead-letter.producer';
+import { DeferredCommits, DeferredFailure } from './deferred-commits';
 import { EVENT_HEADERS, headersToStrings, headerValue } from './event-message.mapper';
 import { RetryPolicy } from './retry.policy';
 
@@ -30,7 +31,10 @@ export interface ConsumerSessionDeps {
 /** Result of handling one message: it is done (handled or dead-lettered), or left for redelivery. */
 type Outcome = 'done' | 'aborted';
 
-type Invoke = (event: EventEnvelope, attempt: number) => Promise<void>;
+type Invoke = (event: EventEnvelope, attempt: number) => Promise<unknown>;
+
+/** Work a batch handler passed to ctx.defer() (deferredCommits mode; empty otherwise). */
+type Deferred = Promise<unknown>[];
 
 const HOUSEKEEPING_EVERY_MS = 250;
 const MAX_HEARTBEAT_PAUSE_MS = 1000;
@@ -73,6 +77,10 @@ class MessageContext implements ConsumerContext {
  * and every `commitIntervalMs` through commitOffsetsIfNecessary(). The next fetch of a partition
  * starts after its last resolved offset, so a message left unresolved (stop, rebalance) is
  * fetched again, by this member or by the next owner of the partition.
+ *
+ * With `deferredCommits`, kafkajs runs with autoCommit off: offsets are still resolved at once
+ * (that is where kafkajs fetches next), but only DeferredCommits decides what is committed (every
+ * commitIntervalMs, and when stopping): the end of the leading run of durable chunks.
  */
 export class ConsumerSession implements ConsumerHandle {
   readonly groupId: string;
@@ -90,6 +98,12 @@ export class ConsumerSession implements ConsumerHandle {
   private readonly maxBatchSize: number;
   private pendingOk = 0;
   private assigned: readonly number[] = [];
+  private readonly deferred?: DeferredCommits;
+  private commitTimer?: NodeJS.Timeout;
+  private committing?: Promise<void>;
+  private activeBatches = 0;
+  private batchesIdle?: () => void;
+  private readonly failures = new Map<number, number>();
 
   constructor(
     private readonly deps: ConsumerSessionDeps,
@@ -106,11 +120,15 @@ export class ConsumerSession implements ConsumerHandle {
       deadLettered: deps.metrics.consumedTotal.labels({ ...labels, outcome: 'dead_lettered' }),
     };
     this.maxBatchSize = 'maxBatchSize' in options && options.maxBatchSize ? options.maxBatchSize : 500;
+    if ('deferredCommits' in options && options.deferredCommits)
+      this.deferred = new DeferredCommits((f) => this.onDeferredFailure(f));
 
     const { consumer } = deps;
     this.joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         deps.logger.info({ memberAssignment: e.payload.memberAssignment }, 'consumer joined its group');
+        // A new generation fetches from the committed offsets: older bookkeeping no longer applies.
+        this.deferred?.reset();
         this.setAssignment(e.payload.memberAssignment[this.topic] ?? []);
         resolve();
       });
@@ -143,12 +161,19 @@ export class ConsumerSession implements ConsumerHandle {
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning: this.options.fromBeginning ?? true });
       await consumer.run({
-        autoCommit: true,
+        autoCommit: !this.deferred,
         autoCommitInterval: this.options.commitIntervalMs ?? 1000,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.concurrency ?? 1,
         eachBatch: (payload) => this.eachBatch(payload),
       });
+      if (this.deferred) {
+        this.commitTimer = setInterval(
+          () => void this.commitDeferred(),
+          this.options.commitIntervalMs ?? 1000,
+        );
+        this.commitTimer.unref();
+      }
     } catch (err) {
       await consumer.disconnect().catch(() => undefined);
       throw err;
@@ -165,6 +190,7 @@ export class ConsumerSession implements ConsumerHandle {
     this.abort.abort();
     let timer: NodeJS.Timeout | undefined;
     try {
+      if (this.deferred) await this.settleDeferred();
       await Promise.race([
         this.deps.consumer.disconnect(),
         new Promise<void>((_, reject) => {
@@ -179,6 +205,8 @@ export class ConsumerSession implements ConsumerHandle {
       this.deps.logger.warn({ err }, 'consumer did not stop cleanly; unhandled messages will be redelivered');
     } finally {
       clearTimeout(timer);
+      clearInterval(this.commitTimer);
+      this.deferred?.reset();
       this.setAssignment([]);
       this.onStopped(this);
     }
@@ -188,6 +216,7 @@ export class ConsumerSession implements ConsumerHandle {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     let lastDone: string | undefined;
+    this.activeBatches++;
     try {
       lastDone = this.options.handlerBatch
         ? await this.processChunks(payload, this.options.handlerBatch)
@@ -195,8 +224,73 @@ export class ConsumerSession implements ConsumerHandle {
     } finally {
       this.flushCounters();
       this.reportLag(batch, lastDone);
-      if (this.stopping) await this.commitNow(payload);
+      if (this.stopping && !this.deferred) await this.commitNow(payload);
+      if (--this.activeBatches === 0) this.batchesIdle?.();
     }
+  }
+
+  /** deferredCommits: a chunk is handled; its offsets become committable once `deferred` is durable. */
+  private resolved(payload: EachBatchPayload, first: string, last: string, deferred: Deferred): void {
+    payload.resolveOffset(last);
+    const d = this.deferred;
+    if (!d) return;
+    const partition = payload.batch.partition;
+    if (deferred.length === 0) d.done(partition, first, last);
+    else d.defer(partition, first, last, deferred.length === 1 ? deferred[0]! : Promise.all(deferred));
+  }
+
+  /** deferredCommits: a chunk's durable work failed. Re-read the partition from it, after a pause. */
+  private onDeferredFailure(f: DeferredFailure): void {
+    const failed = (this.failures.get(f.partition) ?? 0) + 1;
+    this.failures.set(f.partition, failed);
+    const delayMs = this.deps.retry.delayMs(failed);
+    this.deps.logger.warn(
+      { err: f.error, partition: f.partition, offset: f.offset, delayMs },
+      'deferred work failed; reading the partition again from its first unfinished chunk',
+    );
+    if (this.stopping) return;
+    const { consumer } = this.deps;
+    const tp = [{ topic: this.topic, partitions: [f.partition] }];
+    try {
+      consumer.pause(tp);
+      consumer.seek({ topic: this.topic, partition: f.partition, offset: f.offset });
+    } catch (err) {
+      this.deps.logger.warn({ err, partition: f.partition }, 'could not rewind the partition');
+    }
+    setTimeout(() => {
+      try {
+        consumer.resume(tp);
+      } catch (err) {
+        this.deps.logger.warn({ err, partition: f.partition }, 'could not resume the partition');
+      }
+    }, delayMs).unref();
+  }
+
+  /** deferredCommits: commits, per partition, the end of the leading run of durable chunks. */
+  private commitDeferred(): Promise<void> {
+    this.committing ??= (async () => {
+      const offsets = this.deferred?.takeCommittable() ?? [];
+      if (offsets.length === 0) return;
+      try {
+        await this.deps.consumer.commitOffsets(offsets.map((o) => ({ topic: this.topic, ...o })));
+        for (const o of offsets) this.failures.delete(o.partition);
+      } catch (err) {
+        this.deferred?.commitFailed(offsets);
+        this.deps.logger.warn({ err }, 'could not commit offsets; trying again');
+      }
+    })().finally(() => (this.committing = undefined));
+    return this.committing;
+  }
+
+  /** Stopping with deferredCommits: lets running batches end, waits (bounded) for their durable work, commits. */
+  private async settleDeferred(): Promise<void> {
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, this.deps.shutdownTimeoutMs).unref());
+    if (this.activeBatches > 0) {
+      await Promise.race([new Promise<void>((resolve) => (this.batchesIdle = resolve)), deadline]);
+    }
+    await Promise.race([this.deferred!.idle(), deadline]);
+    while (this.committing) await this.committing;
+    await this.commitDeferred();
   }
 
   /** Handles the messages of a batch one by one. Returns the offset of the last one done. */
@@ -250,6 +344,12 @@ export class ConsumerSession implements ConsumerHandle {
     const { batch } = payload;
     const housekeeping = this.housekeeper(payload);
     let lastDone: string | undefined;
+    let rangeFirst = batch.messages[0]!.offset;
+    const resolve = (last: string, deferred: Deferred) => {
+      this.resolved(payload, rangeFirst, last, deferred);
+      lastDone = last;
+      rangeFirst = String(BigInt(last) + 1n);
+    };
     for (let start = 0; start < batch.messages.length; start += this.maxBatchSize) {
       if (!this.canContinue(payload)) break;
       const chunk = batch.messages.slice(start, start + this.maxBatchSize);
@@ -274,9 +374,9 @@ export class ConsumerSession implements ConsumerHandle {
       if (aborted) break;
 
       const chunkLast = chunk[chunk.length - 1]!.offset;
-      if (valid.length === 0 || (await this.tryBatch(handler, valid, payload))) {
-        payload.resolveOffset(chunkLast);
-        lastDone = chunkLast;
+      const deferred: Deferred = [];
+      if (valid.length === 0 || (await this.tryBatch(handler, valid, payload, deferred))) {
+        resolve(chunkLast, deferred);
         if (housekeeping.due()) await housekeeping.run();
         continue;
       }
@@ -284,18 +384,15 @@ export class ConsumerSession implements ConsumerHandle {
       // The batch call failed: one event at a time, in order, resolving as we go.
       for (const { message, event } of valid) {
         if (!this.canContinue(payload)) return lastDone;
+        const own: Deferred = [];
         const outcome = await this.handleWithRetries(payload, message, event, (e, attempt) =>
-          this.invokeBatch(handler, [e], message.offset, message.offset, payload, attempt),
+          this.invokeBatch(handler, [e], message.offset, message.offset, payload, attempt, own),
         );
         if (outcome === 'aborted') return lastDone;
-        payload.resolveOffset(message.offset);
-        lastDone = message.offset;
+        resolve(message.offset, own);
         if (housekeeping.due()) await housekeeping.run();
       }
-      if (lastDone !== chunkLast) {
-        payload.resolveOffset(chunkLast); // the chunk ended with dead-lettered invalid messages
-        lastDone = chunkLast;
-      }
+      if (lastDone !== chunkLast) resolve(chunkLast, []); // the chunk ended with dead-lettered invalid messages
     }
     return lastDone;
   }
@@ -304,6 +401,7 @@ export class ConsumerSession implements ConsumerHandle {
     handler: BatchEventHandler,
     valid: { message: KafkaMessage; event: EventEnvelope }[],
     payload: EachBatchPayload,
+    deferred: Deferred,
   ): Promise<boolean> {
     const { batch } = payload;
     const first = valid[0]!.message.offset;
@@ -316,6 +414,7 @@ export class ConsumerSession implements ConsumerHandle {
         last,
         payload,
         1,
+        deferred,
       );
       this.pendingOk += valid.length;
       return true;
@@ -340,28 +439,47 @@ export class ConsumerSession implements ConsumerHandle {
     return RequestContext.run({ correlationId }, () => handler(event, ctx));
   }
 
-  private invokeBatch(
+  /**
+   * Calls the batch handler. What it passes to ctx.defer() is awaited here (normal mode) or left
+   * in `sink` for DeferredCommits (deferredCommits mode); a failed call's deferred work is dropped.
+   */
+  private async invokeBatch(
     handler: BatchEventHandler,
     events: EventEnvelope[],
     firstOffset: string,
     lastOffset: string,
     payload: EachBatchPayload,
     attempt: number,
+    sink: Deferred,
   ): Promise<void> {
     const { batch } = payload;
     const correlationId = events.length === 1 ? events[0]!.correlationId : undefined;
-    return RequestContext.run({ correlationId }, () =>
-      handler(events, {
-        groupId: this.groupId,
-        topic: batch.topic,
-        partition: batch.partition,
-        firstOffset,
-        lastOffset,
-        attempt,
-        signal: this.abort.signal,
-        heartbeat: () => payload.heartbeat(),
-      }),
-    );
+    sink.length = 0;
+    try {
+      await RequestContext.run({ correlationId }, () =>
+        handler(events, {
+          groupId: this.groupId,
+          topic: batch.topic,
+          partition: batch.partition,
+          firstOffset,
+          lastOffset,
+          attempt,
+          signal: this.abort.signal,
+          heartbeat: () => payload.heartbeat(),
+          defer: (durable) => {
+            durable.catch(() => undefined); // observed later (DeferredCommits or below)
+            sink.push(durable);
+          },
+        }),
+      );
+      if (!this.deferred && sink.length > 0) {
+        const own = sink.splice(0);
+        await Promise.all(own);
+      }
+    } catch (err) {
+      sink.length = 0;
+      throw err;
+    }
   }
 
   /** Runs `invoke` until it succeeds, the error is permanent, attempts run out, or the runner stops. */
@@ -491,7 +609,8 @@ export class ConsumerSession implements ConsumerHandle {
         next = Date.now() + HOUSEKEEPING_EVERY_MS;
         this.flushCounters();
         await payload.heartbeat();
-        await payload.commitOffsetsIfNecessary();
+        // With deferredCommits, resolved is not durable: only commitDeferred() commits.
+        if (!this.deferred) await payload.commitOffsetsIfNecessary();
       },
     };
   }

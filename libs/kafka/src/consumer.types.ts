@@ -29,6 +29,14 @@ export interface BatchContext {
   attempt: number;
   signal: AbortSignal;
   heartbeat(): Promise<void>;
+  /**
+   * The chunk's effect becomes durable when `durable` resolves: its offsets are not committed
+   * before. With `deferredCommits` the runner moves on to the next chunk at once (the handler
+   * may return before `durable` settles); if `durable` rejects, the partition is read again
+   * from this chunk on, after a backoff. Without it the runner waits for `durable` as if the
+   * handler had awaited it (a rejection is a failure of the call).
+   */
+  defer(durable: Promise<unknown>): void;
 }
 
 export type EventHandler = (event: EventEnvelope, ctx: ConsumerContext) => Promise<void>;
@@ -76,6 +84,13 @@ export interface BatchRunOptions extends CommonRunOptions {
   handlerBatch: BatchEventHandler;
   /** Largest number of events per handlerBatch call. Default 500. */
   maxBatchSize?: number;
+  /**
+   * Commit offsets only once the work handlers passed to `ctx.defer()` is durable, without
+   * waiting for it before fetching more (kafkajs' fetch loop waits for every partition's
+   * handler, so one slow write would hold back all partitions). Offsets are committed every
+   * `commitIntervalMs`, in partition order, up to the last durable chunk. Default false.
+   */
+  deferredCommits?: boolean;
   handler?: never;
 }
 

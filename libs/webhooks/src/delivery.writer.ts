@@ -10,6 +10,8 @@ interface Waiter {
 }
 
 const MAX_GROUP = 5000;
+/** Records queued beyond this make room() wait: the fan-out stops taking events until writes catch up. */
+const MAX_QUEUED = 20_000;
 
 /**
  * Group commit of delivery records: the fan-out handlers of all partitions hand their records
@@ -21,15 +23,33 @@ const MAX_GROUP = 5000;
 export class DeliveryWriter {
   private queue: Waiter[] = [];
   private writing = false;
+  private queued = 0;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(private readonly repository: WebhookDeliveryRepository) {}
 
   write(records: WebhookDeliveryRecord[]): Promise<InsertOutcome> {
     if (records.length === 0) return Promise.resolve({ duplicates: new Set() });
+    this.queued += records.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ records, resolve, reject });
       if (!this.writing) void this.drain();
     });
+  }
+
+  /** Resolves when fewer than MAX_QUEUED records wait to be written (backpressure for the fan-out). */
+  room(): Promise<void> {
+    if (this.queued < MAX_QUEUED) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private written(count: number): void {
+    this.queued -= count;
+    if (this.queued < MAX_QUEUED && this.roomWaiters.length > 0) {
+      const waiters = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 
   private async drain(): Promise<void> {
@@ -47,6 +67,7 @@ export class DeliveryWriter {
           size += w.records.length;
         }
         const all = group.flatMap((w) => w.records);
+        this.written(all.length);
         try {
           const { duplicates } = await this.repository.insertDeliveries(all);
           let offset = 0;

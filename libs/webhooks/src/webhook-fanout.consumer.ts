@@ -15,8 +15,9 @@ export const WEBHOOKS_GROUP = 'webhooks';
 
 /**
  * Consumer group `webhooks` on the events topic: fans every event out to the endpoints it
- * matches, as delivery records in Mongo, before its offset can be committed (the batch handler
- * returns only once they are stored). Then it hands the new deliveries to the dispatcher.
+ * matches, as delivery records in Mongo, before its offset can be committed (`deferredCommits`:
+ * the runner commits a chunk only once its records are stored, and fetches on meanwhile). New
+ * deliveries of active partitions go to the dispatcher at once, the rest after the write.
  *
  * The body of a delivery is the envelope as compact JSON; an event without a producer-given
  * `sequence` gets its Kafka offset, which grows with every event of a chat (one chat = one key
@@ -58,6 +59,7 @@ export class WebhookFanoutConsumer implements OnApplicationBootstrap, BeforeAppl
       concurrency: this.config.kafka.topics.events.partitions,
       maxBatchSize: 500,
       maxWaitTimeMs: 100,
+      deferredCommits: true,
       sessionTimeoutMs: this.config.webhooks.sessionTimeoutMs,
       retry: { maxAttempts: 50 },
       onAssignment: (partitions) => this.leases.assign(partitions),
@@ -111,7 +113,11 @@ export class WebhookFanoutConsumer implements OnApplicationBootstrap, BeforeAppl
     });
     if (records.length === 0) return;
     const early = this.dispatcher.acceptEarly(records);
-    const { duplicates } = await this.writer.write(records);
-    this.dispatcher.accept(records, duplicates, early);
+    // The chunk's offsets are committed once its records are stored; meanwhile the consumer
+    // fetches on (a write must not hold back the other partitions), within the writer's room.
+    ctx.defer(
+      this.writer.write(records).then(({ duplicates }) => this.dispatcher.accept(records, duplicates, early)),
+    );
+    await this.writer.room();
   }
 }

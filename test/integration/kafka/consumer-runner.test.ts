@@ -265,6 +265,102 @@ it('batch mode hands chunks over, and isolates a failing event', async () => {
   expect(calls.some((n) => n > 1)).toBe(true);
 });
 
+/** The committed offset of a group on one partition of the events topic (-1: none). */
+async function committedOffset(groupId: string, partition: number): Promise<number> {
+  const client = app.get(KafkaClient);
+  const admin = await client.admin();
+  const [topic] = await admin.fetchOffsets({
+    groupId: client.groupId(groupId),
+    topics: [config.kafka.topics.events.name],
+  });
+  return Number(topic!.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+}
+
+it('deferredCommits: fetching goes on while a chunk is not durable; commits stop at it until it is', async () => {
+  const events = Array.from({ length: 20 }, (_, i) =>
+    envelope({ accountId: 'acc_deferred', chatId: 'deferred-chat', sequence: i }),
+  );
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  const handled: string[] = [];
+  let gated: { partition: number; firstOffset: string } | undefined;
+  let last: { partition: number; offset: string } | undefined;
+  const handle = await runner.run({
+    groupId: 'deferred',
+    topic: 'events',
+    maxBatchSize: 5,
+    deferredCommits: true,
+    commitIntervalMs: 100,
+    handlerBatch: async (batch, ctx) => {
+      const mine = batch.filter((e) => e.accountId === 'acc_deferred');
+      if (!mine.length) return;
+      handled.push(...mine.map((e) => e.id));
+      if (!gated) {
+        gated = { partition: ctx.partition, firstOffset: ctx.firstOffset };
+        ctx.defer(gate);
+      } else ctx.defer(Promise.resolve());
+      last = { partition: ctx.partition, offset: ctx.lastOffset };
+    },
+  });
+  handles.push(handle);
+  await publisher.publish(events);
+
+  // Every chunk is handled although the first one's durable work is still pending.
+  await waitFor(() => handled.length === 20, { what: 'all 20 handled' });
+  expect(handled).toEqual(events.map((e) => e.id));
+  await new Promise((r) => setTimeout(r, 500)); // several commit intervals
+  expect(await committedOffset('deferred', gated!.partition)).toBeLessThanOrEqual(Number(gated!.firstOffset));
+
+  openGate();
+  await waitFor(
+    async () => (await committedOffset('deferred', last!.partition)) === Number(last!.offset) + 1,
+    {
+      what: 'committed past the last chunk once the first is durable',
+    },
+  );
+});
+
+it('deferredCommits: a failed durable step makes the partition be read again from that chunk', async () => {
+  const events = Array.from({ length: 12 }, (_, i) =>
+    envelope({ accountId: 'acc_deferred_fail', chatId: 'deferred-fail-chat', sequence: i }),
+  );
+  const seen = new Map<string, number>();
+  let failed = false;
+  let last: { partition: number; offset: string } | undefined;
+  const handle = await runner.run({
+    groupId: 'deferred-fail',
+    topic: 'events',
+    maxBatchSize: 4,
+    deferredCommits: true,
+    commitIntervalMs: 100,
+    handlerBatch: async (batch, ctx) => {
+      const mine = batch.filter((e) => e.accountId === 'acc_deferred_fail');
+      if (!mine.length) return;
+      for (const e of mine) seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
+      if (!failed && mine.some((e) => e.id === events[5]!.id)) {
+        failed = true;
+        ctx.defer(new Promise((_, reject) => setTimeout(() => reject(new Error('store down')), 50)));
+      } else ctx.defer(Promise.resolve());
+      last = { partition: ctx.partition, offset: ctx.lastOffset };
+    },
+  });
+  handles.push(handle);
+  await publisher.publish(events);
+
+  await waitFor(() => failed && (seen.get(events[5]!.id) ?? 0) >= 2 && seen.size === 12, {
+    what: 'the failed chunk read again',
+  });
+  // Events before the failed chunk were durable: they are not read again.
+  expect(seen.get(events[0]!.id)).toBe(1);
+  expect(events.every((e) => (seen.get(e.id) ?? 0) >= 1)).toBe(true);
+  await waitFor(
+    async () => (await committedOffset('deferred-fail', last!.partition)) === Number(last!.offset) + 1,
+    {
+      what: 'committed to the end after the re-read',
+    },
+  );
+});
+
 it('topics are created idempotently with the configured partitions; health answers', async () => {
   await app.get(TopicAdmin).ensureTopics(); // a second time: no error
   const admin = await app.get(KafkaClient).admin();
