@@ -1,4 +1,16 @@
-import { bool, csv, hostPortList, int, listOf, num, oneOf, Parser, str, url } from './setting.parsers';
+import {
+  bool,
+  csv,
+  hostPortList,
+  int,
+  listOf,
+  num,
+  oneOf,
+  Parser,
+  pemFile,
+  str,
+  url,
+} from './setting.parsers';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -128,6 +140,10 @@ export const SETTINGS = {
     parse: csv,
     doc: 'Networks (CIDRs, comma-separated) webhook URLs may reach although they are private, loopback or link-local (tests, private deployments); empty = none (SSRF guard)',
   }),
+  WEBHOOK_CA_FILE: spec({
+    parse: pemFile,
+    doc: 'PEM file of extra CA certificates trusted for https webhook URLs, on top of the public roots (receivers with a private CA); empty = public roots only',
+  }),
   WEBHOOK_TIMEOUT_MS: spec({
     parse: int({ min: 100, max: 120000 }),
     doc: 'Time limit of one webhook delivery attempt (connect, send, response)',
@@ -248,6 +264,8 @@ export class AppConfig {
     return {
       allowedNetworks: this.raw.WEBHOOK_ALLOWED_NETWORKS,
       timeoutMs: this.raw.WEBHOOK_TIMEOUT_MS,
+      /** Extra CAs for https webhooks (PEM), trusted besides the public roots. */
+      extraCa: this.raw.WEBHOOK_CA_FILE,
       retryScale: this.raw.WEBHOOK_RETRY_SCALE,
       maxInFlightPerEndpoint: this.raw.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT,
       leaseMs: this.raw.WEBHOOK_LEASE_MS,

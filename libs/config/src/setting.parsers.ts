@@ -1,4 +1,5 @@
 /** Small, typed parsers for environment settings. Each returns the value or throws a message. */
+import { readFileSync } from 'node:fs';
 export type Parser<T> = (raw: string) => T;
 
 export class SettingError extends Error {}
@@ -112,3 +113,21 @@ export const hostPortList: Parser<string[]> = (raw) => {
 export function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^/@]*)@/, '//***@');
 }
+
+/**
+ * A path to a PEM file of CA certificates, read at start-up (empty = none). Returns the PEM
+ * text; a missing file or one without a certificate is a setting error.
+ */
+export const pemFile: Parser<string | undefined> = (raw) => {
+  const path = raw.trim();
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new SettingError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new SettingError(`${path} holds no PEM certificate`);
+  return text;
+};

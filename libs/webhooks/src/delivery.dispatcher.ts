@@ -377,7 +377,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     lane.inFlight++;
     s.inFlight = true;
     this.inFlightTotal++;
-    this.metrics.inFlight.inc({ endpoint: lane.endpointId });
+    this.metrics.sendStarted(lane.endpointId);
     const abort = this.aborts.get(s.partition);
     try {
       const endpoint = this.directory.get(d.endpointId);
@@ -420,7 +420,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
       lane.inFlight--;
       s.inFlight = false;
       this.inFlightTotal--;
-      this.metrics.inFlight.dec({ endpoint: lane.endpointId });
+      this.metrics.sendEnded(lane.endpointId);
       this.arm(s);
       this.pump(lane);
       if (this.stopping && this.inFlightTotal === 0) this.drained?.();

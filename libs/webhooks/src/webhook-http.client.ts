@@ -1,8 +1,10 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import axios, { AxiosError, AxiosInstance } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import tls from 'node:tls';
+import zlib from 'node:zlib';
+import { AppConfig } from '@wwb/config';
 import { SsrfGuard } from './ssrf.guard';
 
 export const RESPONSE_BODY_LIMIT = 4096;
@@ -10,6 +12,8 @@ export const RESPONSE_BODY_LIMIT = 4096;
 const DRAIN_LIMIT = 1024 * 1024;
 export const USER_AGENT =
   'WhatsAppWebBot-Webhooks/1.0 (+https://github.com/whatsapp-web-bot; Standard Webhooks)';
+/** Parsed endpoint URLs kept for reuse (one parse per endpoint, not per request). */
+const TARGET_CACHE_SIZE = 10_000;
 
 export interface WebhookRequest {
   url: string;
@@ -46,20 +50,41 @@ export const ENDPOINT_LEVEL_ERRORS: ReadonlySet<TransportErrorCode> = new Set([
   'tls_error',
 ]);
 
+interface Target {
+  https: boolean;
+  hostname: string;
+  port: number;
+  path: string;
+  /** Set when the host is an IP literal that the network policy refuses. */
+  blocked?: string;
+}
+
+class TimeoutError extends Error {
+  readonly code = 'ETIMEDOUT_WEBHOOK';
+}
+
 /**
- * Sends webhook requests with axios over keep-alive agents whose `lookup` is the SSRF guard's
- * (connections go to checked addresses only). Redirects are never followed (a 3xx is returned
- * as it is), every status is returned (the caller decides), the response body is read up to
- * 4 KB (the rest drained, or the connection dropped past 1 MB), and the whole exchange is bounded
- * by `timeoutMs`.
+ * Sends webhook requests with node's own http/https clients over keep-alive agents whose
+ * `lookup` is the SSRF guard's (connections go to checked addresses only). Redirects are never
+ * followed (a 3xx is returned as it is), every status is returned (the caller decides), the
+ * response body is read up to 4 KB (the rest drained, or the connection dropped past 1 MB), and
+ * the whole exchange is bounded by `timeoutMs`.
+ *
+ * Why not axios (the platform's usual outbound client): this is the hottest path of the worker,
+ * and axios cost 227 µs of CPU per request here against 49 µs for node:http (same loopback
+ * receiver, 20,000 requests, 32 at a time); its config merging, stream wrapping and abort
+ * plumbing were a sixth of the worker's CPU at full webhook load.
  */
 @Injectable()
 export class WebhookHttpClient implements OnApplicationShutdown {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
-  private readonly axios: AxiosInstance;
+  private readonly targets = new Map<string, Target>();
 
-  constructor(private readonly guard: SsrfGuard) {
+  constructor(
+    private readonly guard: SsrfGuard,
+    config: AppConfig,
+  ) {
     const agentOptions = {
       keepAlive: true,
       maxFreeSockets: 256,
@@ -67,58 +92,102 @@ export class WebhookHttpClient implements OnApplicationShutdown {
       lookup: guard.lookup,
     };
     this.httpAgent = new http.Agent(agentOptions);
-    this.httpsAgent = new https.Agent(agentOptions);
-    this.axios = axios.create({
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'stream',
-      decompress: true,
-      proxy: false,
-      transitional: { clarifyTimeoutError: true },
-      // The body is already the exact JSON to send (it was signed): no transformation.
-      transformRequest: [(data: string) => data],
-      transformResponse: [],
+    const extraCa = config.webhooks.extraCa;
+    this.httpsAgent = new https.Agent({
+      ...agentOptions,
+      ...(extraCa ? { ca: [...tls.rootCertificates, extraCa] } : {}),
     });
   }
 
-  async send(req: WebhookRequest): Promise<WebhookResult> {
+  send(req: WebhookRequest): Promise<WebhookResult> {
     const started = performance.now();
     const latency = () => Math.round((performance.now() - started) * 10) / 10;
-    const literal = this.guard.checkLiteral(new URL(req.url).hostname);
-    if (literal) return { kind: 'error', code: 'ssrf_blocked', message: literal.message, latencyMs: 0 };
-
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
-    const onOuterAbort = () => deadline.abort();
-    req.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    let target: Target;
     try {
-      const res = await this.axios.post<Readable>(req.url, req.body, {
-        headers: { ...req.headers, 'user-agent': USER_AGENT, 'content-type': 'application/json' },
-        signal: deadline.signal,
-      });
-      const body = await readCapped(res.data, deadline.signal);
-      const retryAfter = res.headers['retry-after'];
-      return {
-        kind: 'response',
-        statusCode: res.status,
-        retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
-        body,
-        latencyMs: latency(),
-      };
+      target = this.target(req.url);
     } catch (err) {
-      const code: TransportErrorCode = req.signal?.aborted
-        ? 'aborted'
-        : deadline.signal.aborted
-          ? 'timeout'
-          : classify(err);
-      const message = code === 'timeout' ? `no complete response within ${req.timeoutMs} ms` : describe(err);
-      return { kind: 'error', code, message, latencyMs: latency() };
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onOuterAbort);
+      return Promise.resolve({ kind: 'error', code: 'network_error', message: describe(err), latencyMs: 0 });
     }
+    if (target.blocked)
+      return Promise.resolve({ kind: 'error', code: 'ssrf_blocked', message: target.blocked, latencyMs: 0 });
+    if (req.signal?.aborted)
+      return Promise.resolve({ kind: 'error', code: 'aborted', message: 'aborted', latencyMs: 0 });
+
+    return new Promise<WebhookResult>((resolve) => {
+      let settled = false;
+      let timedOut = false;
+      const request = (target.https ? https : http).request({
+        agent: target.https ? this.httpsAgent : this.httpAgent,
+        method: 'POST',
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
+        headers: {
+          ...req.headers,
+          'user-agent': USER_AGENT,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(req.body, 'utf8'),
+        },
+      });
+      const finish = (result: WebhookResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const fail = (err: unknown) => {
+        const code: TransportErrorCode = timedOut
+          ? 'timeout'
+          : req.signal?.aborted
+            ? 'aborted'
+            : classify(err);
+        const message = timedOut ? `no complete response within ${req.timeoutMs} ms` : describe(err);
+        request.destroy();
+        finish({ kind: 'error', code, message, latencyMs: latency() });
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(new TimeoutError('timeout'));
+      }, req.timeoutMs);
+      const onAbort = () => request.destroy(new Error('aborted'));
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+
+      request.once('error', fail);
+      request.once('response', (res) => {
+        readCapped(res).then((text) => {
+          const retryAfter = res.headers['retry-after'];
+          finish({
+            kind: 'response',
+            statusCode: res.statusCode ?? 0,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+            body: text,
+            latencyMs: latency(),
+          });
+        }, fail);
+      });
+      // A string body goes out in the same write as the headers (one syscall per request).
+      request.end(req.body, 'utf8');
+    });
+  }
+
+  private target(url: string): Target {
+    let t = this.targets.get(url);
+    if (t) return t;
+    const parsed = new URL(url);
+    const isHttps = parsed.protocol === 'https:';
+    if (!isHttps && parsed.protocol !== 'http:') throw new Error(`unsupported scheme ${parsed.protocol}`);
+    const hostname = parsed.hostname.replace(/^\[|\]$/g, '');
+    t = {
+      https: isHttps,
+      hostname,
+      port: parsed.port ? Number(parsed.port) : isHttps ? 443 : 80,
+      path: `${parsed.pathname}${parsed.search}`,
+      blocked: this.guard.checkLiteral(hostname)?.message,
+    };
+    if (this.targets.size >= TARGET_CACHE_SIZE) this.targets.clear();
+    this.targets.set(url, t);
+    return t;
   }
 
   onApplicationShutdown(): void {
@@ -127,42 +196,55 @@ export class WebhookHttpClient implements OnApplicationShutdown {
   }
 }
 
-/** Reads the first RESPONSE_BODY_LIMIT bytes as text; drains the rest up to DRAIN_LIMIT. */
-function readCapped(stream: Readable, signal: AbortSignal): Promise<string> {
+/**
+ * Reads the first RESPONSE_BODY_LIMIT bytes as text (decompressed if the receiver compressed it
+ * anyway; none is asked for); drains the rest up to DRAIN_LIMIT, then drops the connection.
+ */
+function readCapped(res: http.IncomingMessage): Promise<string> {
+  const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? zlib.createGunzip()
+      : encoding === 'deflate'
+        ? zlib.createInflate()
+        : encoding === 'br'
+          ? zlib.createBrotliDecompress()
+          : undefined;
   return new Promise((resolve, reject) => {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let total = 0;
-    const done = () => {
-      cleanup();
-      resolve(Buffer.concat(kept).toString('utf8'));
-    };
-    const fail = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onAbort = () => {
-      stream.destroy();
-      fail(new Error('aborted'));
-    };
-    const cleanup = () => {
-      signal.removeEventListener('abort', onAbort);
-      stream.off('data', onData).off('end', done).off('error', fail);
-    };
-    const onData = (chunk: Buffer) => {
-      total += chunk.length;
+    let over = false;
+    const source: Readable = decoder ?? res;
+    const done = () =>
+      resolve(kept.length === 1 ? kept[0]!.toString('utf8') : Buffer.concat(kept).toString('utf8'));
+    if (decoder) {
+      res.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > DRAIN_LIMIT) over = true;
+      });
+      res.pipe(decoder);
+      decoder.once('error', () => {
+        // An undecodable body still is a response: keep what was decoded.
+        res.resume();
+        done();
+      });
+    }
+    source.on('data', (chunk: Buffer) => {
+      if (!decoder) total += chunk.length;
       if (keptBytes < RESPONSE_BODY_LIMIT) {
         const part = chunk.subarray(0, RESPONSE_BODY_LIMIT - keptBytes);
         kept.push(part);
         keptBytes += part.length;
       }
-      if (total > DRAIN_LIMIT) {
-        stream.destroy();
+      if (over || total > DRAIN_LIMIT) {
+        res.destroy();
         done();
       }
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', onData).once('end', done).once('error', fail);
+    });
+    source.once('end', done);
+    res.once('error', reject);
+    res.once('aborted', () => reject(new Error('response aborted')));
   });
 }
 
@@ -170,9 +252,7 @@ function errnoOf(err: unknown): string | undefined {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'ERR_BAD_REQUEST' && code !== 'ERR_BAD_RESPONSE') {
-      if (code !== AxiosError.ERR_NETWORK) return code;
-    }
+    if (typeof code === 'string') return code;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
@@ -190,7 +270,9 @@ function classify(err: unknown): TransportErrorCode {
     code.startsWith('CERT_') ||
     code.startsWith('ERR_TLS') ||
     code.includes('SSL') ||
-    code.startsWith('UNABLE_TO')
+    code.startsWith('UNABLE_TO') ||
+    code.startsWith('DEPTH_ZERO') ||
+    code.startsWith('SELF_SIGNED')
   )
     return 'tls_error';
   return 'network_error';
