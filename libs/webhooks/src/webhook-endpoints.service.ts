@@ -10,7 +10,7 @@ import { SsrfGuard } from './ssrf.guard';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { HeaderPair, Ordering, WebhookDisableRecord, WebhookEndpointRecord } from './webhook-endpoint.schema';
 import { WebhookEventsProducer } from './webhook-events.producer';
-import { parseCustomHeaders } from './webhook-headers.policy';
+import { parseCustomHeaders, unmaskHeaders } from './webhook-headers.policy';
 import { generateSecret } from './webhook-signature';
 import { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto';
 
@@ -142,7 +142,8 @@ export class WebhookEndpointsService {
     if (body.connectionIds !== undefined)
       patch.connectionIds = await this.checkConnections(principal, body.connectionIds);
     if (body.description !== undefined) patch.description = body.description;
-    if (body.headers !== undefined) patch.headers = this.checkHeaders(body.headers);
+    if (body.headers !== undefined)
+      patch.headers = this.checkHeaders(unmaskHeaders(body.headers, current.headers));
     if (body.ordering !== undefined) patch.ordering = body.ordering as Ordering;
 
     let disabled = await this.repository.disableOf(scope, id);

@@ -1,4 +1,4 @@
-import { parseCustomHeaders } from './webhook-headers.policy';
+import { maskHeaderValue, parseCustomHeaders, unmaskHeaders } from './webhook-headers.policy';
 
 describe('custom headers', () => {
   it('keeps valid headers as pairs (names with dots included)', () => {
@@ -35,5 +35,21 @@ describe('custom headers', () => {
     expect(parseCustomHeaders({ 'X-A': '1', 'x-a': '2' }).ok).toBe(false);
     const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v']));
     expect(parseCustomHeaders(many).ok).toBe(false);
+  });
+
+  it('masks values: short ones entirely, long ones but their last 4 characters', () => {
+    expect(maskHeaderValue('Bearer abc')).toBe('****');
+    expect(maskHeaderValue('Bearer abcdefghijkl')).toBe('****ijkl');
+  });
+
+  it('a masked value sent back keeps the stored value; anything else replaces it', () => {
+    const stored = [
+      { name: 'Authorization', value: 'Bearer abcdefghijkl' },
+      { name: 'X-Tenant', value: 'acme' },
+    ];
+    expect(
+      unmaskHeaders({ authorization: '****ijkl', 'X-Tenant': 'other', 'X-New': '****' }, stored),
+    ).toEqual({ authorization: 'Bearer abcdefghijkl', 'X-Tenant': 'other', 'X-New': '****' });
+    expect(unmaskHeaders({ Authorization: '****' }, stored)).toEqual({ Authorization: '****' });
   });
 });

@@ -55,3 +55,30 @@ export function parseCustomHeaders(
   }
   return problems.length ? { ok: false, problems } : { ok: true, pairs };
 }
+
+const MASK = '****';
+
+/**
+ * How a custom header value is shown by the API: never in full (they often carry credentials,
+ * e.g. `Authorization`). Long values keep their last 4 characters so that they can be told apart.
+ */
+export function maskHeaderValue(value: string): string {
+  return value.length >= 12 ? `${MASK}${value.slice(-4)}` : MASK;
+}
+
+/**
+ * A PATCH's headers with masked values (as GET shows them, unchanged) replaced by the stored
+ * values of the same header: a read-modify-write round trip keeps the credentials.
+ */
+export function unmaskHeaders(
+  given: Record<string, unknown>,
+  stored: readonly HeaderPair[],
+): Record<string, unknown> {
+  const byName = new Map(stored.map((h) => [h.name.toLowerCase(), h.value]));
+  return Object.fromEntries(
+    Object.entries(given).map(([name, value]) => {
+      const old = byName.get(name.toLowerCase());
+      return [name, old !== undefined && value === maskHeaderValue(old) ? old : value];
+    }),
+  );
+}

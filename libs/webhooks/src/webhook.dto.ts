@@ -89,7 +89,10 @@ export class UpdateWebhookDto {
   @MaxLength(500)
   description?: string;
 
-  @ApiPropertyOptional({ description: 'Replaces all custom headers' })
+  @ApiPropertyOptional({
+    description:
+      'Replaces all custom headers. A value sent back exactly as GET shows it (masked) keeps the stored value',
+  })
   @IsOptional()
   @IsObject()
   headers?: Record<string, string>;
@@ -115,7 +118,13 @@ export class WebhookDto {
   @ApiProperty({ type: [String] }) events!: string[];
   @ApiProperty({ type: [String] }) connectionIds!: string[];
   @ApiPropertyOptional() description?: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) headers!: Record<string, string>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'Custom header names with masked values (`****` plus the last 4 characters of values of 12 or more)',
+  })
+  headers!: Record<string, string>;
   @ApiProperty({ enum: ORDERINGS }) ordering!: Ordering;
   @ApiProperty({ enum: ['enabled', 'disabled'] }) status!: 'enabled' | 'disabled';
   @ApiPropertyOptional({ type: DisabledInfoDto }) disabled?: DisabledInfoDto;

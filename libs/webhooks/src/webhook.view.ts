@@ -1,5 +1,6 @@
 import { EndpointView } from './webhook-endpoints.service';
 import { WebhookDto } from './webhook.dto';
+import { maskHeaderValue } from './webhook-headers.policy';
 
 export function toWebhookDto({ endpoint: e, disabled }: EndpointView): WebhookDto {
   const dto: WebhookDto = {
@@ -7,7 +8,7 @@ export function toWebhookDto({ endpoint: e, disabled }: EndpointView): WebhookDt
     url: e.url,
     events: e.events,
     connectionIds: e.connectionIds,
-    headers: Object.fromEntries(e.headers.map((h) => [h.name, h.value])),
+    headers: Object.fromEntries(e.headers.map((h) => [h.name, maskHeaderValue(h.value)])),
     ordering: e.ordering,
     status: disabled ? 'disabled' : 'enabled',
     createdAt: e.createdAt.toISOString(),

@@ -87,4 +87,19 @@ it('delivers events signed the Standard Webhooks way: both libraries verify the 
     { timeoutMs: 10_000, what: 'deliveries recorded' },
   );
   for (const d of list!) expect(d).toMatchObject({ status: 'delivered', attempts: 1 });
+
+  // A read-modify-write of the endpoint (headers come back masked) keeps the real value.
+  const shown = await stack.api.http.get(`/v1/webhooks/${created.body.id}`).set(stack.auth).expect(200);
+  expect(shown.body.headers).toEqual({ 'X-Tenant': '****' });
+  await stack.api.http
+    .patch(`/v1/webhooks/${created.body.id}`)
+    .set(stack.auth)
+    .send({ headers: shown.body.headers, description: 'all, renamed' })
+    .expect(200);
+  const [later] = await stack.publish([{ type: 'test.happened', data: { n: 3 } }]);
+  await waitFor(() => receiver.requests.some((r) => r.body.includes(later!.id)), {
+    timeoutMs: 30_000,
+    what: 'delivery after the PATCH',
+  });
+  expect(receiver.requests.find((r) => r.body.includes(later!.id))!.headers['x-tenant']).toBe('acme');
 });

@@ -24,7 +24,7 @@ describe('webhook endpoints (e2e)', () => {
       url: 'https://93.184.216.34/hooks',
       events: ['message.*', 'connection.status', 'message.*'],
       description: 'crm',
-      headers: { Authorization: 'Bearer abc', 'X-Tenant.Id': '7' },
+      headers: { Authorization: 'Bearer abcdefghijkl', 'X-Tenant.Id': '7' },
       ordering: 'chat',
     }).expect(201);
     expect(created.headers['cache-control']).toBe('no-store');
@@ -34,7 +34,8 @@ describe('webhook endpoints (e2e)', () => {
       events: ['message.*', 'connection.status'],
       connectionIds: [],
       description: 'crm',
-      headers: { Authorization: 'Bearer abc', 'X-Tenant.Id': '7' },
+      // Header values are write-only: masked in every answer.
+      headers: { Authorization: '****ijkl', 'X-Tenant.Id': '****' },
       ordering: 'chat',
       status: 'enabled',
       secret: expect.stringMatching(/^whsec_/),
@@ -43,8 +44,22 @@ describe('webhook endpoints (e2e)', () => {
 
     const got = await api.http.get(`/v1/webhooks/${id}`).set(auth).expect(200);
     expect(got.body.secret).toBeUndefined();
+    expect(got.body.headers).toEqual({ Authorization: '****ijkl', 'X-Tenant.Id': '****' });
     const list = await api.http.get('/v1/webhooks').set(auth).expect(200);
     expect(list.body.data.map((w: { id: string }) => w.id)).toContain(id);
+    expect(JSON.stringify(list.body)).not.toContain('abcdefghijkl');
+
+    // Sending the masked values back keeps the stored ones (a stored mask would show as ****).
+    const roundTrip = await api.http
+      .patch(`/v1/webhooks/${id}`)
+      .set(auth)
+      .send({ headers: { ...got.body.headers, 'X-Extra': 'value-1234567' } })
+      .expect(200);
+    expect(roundTrip.body.headers).toEqual({
+      Authorization: '****ijkl',
+      'X-Tenant.Id': '****',
+      'X-Extra': '****4567',
+    });
 
     const patched = await api.http
       .patch(`/v1/webhooks/${id}`)
