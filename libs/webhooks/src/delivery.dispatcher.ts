@@ -6,11 +6,11 @@ import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
 import { AttemptRecorder } from './attempt.recorder';
 import { DueHeap, Lane, PendingDelivery, Stream } from './delivery-queue';
-import { progressByDelivery, RECOVERY_HORIZON_MS, toPending } from './delivery-state';
+import { progressByDelivery, toPending } from './delivery-state';
 import { EndpointDirectory } from './endpoint.directory';
 import { EndpointHealthTracker } from './endpoint-health.tracker';
 import { LeaseListener, PartitionLeases } from './partition.leases';
-import { parseRetryAfter, RetrySchedule } from './retry.schedule';
+import { parseRetryAfter, recoveryHorizonMs, RetrySchedule } from './retry.schedule';
 import { AttemptOutcome, WebhookAttemptRecord, WebhookDeliveryRecord } from './webhook-delivery.schema';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { ENDPOINT_LEVEL_ERRORS, WebhookHttpClient, WebhookResult } from './webhook-http.client';
@@ -52,6 +52,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
   private inFlightTotal = 0;
   private stopping = false;
   private readonly schedule: RetrySchedule;
+  private readonly recoveryHorizonMs: number;
   private readonly timeoutMs: number;
   private readonly cap: number;
   private readonly logger: Logger;
@@ -69,6 +70,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     appLogger: AppLogger,
   ) {
     this.schedule = new RetrySchedule(config.webhooks.retryScale);
+    this.recoveryHorizonMs = recoveryHorizonMs(config.webhooks.retryScale);
     this.timeoutMs = config.webhooks.timeoutMs;
     this.cap = config.webhooks.maxInFlightPerEndpoint;
     this.logger = appLogger.child({ context: 'DeliveryDispatcher' });
@@ -238,7 +240,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     const started = this.clock.nowMs();
     try {
       await this.directory.load();
-      const since = new Date(started - RECOVERY_HORIZON_MS);
+      const since = new Date(started - this.recoveryHorizonMs);
       const [deliveries, attempts] = await Promise.all([
         this.repository.forPartitions(partitions, since),
         this.repository.attemptsForPartitions(partitions, since),

@@ -1,4 +1,10 @@
-import { MAX_ATTEMPTS, parseRetryAfter, RETRY_DELAYS_MS, RetrySchedule } from './retry.schedule';
+import {
+  MAX_ATTEMPTS,
+  parseRetryAfter,
+  recoveryHorizonMs,
+  RETRY_DELAYS_MS,
+  RetrySchedule,
+} from './retry.schedule';
 
 describe('RetrySchedule', () => {
   it('follows 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h, then gives up', () => {
@@ -27,5 +33,21 @@ describe('RetrySchedule', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
     expect(parseRetryAfter(undefined, 0)).toBeUndefined();
+  });
+});
+
+describe('recoveryHorizonMs', () => {
+  const DAY = 24 * 3_600_000;
+  it('is 7 days at the normal scale, and outlasts the slowest possible schedule when stretched', () => {
+    expect(recoveryHorizonMs(1)).toBe(7 * DAY);
+    expect(recoveryHorizonMs(0.001)).toBe(7 * DAY);
+    const slowest = (scale: number) => {
+      const always = new RetrySchedule(scale, () => 1); // every jitter at its maximum
+      let total = 0;
+      for (let n = 1; n < MAX_ATTEMPTS; n++) total += always.delayAfter(n, 3_600_000)!;
+      return total;
+    };
+    for (const scale of [1, 3, 10, 100]) expect(recoveryHorizonMs(scale)).toBeGreaterThan(slowest(scale));
+    expect(recoveryHorizonMs(10)).toBeGreaterThan(30 * DAY);
   });
 });

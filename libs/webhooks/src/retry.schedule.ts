@@ -24,6 +24,21 @@ export const JITTER = 0.2;
 /** Retry-After values above this are capped (an endpoint cannot park deliveries for days). */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * How far back a new partition owner looks for unfinished deliveries: longer than any delivery
+ * can stay open under this scale (every delay at its jittered maximum, each stretched to the
+ * Retry-After cap, plus a day), and at least 7 days.
+ */
+export function recoveryHorizonMs(scale: number): number {
+  const longest = RETRY_DELAYS_MS.reduce(
+    (sum, d) => sum + Math.max(d * scale * (1 + JITTER), MAX_RETRY_AFTER_MS),
+    0,
+  );
+  return Math.max(7 * DAY_MS, Math.ceil(longest) + DAY_MS);
+}
+
 export class RetrySchedule {
   constructor(
     private readonly scale: number,
