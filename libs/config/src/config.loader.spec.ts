@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { SETTINGS } from './app-config';
 import { configDocsMarkdown } from './config-docs';
 import { ConfigValidationError, loadConfig } from './config.loader';
@@ -59,6 +61,31 @@ describe('loadConfig', () => {
     for (const name of Object.keys(SETTINGS)) expect(documented).toContain(name);
     for (const name of defaults) expect(Object.keys(SETTINGS)).toContain(name);
     for (const name of documented) expect(Object.keys(SETTINGS)).toContain(name);
+  });
+});
+
+describe('WEBHOOK_CA_FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wwb-config-ca-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads the PEM text of a file holding a certificate', () => {
+    const file = join(dir, 'ca.pem');
+    const pem = rootCertificates[0]!;
+    writeFileSync(file, pem);
+    expect(loadConfig({ ...base, WEBHOOK_CA_FILE: file }, CONFIG_DIR).webhooks.extraCa).toBe(pem);
+    expect(loadConfig(base, CONFIG_DIR).webhooks.extraCa).toBeUndefined();
+  });
+
+  it('refuses a missing file or one without a PEM certificate, naming the setting', () => {
+    const missing = join(dir, 'missing.pem');
+    expect(() => loadConfig({ ...base, WEBHOOK_CA_FILE: missing }, CONFIG_DIR)).toThrow(
+      `WEBHOOK_CA_FILE cannot read ${missing}: ENOENT`,
+    );
+    const junk = join(dir, 'junk.pem');
+    writeFileSync(junk, '-----BEGIN PRIVATE KEY-----\nnot a certificate\n-----END PRIVATE KEY-----\n');
+    expect(() => loadConfig({ ...base, WEBHOOK_CA_FILE: junk }, CONFIG_DIR)).toThrow(
+      `WEBHOOK_CA_FILE ${junk} holds no PEM certificate`,
+    );
   });
 });
 

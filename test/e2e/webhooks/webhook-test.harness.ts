@@ -1,6 +1,7 @@
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '@wwb/config';
 import { EventEnvelope } from '@wwb/contracts';
@@ -83,6 +84,61 @@ export class Receiver {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * The same receiver over HTTPS (`key`/`cert` in PEM): records every request, answers as `respond`
+ * says, and counts TLS handshakes that the client broke off (`tlsErrors`).
+ */
+export class HttpsReceiver extends Receiver {
+  /** Handshakes that failed (e.g. the client did not trust the certificate). */
+  readonly tlsErrors: Error[] = [];
+  private tlsServer?: https.Server;
+
+  constructor(private readonly tlsOptions: { key: string; cert: string }) {
+    super();
+  }
+
+  override async start(port = 0): Promise<this> {
+    this.tlsServer = https.createServer(this.tlsOptions, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const r: ReceivedRequest = {
+          at: Date.now(),
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
+        this.requests.push(r);
+        const reply = this.respond(r);
+        const send = () => {
+          res.writeHead(reply.status ?? 200, reply.headers ?? {});
+          res.end(reply.body ?? '');
+        };
+        if (reply.delayMs) setTimeout(send, reply.delayMs);
+        else send();
+      });
+    });
+    this.tlsServer.on('tlsClientError', (err) => this.tlsErrors.push(err));
+    this.tlsServer.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => this.tlsServer!.listen(port, '127.0.0.1', resolve));
+    this.port = (this.tlsServer.address() as AddressInfo).port;
+    return this;
+  }
+
+  override get url(): string {
+    return `https://127.0.0.1:${this.port}/hook`;
+  }
+
+  override async stop(): Promise<void> {
+    const server = this.tlsServer;
+    this.tlsServer = undefined;
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
