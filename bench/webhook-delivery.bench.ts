@@ -17,8 +17,8 @@
  * Results are printed and written to bench/results/. BENCH_WORKER_FLAGS: extra node flags of the
  * worker (e.g. --cpu-prof); BENCH_PARTITIONS (6); BENCH_TIMEOUT_MS (WEBHOOK_TIMEOUT_MS, 15000);
  * BENCH_MAX_IN_FLIGHT (WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT, default from config/default.json);
- * BENCH_WORKER=webhooks: a worker with the webhooks role only (bench/support/webhooks-only.worker.ts)
- * instead of the full worker role.
+ * BENCH_WORKER=webhooks: a dedicated webhook worker (WORKER_CONSUMERS=webhooks) instead of the
+ * default worker that also runs the event log and the messaging consumers.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -117,15 +117,21 @@ async function main(): Promise<void> {
   });
 
   const workerFlags = (process.env.BENCH_WORKER_FLAGS ?? '').split(' ').filter(Boolean);
-  const entry =
-    process.env.BENCH_WORKER === 'webhooks'
-      ? 'bench/support/webhooks-only.worker.ts'
-      : 'apps/worker/src/main.ts';
-  const worker = spawn(process.execPath, [...workerFlags, '-r', '@swc-node/register', entry], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, HTTP_PORT: '0' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const dedicated = process.env.BENCH_WORKER === 'webhooks';
+  const worker = spawn(
+    process.execPath,
+    [...workerFlags, '-r', '@swc-node/register', 'apps/worker/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        HTTP_PORT: '0',
+        ...(dedicated ? { WORKER_CONSUMERS: 'webhooks' } : {}),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const results: Record<string, unknown> = {
     when: new Date().toISOString(),
     cpus: cpus().length,
@@ -135,7 +141,7 @@ async function main(): Promise<void> {
       RATE,
       DURATION_S,
       partitions: config.kafka.topics.events.partitions,
-      worker: process.env.BENCH_WORKER ?? 'full',
+      worker: dedicated ? 'dedicated (WORKER_CONSUMERS=webhooks)' : 'default (all consumer sets)',
       maxInFlightPerEndpoint: config.webhooks.maxInFlightPerEndpoint,
     },
   };

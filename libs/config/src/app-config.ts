@@ -15,6 +15,9 @@ import {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const WHATSAPP_DRIVERS = ['webjs', 'simulator'] as const;
+/** Consumer sets a worker process can run (WORKER_CONSUMERS). */
+export const WORKER_CONSUMER_SETS = ['webhooks', 'event-log', 'messaging'] as const;
+export type WorkerConsumerSet = (typeof WORKER_CONSUMER_SETS)[number];
 
 interface SettingSpec<T> {
   parse: Parser<T>;
@@ -83,6 +86,10 @@ export const SETTINGS = {
   }),
   CONSUMER_RETRY_MAX_MS: spec({ parse: int({ min: 1 }), doc: 'Largest retry delay of a consumer' }),
   SHUTDOWN_TIMEOUT_MS: spec({ parse: int({ min: 100 }), doc: 'Grace period for in-flight work at shutdown' }),
+  WORKER_CONSUMERS: spec({
+    parse: listOf(WORKER_CONSUMER_SETS),
+    doc: 'Consumer sets a worker process runs, comma-separated: webhooks (fan-out and delivery), event-log (stores every event), messaging (send queue sweeper, statuses, conversations). Every set must run somewhere; split them to scale one on its own (e.g. dedicated webhook workers)',
+  }),
   WHATSAPP_DRIVER: spec({
     parse: listOf(WHATSAPP_DRIVERS),
     doc: 'WhatsApp drivers allowed, comma-separated: webjs (real WhatsApp Web) and/or simulator; the first is the default for new connections',
@@ -274,6 +281,9 @@ export class AppConfig {
       jobPollMs: this.raw.WEBHOOK_JOB_POLL_MS,
       retentionDays: this.raw.WEBHOOK_RETENTION_DAYS,
     };
+  }
+  get workerConsumers(): readonly WorkerConsumerSet[] {
+    return this.raw.WORKER_CONSUMERS;
   }
   get shutdownTimeoutMs() {
     return this.raw.SHUTDOWN_TIMEOUT_MS;

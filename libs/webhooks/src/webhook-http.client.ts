@@ -279,6 +279,7 @@ function classify(err: unknown): TransportErrorCode {
 }
 
 function describe(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+  const message = (err as { message?: unknown } | null)?.message;
+  const text = typeof message === 'string' ? message : String(err);
   return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
