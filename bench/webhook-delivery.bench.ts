@@ -21,7 +21,7 @@
  * default worker that also runs the event log and the messaging consumers.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { EventEnvelope } from '@wwb/contracts';
@@ -36,6 +36,23 @@ const RATE = Number(process.env.BENCH_RATE ?? 500);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const ROOT = join(__dirname, '..');
 const ids = new IdGenerator();
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 100 ticks/s). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The local FerretDB's pid (scripts/services), to show what the store costs per delivery. */
+function storePid(): number | undefined {
+  const file = join(ROOT, '.tools/run/ferretdb.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
+}
 
 interface ReceiverStats {
   count: number;
@@ -155,6 +172,7 @@ async function main(): Promise<void> {
     });
 
     // 1. Throughput.
+    const cpuBefore = { worker: cpuSeconds(worker.pid), store: cpuSeconds(storePid()) };
     for (let i = 0; i < N; i += 1000) {
       await publisher.publish(
         Array.from({ length: Math.min(1000, N - i) }, (_, j) => make(accounts.throughput, i + j)),
@@ -166,13 +184,22 @@ async function main(): Promise<void> {
       what: 'throughput deliveries',
     });
     const t = await receiverStats(receiver.child, '/throughput');
+    const seconds = (t.last - t.first) / 1000;
+    // CPU the worker (and the store) spent on the N deliveries: deliveries per second of a whole
+    // core is the capacity where the worker does not share its core with the rest of the bench.
+    const workerCpu = cpuSeconds(worker.pid) - cpuBefore.worker;
+    const storeCpu = cpuSeconds(storePid()) - cpuBefore.store;
     results.throughput = {
       events: N,
-      seconds: (t.last - t.first) / 1000,
-      deliveriesPerSecond: Math.round(N / ((t.last - t.first) / 1000)),
+      seconds,
+      deliveriesPerSecond: Math.round(N / seconds),
       duplicates: t.count - t.unique,
       p50EventToDeliveredMs: t.p50,
       p99EventToDeliveredMs: t.p99,
+      workerCpuMicrosPerDelivery: Math.round((workerCpu / N) * 1e6),
+      workerCoreShare: Math.round((workerCpu / seconds) * 100) / 100,
+      deliveriesPerWorkerCoreSecond: Math.round(N / workerCpu),
+      storeCpuMicrosPerDelivery: Math.round((storeCpu / N) * 1e6),
     };
     console.log('throughput', results.throughput);
 
