@@ -2,7 +2,11 @@ import { EventEnvelope } from '@wwb/contracts';
 import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
 import { EndpointDirectory } from './endpoint.directory';
-import { EndpointSnapshotData, WebhookEndpointRepository } from './webhook-endpoint.repository';
+import {
+  ENDPOINT_CHANGE_SETTLE_MS,
+  EndpointSnapshotData,
+  WebhookEndpointRepository,
+} from './webhook-endpoint.repository';
 import { WebhookEndpointRecord } from './webhook-endpoint.schema';
 
 const T0 = Date.parse('2026-12-01T10:00:00.000Z');
@@ -93,15 +97,18 @@ describe('EndpointDirectory', () => {
     const changes: string[] = [];
     dir.onChange((c) => changes.push(`${c.kind}:${c.endpointId}`));
     await dir.load();
-    await dir.ensureFresh(Date.now() + 1);
-    await new Promise((r) => setTimeout(r, 5));
+    // Events within the settle window of the last check need no new read.
+    const reads = repository.version.mock.calls.length;
     await dir.ensureFresh(Date.now());
+    expect(repository.version.mock.calls.length).toBe(reads);
+    // An event later than that waits for a check; the version is unchanged: no reload.
+    await dir.ensureFresh(Date.now() + ENDPOINT_CHANGE_SETTLE_MS + 1);
+    expect(repository.version.mock.calls.length).toBe(reads + 1);
     expect(repository.snapshot).toHaveBeenCalledTimes(1);
     repository.version.mockResolvedValue('v2');
     data.endpoints = [endpoint('whk_a')];
     data.disables = [{ _id: 'whk_a', accountId: 'acc_1', reason: 'gone', disabledAt: new Date(T0) }];
-    await new Promise((r) => setTimeout(r, 5));
-    await dir.ensureFresh(Date.now());
+    await dir.ensureFresh(Date.now() + ENDPOINT_CHANGE_SETTLE_MS + 1);
     expect(repository.snapshot).toHaveBeenCalledTimes(2);
     expect(changes.sort()).toEqual(['disabled:whk_a', 'removed:whk_b']);
   });

@@ -5,11 +5,12 @@ import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
 import { matchesAny } from './event-pattern';
 import { signingSecrets } from './secret-rotation';
-import { WebhookEndpointRepository } from './webhook-endpoint.repository';
+import { ENDPOINT_CHANGE_SETTLE_MS, WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WebhookDisableRecord, WebhookEndpointRecord } from './webhook-endpoint.schema';
 import { secretKey } from './webhook-signature';
 
-const REFRESH_MS = 1000;
+/** The settings version is read this often (well within ENDPOINT_CHANGE_SETTLE_MS). */
+const POLL_MS = 80;
 const FULL_RELOAD_MS = 60_000;
 
 /** An endpoint as a worker uses it: settings, signing keys, custom headers, disabled or not. */
@@ -27,9 +28,12 @@ export type DirectoryChange =
 
 /**
  * The worker's copy of every endpoint (settings, secrets, disable records), reloaded from Mongo
- * when the settings version changes. The fan-out asks for a copy checked after its newest event
- * occurred (`ensureFresh`): an endpoint whose creation was answered before an event occurred
- * always receives that event. Refreshes are shared: concurrent callers wait for one.
+ * when the settings version changes (read every POLL_MS). The fan-out asks for a copy fresh
+ * enough for its newest event (`ensureFresh`): an endpoint whose creation was answered before an
+ * event occurred always receives that event. A change is answered ENDPOINT_CHANGE_SETTLE_MS
+ * after it was written, so a check that started at S has seen every change answered before
+ * S + ENDPOINT_CHANGE_SETTLE_MS; only when the polls fall behind does a batch wait for a check.
+ * Refreshes are shared: concurrent callers wait for one.
  */
 @Injectable()
 export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,12 +56,12 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
     this.logger = appLogger.child({ context: 'EndpointDirectory' });
   }
 
-  /** Changes made elsewhere (PATCH, rotation, disables) show within a second. */
+  /** Polls the settings version (a reload only when it changed, or once a minute). */
   onApplicationBootstrap(): void {
     this.refreshTimer = setInterval(() => {
-      if (this.ageMs >= REFRESH_MS)
-        this.load().catch((err: unknown) => this.logger.warn({ err }, 'endpoint reload failed'));
-    }, REFRESH_MS / 4);
+      if (this.current) return; // one in flight
+      this.refresh(false).catch((err: unknown) => this.logger.warn({ err }, 'endpoint reload failed'));
+    }, POLL_MS);
     this.refreshTimer.unref();
   }
 
@@ -77,10 +81,15 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
     return this.loadedStartedAt < 0 ? Infinity : this.clock.nowMs() - this.loadedStartedAt;
   }
 
-  /** Resolves once a refresh that started at or after `atMs` has completed. */
+  /**
+   * Resolves once the copy holds every change answered before `atMs`: at once if a completed
+   * check started after `atMs - ENDPOINT_CHANGE_SETTLE_MS` (see the class comment), else after
+   * such a check.
+   */
   ensureFresh(atMs: number): Promise<void> {
-    if (this.loadedStartedAt >= atMs) return Promise.resolve();
-    if (this.current && this.current.startedAt >= atMs) return this.current.promise;
+    const needStartedAt = atMs - ENDPOINT_CHANGE_SETTLE_MS;
+    if (this.loadedStartedAt >= needStartedAt) return Promise.resolve();
+    if (this.current && this.current.startedAt >= needStartedAt) return this.current.promise;
     if (!this.current) return this.refresh(false);
     this.next ??= this.current.promise
       .catch(() => undefined)

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +32,14 @@ export interface EndpointSnapshotData {
 }
 
 /** Endpoints, their secrets, disable records and health: small collections. */
+
+/**
+ * How long a change of endpoint settings waits, once written, before it is answered. Workers
+ * poll the settings version more often than that, so an event that occurs after the answer
+ * finds the change in a worker's copy without a read per event batch (EndpointDirectory).
+ */
+export const ENDPOINT_CHANGE_SETTLE_MS = 250;
+
 @Injectable()
 export class WebhookEndpointRepository {
   constructor(
@@ -47,17 +56,21 @@ export class WebhookEndpointRepository {
     return doc?.version ?? '';
   }
 
-  /** Marks a change (after it was written). */
+  /**
+   * Marks a change (after it was written), then waits ENDPOINT_CHANGE_SETTLE_MS before the caller
+   * answers: see EndpointDirectory.ensureFresh, which relies on that wait.
+   */
   private async bump(): Promise<void> {
     const version = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
     for (let i = 0; ; i++) {
       try {
         await this.versions.updateOne({ _id: 'endpoints' }, { $set: { version } }, { upsert: true }).exec();
-        return;
+        break;
       } catch (err) {
         if (!isDuplicateKeyError(err) || i > 2) throw err; // two first upserts raced: update again
       }
     }
+    await sleep(ENDPOINT_CHANGE_SETTLE_MS);
   }
 
   async ready(): Promise<void> {
