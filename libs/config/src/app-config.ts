@@ -163,6 +163,10 @@ export const SETTINGS = {
     parse: int({ min: 1, max: 1000 }),
     doc: 'Concurrent requests to one webhook endpoint from one worker process',
   }),
+  WEBHOOK_MAX_HELD_PER_ENDPOINT: spec({
+    parse: int({ min: 10, max: 10000000 }),
+    doc: 'Deliveries of one endpoint a worker keeps in memory; beyond that they wait in MongoDB and are read back in order as the endpoint catches up (a dead endpoint cannot fill the memory)',
+  }),
   WEBHOOK_LEASE_MS: spec({
     parse: int({ min: 1000, max: 600000 }),
     doc: "Lease a worker holds on a partition of webhook deliveries (renewed at a third); must exceed WEBHOOK_TIMEOUT_MS. A dead worker's deliveries move after this long",
@@ -275,6 +279,7 @@ export class AppConfig {
       extraCa: this.raw.WEBHOOK_CA_FILE,
       retryScale: this.raw.WEBHOOK_RETRY_SCALE,
       maxInFlightPerEndpoint: this.raw.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT,
+      maxHeldPerEndpoint: this.raw.WEBHOOK_MAX_HELD_PER_ENDPOINT,
       leaseMs: this.raw.WEBHOOK_LEASE_MS,
       sessionTimeoutMs: this.raw.WEBHOOK_CONSUMER_SESSION_TIMEOUT_MS,
       autoDisableAfterMs: this.raw.WEBHOOK_AUTO_DISABLE_AFTER_MS,

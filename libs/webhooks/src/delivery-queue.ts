@@ -89,6 +89,18 @@ export class Lane {
   /** Consecutive endpoint-level failures (drives the pause length). */
   strikes = 0;
   resumeTimer?: NodeJS.Timeout;
+  /** Deliveries held in memory (queued, waiting for a retry or in flight). */
+  held = 0;
+  /**
+   * Set when deliveries were left in the store because the lane held its maximum: the smallest
+   * id among them. Nothing new is held until a reload from the store has caught up (order).
+   */
+  spilledFromId?: string;
+  /** Deliveries left in the store while a reload ran (the reload goes on until there are none). */
+  spillsDuringReload = 0;
+  /** The smallest id left in the store while a reload ran. */
+  newSpillMinId?: string;
+  reloading = false;
 
   constructor(
     readonly endpointId: string,

@@ -24,6 +24,9 @@ const LANE_PAUSE_MAX_MS = 30_000;
 /** A retry further away than this does not keep its body in memory (reloaded when due). */
 const KEEP_BODY_FOR_RETRY_WITHIN_MS = 60_000;
 const RECOVERY_DEBOUNCE_MS = 50;
+/** Deliveries an overflowing lane reads back from the store at a time. */
+const RELOAD_BATCH = 1000;
+const RELOAD_RETRY_MS = 1000;
 
 type PartitionState = 'recovering' | 'active';
 
@@ -55,6 +58,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
   private readonly recoveryHorizonMs: number;
   private readonly timeoutMs: number;
   private readonly cap: number;
+  private readonly maxHeld: number;
   private readonly logger: Logger;
 
   constructor(
@@ -73,6 +77,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     this.recoveryHorizonMs = recoveryHorizonMs(config.webhooks.retryScale);
     this.timeoutMs = config.webhooks.timeoutMs;
     this.cap = config.webhooks.maxInFlightPerEndpoint;
+    this.maxHeld = config.webhooks.maxHeldPerEndpoint;
     this.logger = appLogger.child({ context: 'DeliveryDispatcher' });
     leases.setListener(this);
     directory.onChange((change) => {
@@ -132,6 +137,9 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
       if (this.recoveredIds.get(record.partition)?.has(record._id)) return;
       const endpoint = this.directory.get(record.endpointId);
       if (!endpoint) return;
+      // A lane at its maximum keeps new deliveries in the store: only once they are written.
+      const lane = this.lanes.get(record.endpointId);
+      if (lane && (lane.spilledFromId !== undefined || lane.held >= this.maxHeld)) return;
       this.enqueue(toPending(record, endpoint.record.ordering, now));
       taken.add(i);
     });
@@ -176,13 +184,94 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     this.place(d);
   }
 
+  /**
+   * Holds a delivery in memory, unless its lane holds its maximum or has deliveries waiting in
+   * the store: then it stays there (it is written) and a reload brings it back in order.
+   */
   private place(d: PendingDelivery): void {
-    this.known.set(d.id, d);
     const lane = this.lane(d.endpointId);
+    if (lane.spilledFromId !== undefined || lane.held >= this.maxHeld) {
+      this.spill(lane, d);
+      return;
+    }
+    this.hold(lane, d);
+  }
+
+  private hold(lane: Lane, d: PendingDelivery): void {
+    this.known.set(d.id, d);
+    lane.held++;
     const s = lane.stream(d.streamKey, d.partition);
     s.add(d);
     if (s.head === d) this.arm(s);
     this.pump(lane);
+  }
+
+  private spill(lane: Lane, d: PendingDelivery): void {
+    if (lane.spilledFromId === undefined || d.id < lane.spilledFromId) lane.spilledFromId = d.id;
+    if (lane.reloading) {
+      lane.spillsDuringReload++;
+      if (lane.newSpillMinId === undefined || d.id < lane.newSpillMinId) lane.newSpillMinId = d.id;
+    }
+    this.metrics.spilled.inc();
+  }
+
+  /** Reads back what a lane left in the store once it has room for it again. */
+  private maybeReload(lane: Lane): void {
+    if (lane.spilledFromId === undefined || lane.reloading || this.stopping) return;
+    if (lane.held > this.maxHeld / 2) return;
+    void this.reload(lane);
+  }
+
+  private async reload(lane: Lane): Promise<void> {
+    lane.reloading = true;
+    lane.spillsDuringReload = 0;
+    lane.newSpillMinId = undefined;
+    const fromId = lane.spilledFromId!;
+    let next: string | undefined;
+    try {
+      const partitions = this.activePartitions();
+      const limit = Math.max(1, Math.min(RELOAD_BATCH, this.maxHeld - lane.held));
+      const records = partitions.length
+        ? await this.repository.endpointDeliveriesFrom(lane.endpointId, partitions, fromId, limit)
+        : [];
+      const progress = progressByDelivery(await this.repository.attemptsOf(records.map((r) => r._id)));
+      const endpoint = this.directory.get(lane.endpointId);
+      const now = this.clock.nowMs();
+      // Id order is event order; within a chat the fan-out order decides (ordering: chat).
+      const inOrder = [...records].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+      for (const record of inOrder) {
+        if (!endpoint) break; // deleted: nothing to send
+        if (lane.held >= this.maxHeld) {
+          next = record._id;
+          break;
+        }
+        if (this.known.has(record._id) || this.partitions.get(record.partition) !== 'active') continue;
+        const p = progress.get(record._id);
+        if (p?.terminal) continue;
+        const d = toPending(record, endpoint.record.ordering, now);
+        d.attempts = p?.attempts ?? 0;
+        d.dueAtMs = p?.last?.nextAttemptAt?.getTime() ?? now;
+        this.hold(lane, d);
+      }
+      // A full batch: go on after its last id ('\0' sorts right after it).
+      if (next === undefined && endpoint && records.length === limit)
+        next = `${records[records.length - 1]!._id}\0`;
+    } catch (err) {
+      this.logger.warn(
+        { err, endpointId: lane.endpointId },
+        'could not read back waiting deliveries; retrying',
+      );
+      next = fromId;
+      setTimeout(() => this.maybeReload(lane), RELOAD_RETRY_MS).unref();
+    } finally {
+      const late = lane.spillsDuringReload > 0 ? lane.newSpillMinId : undefined;
+      const from = [next, late].filter((x): x is string => x !== undefined).sort()[0];
+      lane.spilledFromId = from;
+      lane.reloading = false;
+      this.metrics.pending.set(this.known.size);
+      if (from === undefined) this.forgetLaneIfIdle(lane);
+      else if (next !== fromId) this.maybeReload(lane);
+    }
   }
 
   private lane(endpointId: string): Lane {
@@ -218,7 +307,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     for (const lane of this.lanes.values()) {
       for (const [key, s] of lane.streams) {
         if (s.partition !== partition) continue;
-        for (const d of s.queue) this.known.delete(d.id);
+        for (const d of s.queue) if (this.known.delete(d.id)) lane.held--;
         lane.streams.delete(key);
       }
       this.forgetLaneIfIdle(lane);
@@ -512,7 +601,10 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
   private discard(s: Stream, d: PendingDelivery): void {
     const i = s.queue.indexOf(d);
     if (i >= 0) s.queue.splice(i, 1);
-    this.known.delete(d.id);
+    if (this.known.delete(d.id)) {
+      s.lane.held--;
+      this.maybeReload(s.lane);
+    }
   }
 
   private cancelRecord(d: PendingDelivery, reason: string): WebhookAttemptRecord {
@@ -551,8 +643,10 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
   dropEndpoint(endpointId: string): void {
     const lane = this.lanes.get(endpointId);
     if (lane) {
-      for (const s of lane.streams.values()) for (const d of s.queue) this.known.delete(d.id);
+      for (const s of lane.streams.values())
+        for (const d of s.queue) if (this.known.delete(d.id)) lane.held--;
       lane.streams.clear();
+      lane.spilledFromId = undefined; // what waits in the store is dropped with the endpoint
       this.forgetLaneIfIdle(lane);
     }
     this.metrics.forget(endpointId);
@@ -560,7 +654,12 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
 
   private forgetLaneIfIdle(lane: Lane): void {
     for (const [key, s] of lane.streams) if (s.queue.length === 0 && !s.inFlight) lane.streams.delete(key);
-    if (lane.streams.size === 0 && lane.inFlight === 0) {
+    if (
+      lane.streams.size === 0 &&
+      lane.inFlight === 0 &&
+      lane.spilledFromId === undefined &&
+      !lane.reloading
+    ) {
       clearTimeout(lane.resumeTimer);
       this.lanes.delete(lane.endpointId);
     }

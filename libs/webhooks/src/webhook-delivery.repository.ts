@@ -62,6 +62,24 @@ export class WebhookDeliveryRepository {
   }
 
   /** By id, any account (workers). */
+  /**
+   * An endpoint's deliveries in some partitions from an id on, in id order (an overflowing
+   * lane reloads what it left in the store; uses the endpoint_id index).
+   */
+  endpointDeliveriesFrom(
+    endpointId: string,
+    partitions: number[],
+    fromId: string,
+    limit: number,
+  ): Promise<WebhookDeliveryRecord[]> {
+    return this.deliveries
+      .find({ endpointId, partition: { $in: partitions }, _id: { $gte: fromId } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<WebhookDeliveryRecord[]>()
+      .exec();
+  }
+
   deliveriesByIds(ids: string[]): Promise<WebhookDeliveryRecord[]> {
     if (ids.length === 0) return Promise.resolve([]);
     if (ids.length === 1) return this.deliveries.find({ _id: ids[0] }).lean<WebhookDeliveryRecord[]>().exec();

@@ -50,7 +50,8 @@ const quantile = (sorted: number[], q: number) =>
  *   wwb_webhook_first_attempt_delay_quantiles_seconds{quantile,endpoint}: its p50 and p99 over
  *   this process' last 1,000 first attempts;
  * - wwb_webhook_delivered_delay_seconds{endpoint}: event to successful delivery (histogram);
- * - wwb_webhook_in_flight{endpoint}, wwb_webhook_pending (deliveries held by this process).
+ * - wwb_webhook_in_flight{endpoint}, wwb_webhook_pending (deliveries held by this process),
+ *   wwb_webhook_spilled_total (deliveries left in the store by a full lane, read back later).
  *
  * The hot path (one call per attempt) touches cached label children and two rings; ratios and
  * quantiles are computed when Prometheus scrapes.
@@ -64,6 +65,7 @@ export class WebhookMetrics {
   readonly deliveredDelay: Histogram<'endpoint'>;
   readonly inFlight: Gauge<'endpoint'>;
   readonly pending: Gauge;
+  readonly spilled: Counter;
   private readonly windows = new Map<string, EndpointWindow>();
 
   constructor(metrics: MetricsRegistry) {
@@ -123,6 +125,11 @@ export class WebhookMetrics {
     this.pending = new Gauge({
       name: 'wwb_webhook_pending',
       help: 'Deliveries this worker holds (queued or waiting for a retry)',
+      registers,
+    });
+    this.spilled = new Counter({
+      name: 'wwb_webhook_spilled_total',
+      help: 'Deliveries left in MongoDB because their endpoint held WEBHOOK_MAX_HELD_PER_ENDPOINT in memory (read back later)',
       registers,
     });
   }
