@@ -44,32 +44,40 @@ export class Receiver {
   private server?: http.Server;
   port = 0;
 
+  /** The server to listen with (HttpsReceiver serves TLS). */
+  protected createServer(handler: http.RequestListener): http.Server {
+    return http.createServer(handler);
+  }
+
   async start(port = 0): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const r: ReceivedRequest = {
-          at: Date.now(),
-          method: req.method ?? '',
-          url: req.url ?? '',
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        };
-        this.requests.push(r);
-        const reply = this.respond(r);
-        const send = () => {
-          res.writeHead(reply.status ?? 200, reply.headers ?? {});
-          res.end(reply.body ?? '');
-        };
-        if (reply.delayMs) setTimeout(send, reply.delayMs);
-        else send();
-      });
-    });
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    const server = this.createServer((req, res) => this.handle(req, res));
+    this.server = server;
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
     return this;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: ReceivedRequest = {
+        at: Date.now(),
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      this.requests.push(r);
+      const reply = this.respond(r);
+      const send = () => {
+        res.writeHead(reply.status ?? 200, reply.headers ?? {});
+        res.end(reply.body ?? '');
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
+    });
   }
 
   get url(): string {
@@ -97,51 +105,19 @@ export class Receiver {
 export class HttpsReceiver extends Receiver {
   /** Handshakes that failed (e.g. the client did not trust the certificate). */
   readonly tlsErrors: Error[] = [];
-  private tlsServer?: https.Server;
 
   constructor(private readonly tlsOptions: { key: string; cert: string }) {
     super();
   }
 
-  override async start(port = 0): Promise<this> {
-    this.tlsServer = https.createServer(this.tlsOptions, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const r: ReceivedRequest = {
-          at: Date.now(),
-          method: req.method ?? '',
-          url: req.url ?? '',
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        };
-        this.requests.push(r);
-        const reply = this.respond(r);
-        const send = () => {
-          res.writeHead(reply.status ?? 200, reply.headers ?? {});
-          res.end(reply.body ?? '');
-        };
-        if (reply.delayMs) setTimeout(send, reply.delayMs);
-        else send();
-      });
-    });
-    this.tlsServer.on('tlsClientError', (err) => this.tlsErrors.push(err));
-    this.tlsServer.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.tlsServer!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.tlsServer.address() as AddressInfo).port;
-    return this;
+  protected override createServer(handler: http.RequestListener): http.Server {
+    const server = https.createServer(this.tlsOptions, handler);
+    server.on('tlsClientError', (err) => this.tlsErrors.push(err));
+    return server;
   }
 
   override get url(): string {
     return `https://127.0.0.1:${this.port}/hook`;
-  }
-
-  override async stop(): Promise<void> {
-    const server = this.tlsServer;
-    this.tlsServer = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 
