@@ -27,6 +27,8 @@ const RECOVERY_DEBOUNCE_MS = 50;
 /** Deliveries an overflowing lane reads back from the store at a time. */
 const RELOAD_BATCH = 1000;
 const RELOAD_RETRY_MS = 1000;
+/** How long a finished delivery is remembered (its attempt record is written within ~50 ms). */
+const FINISHED_MEMORY_MS = 10_000;
 
 type PartitionState = 'recovering' | 'active';
 
@@ -53,6 +55,14 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
   private recoveryTimer?: NodeJS.Timeout;
   private recovering?: Promise<void>;
   private inFlightTotal = 0;
+  /**
+   * Deliveries finished lately (two generations of FINISHED_MEMORY_MS): a read from the store
+   * may not show their last attempt yet (AttemptRecorder writes in batches), so reloads and
+   * checks must not send them again.
+   */
+  private finished = new Set<string>();
+  private finishedBefore = new Set<string>();
+  private finishedRotatedAt = 0;
   private stopping = false;
   private readonly schedule: RetrySchedule;
   private readonly recoveryHorizonMs: number;
@@ -153,7 +163,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
       const now = this.clock.nowMs();
       for (const record of records) {
         const p = progress.get(record._id);
-        if (p?.terminal || this.known.has(record._id)) continue;
+        if (p?.terminal || this.known.has(record._id) || this.finishedLately(record._id)) continue;
         const endpoint = this.directory.get(record.endpointId);
         if (!endpoint) continue;
         const d = toPending(record, endpoint.record.ordering, now);
@@ -245,7 +255,8 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
           next = record._id;
           break;
         }
-        if (this.known.has(record._id) || this.partitions.get(record.partition) !== 'active') continue;
+        if (this.known.has(record._id) || this.finishedLately(record._id)) continue;
+        if (this.partitions.get(record.partition) !== 'active') continue;
         const p = progress.get(record._id);
         if (p?.terminal) continue;
         const d = toPending(record, endpoint.record.ordering, now);
@@ -341,7 +352,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
       for (const record of deliveries) {
         seen.get(record.partition)?.add(record._id);
         const p = progress.get(record._id);
-        if (p?.terminal) continue;
+        if (p?.terminal || this.finishedLately(record._id)) continue;
         const endpoint = this.directory.get(record.endpointId);
         if (!endpoint) continue;
         const d = toPending(record, endpoint.record.ordering, now);
@@ -601,10 +612,25 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
   private discard(s: Stream, d: PendingDelivery): void {
     const i = s.queue.indexOf(d);
     if (i >= 0) s.queue.splice(i, 1);
+    this.rememberFinished(d.id);
     if (this.known.delete(d.id)) {
       s.lane.held--;
       this.maybeReload(s.lane);
     }
+  }
+
+  private rememberFinished(id: string): void {
+    const now = this.clock.nowMs();
+    if (now - this.finishedRotatedAt > FINISHED_MEMORY_MS) {
+      this.finishedBefore = this.finished;
+      this.finished = new Set();
+      this.finishedRotatedAt = now;
+    }
+    this.finished.add(id);
+  }
+
+  private finishedLately(id: string): boolean {
+    return this.finished.has(id) || this.finishedBefore.has(id);
   }
 
   private cancelRecord(d: PendingDelivery, reason: string): WebhookAttemptRecord {
