@@ -20,12 +20,10 @@
  * TypeScript source through @swc-node/register, e.g. dist/apps/api/src/main.js after `npm run build`).
  */
 import autocannon from 'autocannon';
-import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import mongoose from 'mongoose';
 import { TEST_ADMIN_KEY } from '@wwb/testing';
-import { json, percentile, startBenchApi } from './support/bench-api';
+import { json, pacedRequests, percentile, startBenchApi } from './support/bench-api';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
@@ -88,68 +86,30 @@ function run(
   });
 }
 
-/** Open loop at a steady rate: request i is due at start + i / rate, whatever happened before. */
+/** The paced run (bench/support/bench-api.ts) as this bench reports it. */
 async function paced(
   label: string,
   url: string,
   headers: Record<string, string>,
   rate: number,
   durationS: number,
-) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const total = Math.round(rate * durationS);
-  const times: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  let sent = 0;
-  let done = 0;
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      if (++done === total) resolve();
-    };
-    const fire = (dueAt: number) => {
-      const req = request(url, { agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          times.push(performance.now() - dueAt);
-          if (res.statusCode !== 200) non2xx++;
-          finish();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        finish();
-      });
-      req.end();
-    };
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      while (sent < due) fire(start + (sent++ * 1000) / rate);
-      if (sent < total) setTimeout(tick, 1);
-    };
-    tick();
-  });
-  const elapsedS = (performance.now() - start) / 1000;
-  agent.destroy();
-  times.sort((a, b) => a - b);
-  const figures: RunFigures = {
+): Promise<RunFigures> {
+  const r = await pacedRequests({ url, headers, expectStatus: 200, rate, durationS });
+  return {
     label,
-    requests: total,
-    rps: total / elapsedS,
-    non2xx,
-    errors,
+    requests: r.requests,
+    rps: r.rps,
+    non2xx: r.unexpected,
+    errors: r.errors,
     p50: NaN,
     p99: NaN,
-    max: times[times.length - 1] ?? NaN,
-    exactP50: percentile(times, 50),
-    exactP99: percentile(times, 99),
-    exactP999: percentile(times, 99.9),
+    max: r.times[r.times.length - 1] ?? NaN,
+    exactP50: percentile(r.times, 50),
+    exactP99: percentile(r.times, 99),
+    exactP999: percentile(r.times, 99.9),
   };
-  return figures;
 }
 
-/** Selected lines of the API's own /metrics: server-side latency buckets, event-loop lag, GC pauses. */
 async function serverFigures(base: string): Promise<string[]> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const out: string[] = [];

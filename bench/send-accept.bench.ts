@@ -21,7 +21,6 @@
  */
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,7 +32,7 @@ import { loadConfig } from '@wwb/config';
 import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
 import { startHttpRole } from '@wwb/http';
 import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
-import { json, percentile, startBenchApi } from './support/bench-api';
+import { json, pacedRequests, percentile, startBenchApi } from './support/bench-api';
 import { SimulatorDriver } from '@wwb/whatsapp';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -151,7 +150,7 @@ function autocannonRun(
   });
 }
 
-/** Open loop at a steady rate: request i is due at start + i / rate, whatever happened before. */
+/** The paced run (bench/support/bench-api.ts) as this bench reports it. */
 async function paced(
   label: string,
   url: string,
@@ -159,44 +158,14 @@ async function paced(
   body: string,
   rate: number,
   durationS: number,
-) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const total = Math.round(rate * durationS);
-  const times: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  let sent = 0;
-  let done = 0;
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      if (++done === total) resolve();
-    };
-    const fire = (dueAt: number) => {
-      const req = request(url, { agent, method: 'POST', headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          times.push(performance.now() - dueAt);
-          if (res.statusCode !== 202) non2xx++;
-          finish();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        finish();
-      });
-      req.end(body);
-    };
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      while (sent < due) fire(start + (sent++ * 1000) / rate);
-      if (sent < total) setTimeout(tick, 1);
-    };
-    tick();
+): Promise<Figures> {
+  const r = await pacedRequests({ url, method: 'POST', headers, body, expectStatus: 202, rate, durationS });
+  return figures(label, r.times, {
+    requests: r.requests,
+    rps: r.rps,
+    non2xx: r.unexpected,
+    errors: r.errors,
   });
-  const elapsedS = (performance.now() - start) / 1000;
-  agent.destroy();
-  return figures(label, times, { requests: total, rps: total / elapsedS, non2xx, errors });
 }
 
 /** Server-side latency of the send route from the API's /metrics. */

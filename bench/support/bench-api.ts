@@ -1,8 +1,10 @@
 /* Scaffolding the HTTP benches share: a free port, an API child process on it, small helpers. */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { testEnv, waitFor } from '@wwb/testing';
 
 const ROOT = join(__dirname, '../..');
@@ -84,4 +86,68 @@ export async function startBenchApi(overrides: Record<string, string> = {}): Pro
     throw err;
   }
   return { base, env, child, stop };
+}
+
+export interface PacedResult {
+  /** Latency of every request from the moment it was due (sorted, ms). */
+  times: number[];
+  requests: number;
+  rps: number;
+  /** Answers with another status than `expectStatus`. */
+  unexpected: number;
+  errors: number;
+}
+
+/**
+ * Open loop at a steady rate: request i is due at start + i / rate, whatever happened before,
+ * and its latency counts from then (no coordinated omission).
+ */
+export async function pacedRequests(opts: {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+  body?: string;
+  expectStatus: number;
+  rate: number;
+  durationS: number;
+}): Promise<PacedResult> {
+  const { url, headers, body, expectStatus, rate } = opts;
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const total = Math.round(rate * opts.durationS);
+  const times: number[] = [];
+  let unexpected = 0;
+  let errors = 0;
+  let sent = 0;
+  let done = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (++done === total) resolve();
+    };
+    const fire = (dueAt: number) => {
+      const req = request(url, { agent, method: opts.method ?? 'GET', headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          times.push(performance.now() - dueAt);
+          if (res.statusCode !== expectStatus) unexpected++;
+          finish();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        finish();
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      while (sent < due) fire(start + (sent++ * 1000) / rate);
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  const elapsedS = (performance.now() - start) / 1000;
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return { times, requests: total, rps: total / elapsedS, unexpected, errors };
 }
