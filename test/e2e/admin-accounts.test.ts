@@ -18,9 +18,17 @@ describe('operator account management (e2e)', () => {
     expect(res.body).toMatchObject({
       name: 'Acme Support',
       plan: 'professional',
-      limits: { apiKeys: 5, connections: 10, webhooks: 10 },
+      limits: {
+        apiKeys: 5,
+        connections: 10,
+        webhooks: 10,
+        templates: 500,
+        autoReplies: 500,
+        faqBots: 10,
+        contacts: 100000,
+      },
       disabled: false,
-      usage: { apiKeys: 0, connections: 0, webhooks: 0 },
+      usage: { apiKeys: 0, connections: 0, webhooks: 0, templates: 0, autoReplies: 0, faqBots: 0 },
     });
     expect(res.body.id).toMatch(/^acc_[0-9A-Z]{26}$/);
     expect(new Date(res.body.createdAt).toISOString()).toBe(res.body.createdAt);

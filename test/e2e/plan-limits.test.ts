@@ -29,7 +29,15 @@ describe('plan limits (e2e)', () => {
 
   it('starter: one key; the second is 403 plan_limit_exceeded (operator and self-service alike)', async () => {
     const acc = await createAccount('starter');
-    expect(acc.limits).toEqual({ apiKeys: 1, connections: 1, webhooks: 2 });
+    expect(acc.limits).toEqual({
+      apiKeys: 1,
+      connections: 1,
+      webhooks: 2,
+      templates: 20,
+      autoReplies: 20,
+      faqBots: 1,
+      contacts: 1000,
+    });
     const first = await issue(acc.id).expect(201);
 
     const byAdmin = await issue(acc.id).expect(403);
@@ -44,7 +52,14 @@ describe('plan limits (e2e)', () => {
     expect(bySelf.body.code).toBe('plan_limit_exceeded');
 
     const me = await api.http.get('/v1/account').set(bearer(first.body.key)).expect(200);
-    expect(me.body.usage).toEqual({ apiKeys: 1, connections: 0, webhooks: 0 });
+    expect(me.body.usage).toEqual({
+      apiKeys: 1,
+      connections: 0,
+      webhooks: 0,
+      templates: 0,
+      autoReplies: 0,
+      faqBots: 0,
+    });
   });
 
   it('revoking a key frees its slot', async () => {

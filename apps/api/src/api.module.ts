@@ -1,10 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '@wwb/accounts';
+import { AutomationModule } from '@wwb/automation';
 import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
+import { ContactsModule } from '@wwb/contacts';
+import { FaqBotsModule } from '@wwb/faq-bots';
 import { HttpPlatformModule } from '@wwb/http';
 import { MessagingModule } from '@wwb/messaging';
 import { PlatformModule } from '@wwb/platform';
+import { TemplatesModule } from '@wwb/templates';
 import { WebhooksModule } from '@wwb/webhooks';
 
 /** The API role: HTTP conventions and the domain modules with controllers. */
@@ -14,6 +18,10 @@ export const API_ROLE_MODULES = [
   ConnectionsModule.withHttp(),
   MessagingModule.forApi(),
   WebhooksModule.forApi(),
+  ContactsModule.forApi(),
+  TemplatesModule.forApi(),
+  AutomationModule.forApi(),
+  FaqBotsModule.forApi(),
 ];
 
 /** The API process: shared infrastructure plus the API role. */

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AutomationModule } from '@wwb/automation';
 import { AppConfig, loadConfig, WorkerConsumerSet } from '@wwb/config';
 import { EventLogModule } from '@wwb/event-log';
 import { HttpPlatformModule } from '@wwb/http';
@@ -11,6 +12,7 @@ const CONSUMER_SETS: Record<WorkerConsumerSet, () => DynamicModule> = {
   webhooks: () => WebhooksModule.forWorker(),
   'event-log': () => EventLogModule.withConsumer(),
   messaging: () => MessagingModule.forWorker(),
+  automation: () => AutomationModule.forWorker(),
 };
 
 /**

@@ -48,12 +48,32 @@ export class PlanLimitsDto {
 
   @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 10 })
   webhooks!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 500 })
+  templates!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Auto-reply rules; null = unlimited',
+    example: 500,
+  })
+  autoReplies!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 10 })
+  faqBots!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 100000 })
+  contacts!: number | null;
 }
 
 export class UsageDto {
   @ApiProperty({ example: 1 }) apiKeys!: number;
   @ApiProperty({ example: 0 }) connections!: number;
   @ApiProperty({ example: 0 }) webhooks!: number;
+  @ApiProperty({ example: 0 }) templates!: number;
+  @ApiProperty({ example: 0 }) autoReplies!: number;
+  @ApiProperty({ example: 0 }) faqBots!: number;
 }
 
 export class AccountDto {
@@ -73,7 +93,7 @@ export class AccountDto {
       plan: a.plan,
       limits: { ...Plan.of(a.plan).limits },
       disabled: a.disabled,
-      usage: { apiKeys: usage.apiKeys, connections: usage.connections, webhooks: usage.webhooks },
+      usage: { ...usage },
       createdAt: a.createdAt.toISOString(),
       updatedAt: a.updatedAt.toISOString(),
     };
@@ -104,7 +124,7 @@ export class AccountOverviewDto {
       name: a.name,
       plan: a.plan,
       limits: { ...Plan.of(a.plan).limits },
-      usage: { apiKeys: usage.apiKeys, connections: usage.connections, webhooks: usage.webhooks },
+      usage: { ...usage },
     };
   }
 }

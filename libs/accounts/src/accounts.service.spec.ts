@@ -157,7 +157,14 @@ describe('AccountsService.update', () => {
 describe('AccountsService.overview', () => {
   it('is cached, and dropped at once by a change through this process', async () => {
     const { service, accounts, slots } = setup('professional');
-    expect((await service.overview(scope)).usage).toEqual({ apiKeys: 0, connections: 0, webhooks: 0 });
+    expect((await service.overview(scope)).usage).toEqual({
+      apiKeys: 0,
+      connections: 0,
+      webhooks: 0,
+      templates: 0,
+      autoReplies: 0,
+      faqBots: 0,
+    });
     await service.overview(scope);
     expect(slots.usage).toHaveBeenCalledTimes(1);
     await service.reserve(scope, 'apiKeys', 'key_1');

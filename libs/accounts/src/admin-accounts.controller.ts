@@ -24,7 +24,14 @@ export class AdminAccountsController {
   @ApiCreatedResponse({ type: AccountDto })
   @ApiErrorResponses(400, 413, 415)
   async create(@Body() body: CreateAccountDto): Promise<AccountDto> {
-    return AccountDto.from(await this.accounts.create(body), { apiKeys: 0, connections: 0, webhooks: 0 });
+    return AccountDto.from(await this.accounts.create(body), {
+      apiKeys: 0,
+      connections: 0,
+      webhooks: 0,
+      templates: 0,
+      autoReplies: 0,
+      faqBots: 0,
+    });
   }
 
   @Get()

@@ -3,9 +3,33 @@ import { PLAN_NAMES, Plan } from './plan.value-object';
 describe('Plan', () => {
   it('has the three plans and their limits (null = unlimited)', () => {
     expect(PLAN_NAMES).toEqual(['starter', 'professional', 'enterprise']);
-    expect(Plan.of('starter').limits).toEqual({ apiKeys: 1, connections: 1, webhooks: 2 });
-    expect(Plan.of('professional').limits).toEqual({ apiKeys: 5, connections: 10, webhooks: 10 });
-    expect(Plan.of('enterprise').limits).toEqual({ apiKeys: null, connections: null, webhooks: null });
+    expect(Plan.of('starter').limits).toEqual({
+      apiKeys: 1,
+      connections: 1,
+      webhooks: 2,
+      templates: 20,
+      autoReplies: 20,
+      faqBots: 1,
+      contacts: 1000,
+    });
+    expect(Plan.of('professional').limits).toEqual({
+      apiKeys: 5,
+      connections: 10,
+      webhooks: 10,
+      templates: 500,
+      autoReplies: 500,
+      faqBots: 10,
+      contacts: 100000,
+    });
+    expect(Plan.of('enterprise').limits).toEqual({
+      apiKeys: null,
+      connections: null,
+      webhooks: null,
+      templates: null,
+      autoReplies: null,
+      faqBots: null,
+      contacts: null,
+    });
   });
 
   it('allows one more only under the limit', () => {

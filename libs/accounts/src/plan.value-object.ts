@@ -7,14 +7,52 @@ export interface PlanLimits {
   readonly connections: number | null;
   /** Webhook endpoints (libs/webhooks). */
   readonly webhooks: number | null;
+  /** Message templates (libs/templates). */
+  readonly templates: number | null;
+  /** Auto-reply rules (libs/automation). */
+  readonly autoReplies: number | null;
+  /** FAQ bots (libs/faq-bots). */
+  readonly faqBots: number | null;
+  /**
+   * Contacts (libs/contacts). Counted in the contacts collection, not with plan slots: an
+   * account may hold tens of thousands, and an import may cross the limit by the rows in flight.
+   */
+  readonly contacts: number | null;
 }
 
-export type LimitedResource = keyof PlanLimits;
+/** Resources whose limit is enforced with one plan slot per unit (race-free). */
+export type SlottedResource = Exclude<keyof PlanLimits, 'contacts'>;
+
+export type LimitedResource = SlottedResource;
 
 const LIMITS: Record<PlanName, PlanLimits> = {
-  starter: { apiKeys: 1, connections: 1, webhooks: 2 },
-  professional: { apiKeys: 5, connections: 10, webhooks: 10 },
-  enterprise: { apiKeys: null, connections: null, webhooks: null },
+  starter: {
+    apiKeys: 1,
+    connections: 1,
+    webhooks: 2,
+    templates: 20,
+    autoReplies: 20,
+    faqBots: 1,
+    contacts: 1_000,
+  },
+  professional: {
+    apiKeys: 5,
+    connections: 10,
+    webhooks: 10,
+    templates: 500,
+    autoReplies: 500,
+    faqBots: 10,
+    contacts: 100_000,
+  },
+  enterprise: {
+    apiKeys: null,
+    connections: null,
+    webhooks: null,
+    templates: null,
+    autoReplies: null,
+    faqBots: null,
+    contacts: null,
+  },
 };
 
 /**
@@ -39,12 +77,12 @@ export class Plan {
     return plan;
   }
 
-  limit(resource: LimitedResource): number | null {
+  limit(resource: keyof PlanLimits): number | null {
     return this.limits[resource];
   }
 
   /** Whether one more of `resource` fits when `inUse` are already used. */
-  allowsOneMore(resource: LimitedResource, inUse: number): boolean {
+  allowsOneMore(resource: keyof PlanLimits, inUse: number): boolean {
     const limit = this.limits[resource];
     return limit === null || inUse < limit;
   }

@@ -16,7 +16,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const WHATSAPP_DRIVERS = ['webjs', 'simulator'] as const;
 /** Consumer sets a worker process can run (WORKER_CONSUMERS). */
-export const WORKER_CONSUMER_SETS = ['webhooks', 'event-log', 'messaging'] as const;
+export const WORKER_CONSUMER_SETS = ['webhooks', 'event-log', 'messaging', 'automation'] as const;
 export type WorkerConsumerSet = (typeof WORKER_CONSUMER_SETS)[number];
 
 interface SettingSpec<T> {
@@ -88,7 +88,7 @@ export const SETTINGS = {
   SHUTDOWN_TIMEOUT_MS: spec({ parse: int({ min: 100 }), doc: 'Grace period for in-flight work at shutdown' }),
   WORKER_CONSUMERS: spec({
     parse: listOf(WORKER_CONSUMER_SETS),
-    doc: 'Consumer sets a worker process runs, comma-separated: webhooks (fan-out and delivery), event-log (stores every event), messaging (send queue sweeper, statuses, conversations). Every set must run somewhere; split them to scale one on its own (e.g. dedicated webhook workers)',
+    doc: 'Consumer sets a worker process runs, comma-separated: webhooks (fan-out and delivery), event-log (stores every event), messaging (send queue sweeper, statuses, conversations), automation (contacts from inbound messages, opt-outs, auto-reply rules, FAQ bots). Every set must run somewhere; split them to scale one on its own (e.g. dedicated webhook workers)',
   }),
   WHATSAPP_DRIVER: spec({
     parse: listOf(WHATSAPP_DRIVERS),

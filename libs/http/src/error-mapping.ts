@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError, DomainErrorKind } from '@wwb/runtime';
 import { AppError } from './app.error';
 import { ErrorBody } from './error-body.dto';
 
@@ -21,6 +22,20 @@ const CODE_BY_STATUS: Record<number, string> = {
   502: 'bad_gateway',
   503: 'service_unavailable',
   504: 'gateway_timeout',
+};
+
+/** The HTTP status of each kind of domain error (use cases do not know HTTP; this is the one map). */
+export const STATUS_BY_DOMAIN_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  rejected: 422,
+  limit_reached: 429,
+  unavailable: 503,
+  timeout: 504,
 };
 
 export const codeForStatus = (status: number): string => CODE_BY_STATUS[status] ?? `http_${status}`;
@@ -77,6 +92,10 @@ export function mapError(err: unknown): MappedError {
       body: withDetails(err.status, err.code, err.message, err.details),
       unexpected: err.status >= 500,
     };
+  }
+  if (err instanceof DomainError) {
+    const status = STATUS_BY_DOMAIN_KIND[err.kind];
+    return { body: withDetails(status, err.code, err.message, err.details), unexpected: status >= 500 };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
