@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InsertOutcome } from './bulk-insert';
+import { InsertOutcome } from '@wwb/infrastructure';
 import { WebhookDeliveryRecord } from './webhook-delivery.schema';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 

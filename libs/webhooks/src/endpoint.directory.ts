@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Logger } from 'pino';
-import { EventEnvelope } from '@wwb/contracts';
+import { EventEnvelope, isEventOf } from '@wwb/contracts';
 import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
 import { matchesAny } from './event-pattern';
@@ -130,11 +130,12 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
   match(e: EventEnvelope): CachedEndpoint[] {
     const candidates = this.byAccount.get(e.accountId);
     if (!candidates) return [];
-    const data = e.data as { endpointId?: unknown };
     if (e.type === 'webhook.test') {
-      const target = candidates.find((c) => c.record._id === data.endpointId && !c.disabled);
+      const endpointId = isEventOf(e, 'webhook.test') ? e.data.endpointId : undefined;
+      const target = candidates.find((c) => c.record._id === endpointId && !c.disabled);
       return target ? [target] : [];
     }
+    const disabledId = isEventOf(e, 'webhook.endpoint.disabled') ? e.data.endpointId : undefined;
     const occurredMs = Date.parse(e.occurredAt);
     const out: CachedEndpoint[] = [];
     for (const c of candidates) {
@@ -143,7 +144,7 @@ export class EndpointDirectory implements OnApplicationBootstrap, BeforeApplicat
       const r = c.record;
       if (r.connectionIds.length && (!e.connectionId || !r.connectionIds.includes(e.connectionId))) continue;
       if (!matchesAny(r.events, e.type)) continue;
-      if (e.type === 'webhook.endpoint.disabled' && data.endpointId === r._id) continue;
+      if (disabledId === r._id) continue;
       out.push(c);
     }
     return out;

@@ -2,8 +2,8 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
 import { AppLogger } from '@wwb/observability';
+import { LeaseRepository } from '@wwb/infrastructure';
 import { Clock, IdGenerator } from '@wwb/runtime';
-import { WebhookLeaseRepository } from './webhook-lease.repository';
 
 export interface LeaseListener {
   /** This worker now holds the partition's lease: it may send the partition's deliveries. */
@@ -17,8 +17,11 @@ interface Held {
   validUntilMs: number;
 }
 
+/** The lease's name in the shared `leases` collection. */
+const leaseName = (partition: number): string => `webhooks/p${partition}`;
+
 /**
- * Leases on the partitions of webhook deliveries (one Mongo document per partition), so that
+ * Leases on the partitions of webhook deliveries (one LeaseRepository lease per partition), so that
  * exactly one worker sends a partition's deliveries even while Kafka moves partitions between
  * workers or a worker is stuck: a worker acquires the lease of each partition the `webhooks`
  * group assigns to it (waiting for a previous holder to release it or for it to expire),
@@ -39,7 +42,7 @@ export class PartitionLeases implements BeforeApplicationShutdown {
 
   constructor(
     config: AppConfig,
-    private readonly repository: WebhookLeaseRepository,
+    private readonly repository: LeaseRepository,
     private readonly clock: Clock,
     ids: IdGenerator,
     appLogger: AppLogger,
@@ -96,7 +99,7 @@ export class PartitionLeases implements BeforeApplicationShutdown {
     if (!this.held.delete(partition)) return;
     this.listener?.lost(partition);
     try {
-      await this.repository.release(`p${partition}`, this.holder);
+      await this.repository.release(leaseName(partition), this.holder);
     } catch (err) {
       this.logger.warn({ err, partition }, 'could not release a lease; it will expire');
     }
@@ -116,7 +119,6 @@ export class PartitionLeases implements BeforeApplicationShutdown {
       const now = this.clock.nowMs();
       for (const p of this.assigned) {
         const h = this.held.get(p);
-        const expiresAt = new Date(now + this.leaseMs);
         try {
           if (h) {
             if (h.validUntilMs - now < this.leaseMs / 6) {
@@ -126,7 +128,7 @@ export class PartitionLeases implements BeforeApplicationShutdown {
               continue;
             }
             if (now - (h.validUntilMs - this.leaseMs) >= this.leaseMs / 3) {
-              if (await this.repository.renew(`p${p}`, this.holder, expiresAt))
+              if (await this.repository.renew(leaseName(p), this.holder, this.leaseMs))
                 h.validUntilMs = now + this.leaseMs;
               else {
                 this.logger.warn({ partition: p }, 'lease lost');
@@ -134,9 +136,9 @@ export class PartitionLeases implements BeforeApplicationShutdown {
                 this.listener?.lost(p);
               }
             }
-          } else if (await this.repository.acquire(`p${p}`, this.holder, new Date(now), expiresAt)) {
+          } else if (await this.repository.acquire(leaseName(p), this.holder, this.leaseMs)) {
             if (this.stopped || !this.assigned.has(p)) {
-              await this.repository.release(`p${p}`, this.holder);
+              await this.repository.release(leaseName(p), this.holder);
               continue;
             }
             this.held.set(p, { validUntilMs: now + this.leaseMs });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, mongo } from 'mongoose';
-import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
-import { insertManyIgnoringDuplicates, InsertOutcome } from './bulk-insert';
+import { AccountScope } from '@wwb/persistence';
+import { bulkInsertTolerant, insertOnce, InsertOutcome } from '@wwb/infrastructure';
 import {
   WEBHOOK_ATTEMPT_MODEL,
   WEBHOOK_DELIVERY_MODEL,
@@ -36,22 +36,16 @@ export class WebhookDeliveryRepository {
   }
 
   insertDeliveries(docs: WebhookDeliveryRecord[]): Promise<InsertOutcome> {
-    return insertManyIgnoringDuplicates(this.deliveryCollection, docs);
+    return bulkInsertTolerant(this.deliveryCollection, docs);
   }
 
   /** False when it exists already. */
-  async insertDelivery(doc: WebhookDeliveryRecord): Promise<boolean> {
-    try {
-      await this.deliveryCollection.insertOne(doc);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+  insertDelivery(doc: WebhookDeliveryRecord): Promise<boolean> {
+    return insertOnce(this.deliveryCollection, doc);
   }
 
   insertAttempts(docs: WebhookAttemptRecord[]): Promise<InsertOutcome> {
-    return insertManyIgnoringDuplicates(this.attemptCollection, docs);
+    return bulkInsertTolerant(this.attemptCollection, docs);
   }
 
   getDelivery(scope: AccountScope, endpointId: string, id: string): Promise<WebhookDeliveryRecord | null> {

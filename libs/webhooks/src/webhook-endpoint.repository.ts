@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
 import { FilterQuery, Model, mongo } from 'mongoose';
+import { insertOnce } from '@wwb/infrastructure';
 import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
 import {
   WEBHOOK_DISABLE_MODEL,
@@ -172,14 +173,9 @@ export class WebhookEndpointRepository {
 
   /** Disables an endpoint; false when it already was (the first disable wins). */
   async disable(record: WebhookDisableRecord): Promise<boolean> {
-    try {
-      await this.disables.collection.insertOne(record as unknown as mongo.Document);
-      await this.bump();
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+    if (!(await insertOnce(this.disables, record))) return false;
+    await this.bump();
+    return true;
   }
 
   async enable(scope: AccountScope, endpointId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { WebhookDisableReason } from '@wwb/contracts';
 
 export const WEBHOOK_ENDPOINT_MODEL = 'WebhookEndpoint';
 export const WEBHOOK_SECRET_MODEL = 'WebhookSecret';
@@ -82,7 +83,7 @@ WebhookSecretSchema.index({ endpointId: 1 }, { name: 'endpoint' });
 export interface WebhookDisableRecord {
   _id: string;
   accountId: string;
-  reason: 'gone' | 'failing' | 'manual';
+  reason: WebhookDisableReason;
   disabledAt: Date;
   lastStatusCode?: number;
   lastError?: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope } from '@wwb/contracts';
+import { EventEnvelope, WebhookEndpointDisabledData, WebhookTestData } from '@wwb/contracts';
 import { EventFactory, EventPublisher } from '@wwb/kafka';
 import { Clock } from '@wwb/runtime';
 import { WebhookDisableRecord } from './webhook-endpoint.schema';
@@ -21,14 +21,14 @@ export class WebhookEventsProducer {
         endpointId,
         message: 'This is a test event from WhatsApp Web Bot',
         requestedAt: this.clock.now().toISOString(),
-      },
+      } satisfies WebhookTestData,
     });
     await this.publisher.publish(event);
     return event;
   }
 
   async disabled(url: string, record: WebhookDisableRecord): Promise<void> {
-    const data: Record<string, unknown> = {
+    const data: WebhookEndpointDisabledData = {
       endpointId: record._id,
       url,
       reason: record.reason,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
+import { insertOnce } from '@wwb/infrastructure';
+import { AccountScope } from '@wwb/persistence';
 import {
   WEBHOOK_JOB_MODEL,
   WEBHOOK_JOB_PROGRESS_MODEL,
@@ -50,19 +51,13 @@ export class WebhookJobRepository {
 
   /** Marks (job, partition) done; false if it was already. */
   async markDone(jobId: string, partition: number, deliveries: number, at: Date): Promise<boolean> {
-    try {
-      await this.progress.collection.insertOne({
-        _id: `${jobId}:${partition}`,
-        jobId,
-        partition,
-        deliveries,
-        doneAt: at,
-      } as unknown as mongo.Document);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+    return insertOnce(this.progress, {
+      _id: `${jobId}:${partition}`,
+      jobId,
+      partition,
+      deliveries,
+      doneAt: at,
+    });
   }
 
   async purge(before: Date): Promise<void> {

@@ -2,7 +2,6 @@ import { Schema } from 'mongoose';
 
 export const WEBHOOK_JOB_MODEL = 'WebhookJob';
 export const WEBHOOK_JOB_PROGRESS_MODEL = 'WebhookJobProgress';
-export const WEBHOOK_LEASE_MODEL = 'WebhookLease';
 
 /**
  * A request from the API to the workers: a redelivery (the API already stored the new delivery;
@@ -55,20 +54,4 @@ export const WebhookJobProgressSchema = new Schema<WebhookJobProgressRecord>(
     doneAt: { type: Date, required: true },
   },
   { collection: 'webhook_job_progress', versionKey: false, _id: false },
-);
-
-/** A worker's lease on a partition of deliveries (`_id` = `p<partition>`). */
-export interface WebhookLeaseRecord {
-  _id: string;
-  holder: string;
-  expiresAt: Date;
-}
-
-export const WebhookLeaseSchema = new Schema<WebhookLeaseRecord>(
-  {
-    _id: { type: String, required: true },
-    holder: { type: String, required: true },
-    expiresAt: { type: Date, required: true },
-  },
-  { collection: 'webhook_leases', versionKey: false, _id: false },
 );

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccountsModule } from '@wwb/accounts';
 import { ConnectionsModule } from '@wwb/connections';
 import { EventLogModule } from '@wwb/event-log';
+import { LeasesModule } from '@wwb/infrastructure';
 import { AttemptRecorder } from './attempt.recorder';
 import { DeliveryDispatcher } from './delivery.dispatcher';
 import { DeliveryWriter } from './delivery.writer';
@@ -42,14 +43,11 @@ import { WebhookHttpClient } from './webhook-http.client';
 import {
   WEBHOOK_JOB_MODEL,
   WEBHOOK_JOB_PROGRESS_MODEL,
-  WEBHOOK_LEASE_MODEL,
   WebhookJobProgressSchema,
   WebhookJobSchema,
-  WebhookLeaseSchema,
 } from './webhook-job.schema';
 import { WebhookJobRepository } from './webhook-job.repository';
 import { WebhookJobsRunner } from './webhook-jobs.runner';
-import { WebhookLeaseRepository } from './webhook-lease.repository';
 import { WebhookMetrics } from './webhook.metrics';
 
 const models = MongooseModule.forFeature([
@@ -62,7 +60,6 @@ const models = MongooseModule.forFeature([
   { name: WEBHOOK_ATTEMPT_MODEL, schema: WebhookAttemptSchema },
   { name: WEBHOOK_JOB_MODEL, schema: WebhookJobSchema },
   { name: WEBHOOK_JOB_PROGRESS_MODEL, schema: WebhookJobProgressSchema },
-  { name: WEBHOOK_LEASE_MODEL, schema: WebhookLeaseSchema },
 ]);
 
 @Module({})
@@ -102,7 +99,7 @@ export class WebhooksModule {
   static forWorker(): DynamicModule {
     return {
       module: WebhooksWorkerModule,
-      imports: [models, EventLogModule],
+      imports: [models, EventLogModule, LeasesModule],
       providers: [
         DnsResolver,
         SsrfGuard,
@@ -110,7 +107,6 @@ export class WebhooksModule {
         WebhookEndpointRepository,
         WebhookDeliveryRepository,
         WebhookJobRepository,
-        WebhookLeaseRepository,
         WebhookEventsProducer,
         WebhookMetrics,
         EndpointDirectory,

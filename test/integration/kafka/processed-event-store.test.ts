@@ -1,7 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { getModelToken } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { PROCESSED_EVENT_MODEL, ProcessedEventRecord, ProcessedEventStore } from '@wwb/kafka';
+import {
+  PROCESSED_EVENT_MODEL,
+  processedEventKey,
+  ProcessedEventRecord,
+  ProcessedEventStore,
+} from '@wwb/kafka';
 import { testConfig } from '@wwb/testing';
 import { sleep, startKafkaApp, stopKafkaApp } from '../../support/kafka-test.harness';
 
@@ -22,6 +27,17 @@ afterAll(async () => {
   await stopKafkaApp(app, config);
 });
 
+/** A claim row as another worker would have left it. */
+const claimRow = (eventId: string, holder: string, claimedAt: Date, gen = 0) => {
+  const key = processedEventKey('webhooks', eventId);
+  return { _id: `${key}#${gen}`, key, gen, state: 'started' as const, holder, claimedAt };
+};
+const rowsOf = (eventId: string) =>
+  model
+    .find({ key: processedEventKey('webhooks', eventId) })
+    .sort({ gen: 1 })
+    .lean();
+
 it('runs the effect once and skips it afterwards, per consumer', async () => {
   let runs = 0;
   const effect = async () => ++runs;
@@ -30,9 +46,10 @@ it('runs the effect once and skips it afterwards, per consumer', async () => {
   expect(await store.once('auto-reply', 'evt_1', effect)).toEqual({ skipped: false, value: 2 });
   expect(runs).toBe(2);
   expect(await store.isDone('webhooks', 'evt_1')).toBe(true);
-  const row = await model.findOne({ consumer: 'webhooks', eventId: 'evt_1' }).lean();
-  expect(row).toMatchObject({ state: 'done' });
+  const [row, ...more] = await rowsOf('evt_1');
+  expect(row).toMatchObject({ state: 'done', gen: 0 });
   expect(row!.doneAt).toBeInstanceOf(Date);
+  expect(more).toHaveLength(0);
 });
 
 it('concurrent calls run the effect once: the others wait for it and skip', async () => {
@@ -48,7 +65,7 @@ it('concurrent calls run the effect once: the others wait for it and skip', asyn
   expect(results.filter((r) => r.skipped)).toHaveLength(4);
 });
 
-it('a failed effect releases its claim so that the retry runs it', async () => {
+it('a failed effect releases its claim so that the retry runs it (next generation)', async () => {
   let runs = 0;
   await expect(
     store.once('webhooks', 'evt_3', async () => {
@@ -56,33 +73,27 @@ it('a failed effect releases its claim so that the retry runs it', async () => {
       throw new Error('HTTP 503');
     }),
   ).rejects.toThrow('HTTP 503');
-  expect(await model.countDocuments({ consumer: 'webhooks', eventId: 'evt_3' })).toBe(0);
+  expect((await rowsOf('evt_3')).map((r) => r.state)).toEqual(['released']);
   expect(await store.once('webhooks', 'evt_3', async () => ++runs)).toEqual({ skipped: false, value: 2 });
+  expect((await rowsOf('evt_3')).map((r) => [r.gen, r.state])).toEqual([
+    [0, 'released'],
+    [1, 'done'],
+  ]);
 });
 
 it('takes over a claim older than the lease (its holder died)', async () => {
-  await model.create({
-    consumer: 'webhooks',
-    eventId: 'evt_4',
-    state: 'started',
-    claimId: 'dead-worker',
-    claimedAt: new Date(Date.now() - 120_000),
-  });
+  await model.create(claimRow('evt_4', 'dead-worker', new Date(Date.now() - 120_000)));
   let runs = 0;
   expect(await store.once('webhooks', 'evt_4', async () => ++runs)).toEqual({ skipped: false, value: 1 });
-  const row = await model.findOne({ consumer: 'webhooks', eventId: 'evt_4' }).lean();
-  expect(row).toMatchObject({ state: 'done' });
-  expect(row!.claimId).not.toBe('dead-worker');
+  const rows = await rowsOf('evt_4');
+  expect(rows.map((r) => [r.gen, r.state, r.holder === 'dead-worker'])).toEqual([
+    [0, 'started', true],
+    [1, 'done', false],
+  ]);
 });
 
 it('several workers racing for one stale claim: exactly one runs the effect', async () => {
-  await model.create({
-    consumer: 'webhooks',
-    eventId: 'evt_4b',
-    state: 'started',
-    claimId: 'dead-worker',
-    claimedAt: new Date(Date.now() - 120_000),
-  });
+  await model.create(claimRow('evt_4b', 'dead-worker', new Date(Date.now() - 120_000)));
   let runs = 0;
   const effect = async () => {
     runs++;
@@ -94,17 +105,11 @@ it('several workers racing for one stale claim: exactly one runs the effect', as
   );
   expect(runs).toBe(1);
   expect(results.filter((r) => !r.skipped)).toHaveLength(1);
-  expect(await model.countDocuments({ consumer: 'webhooks', eventId: 'evt_4b' })).toBe(1);
+  expect((await rowsOf('evt_4b')).map((r) => r.state)).toEqual(['started', 'done']);
 });
 
 it('waits for a fresh claim held elsewhere until its lease runs out, heartbeating', async () => {
-  await model.create({
-    consumer: 'webhooks',
-    eventId: 'evt_5',
-    state: 'started',
-    claimId: 'slow-worker',
-    claimedAt: new Date(),
-  });
+  await model.create(claimRow('evt_5', 'slow-worker', new Date()));
   let heartbeats = 0;
   const started = Date.now();
   const result = await store.once('webhooks', 'evt_5', async () => 'ran', {
@@ -119,13 +124,7 @@ it('waits for a fresh claim held elsewhere until its lease runs out, heartbeatin
 });
 
 it('stops waiting when the signal aborts', async () => {
-  await model.create({
-    consumer: 'webhooks',
-    eventId: 'evt_6',
-    state: 'started',
-    claimId: 'other',
-    claimedAt: new Date(),
-  });
+  await model.create(claimRow('evt_6', 'other', new Date()));
   const abort = new AbortController();
   setTimeout(() => abort.abort(), 200);
   let ran = false;
@@ -142,11 +141,14 @@ it('stops waiting when the signal aborts', async () => {
   expect(ran).toBe(false);
 });
 
-it('the unique index exists and purgeDone removes old done rows', async () => {
+it('the indexes exist and purgeDone removes old done keys with every generation', async () => {
   const indexes = await model.collection.indexes();
-  expect(indexes.find((i) => i.name === 'consumer_event_unique')).toMatchObject({ unique: true });
+  expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['key_gen', 'state_done_at']));
   await model.updateMany({ state: 'done' }, { $set: { doneAt: new Date(Date.now() - 3_600_000) } });
-  const done = await model.countDocuments({ state: 'done' });
+  await store.once('webhooks', 'evt_fresh', async () => 'kept');
+  const done = (await model.countDocuments({ state: 'done' })) - 1;
   expect(await store.purgeDone(new Date(Date.now() - 60_000))).toBe(done);
-  expect(await model.countDocuments({ state: 'done' })).toBe(0);
+  expect(await model.countDocuments({ state: 'done' })).toBe(1);
+  expect(await rowsOf('evt_3')).toHaveLength(0); // its released generation went with it
+  expect(await store.isDone('webhooks', 'evt_fresh')).toBe(true);
 });

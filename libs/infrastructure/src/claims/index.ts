@@ -1,0 +1,2 @@
+export * from './claim.schema';
+export * from './claim.store';

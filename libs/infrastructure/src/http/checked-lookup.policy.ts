@@ -1,0 +1,71 @@
+import { promises as dns } from 'node:dns';
+import { isIP, LookupFunction } from 'node:net';
+import { NetworkPolicy } from '@wwb/outbound';
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Name resolution as a dependency (tests point names at chosen addresses). */
+export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: HostResolver = async (hostname) => {
+  const found = await dns.lookup(hostname, { all: true, verbatim: true });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+/** Raised (as the connection error) when a host resolves only to refused addresses. */
+export class AddressRefusedError extends Error {
+  readonly code = 'ESSRFBLOCKED';
+  constructor(
+    readonly host: string,
+    readonly addresses: string[],
+  ) {
+    super(
+      `${host} resolves to ${addresses.join(', ') || 'no address'}, which may not be reached (private, loopback, link-local or reserved)`,
+    );
+    this.name = 'AddressRefusedError';
+  }
+}
+
+export const bareHost = (hostname: string): string => hostname.replace(/^\[|\]$/g, '');
+
+/** For an IP-literal host (sockets do not look those up): the error if the policy refuses it. */
+export function refusedLiteral(policy: NetworkPolicy, hostname: string): AddressRefusedError | undefined {
+  const host = bareHost(hostname);
+  if (!isIP(host) || policy.allows(host)) return undefined;
+  return new AddressRefusedError(host, [host]);
+}
+
+/**
+ * A `lookup` for http(s) agents: resolves, keeps only the addresses the policy allows, fails
+ * with AddressRefusedError if none is left. The socket connects to the very address that was
+ * checked, so a DNS answer that changes between check and use (rebinding) leads nowhere else.
+ */
+export function checkedLookup(policy: NetworkPolicy, resolve: HostResolver = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (found) => {
+        const allowed = found.filter(
+          (a) => policy.allows(a.address) && (!options.family || options.family === a.family),
+        );
+        if (allowed.length === 0) {
+          callback(
+            new AddressRefusedError(
+              hostname,
+              found.map((a) => a.address),
+            ),
+            '',
+            4,
+          );
+        } else if (options.all) {
+          (callback as unknown as (err: null, addresses: ResolvedAddress[]) => void)(null, allowed);
+        } else {
+          callback(null, allowed[0]!.address, allowed[0]!.family);
+        }
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 4),
+    );
+  };
+}

@@ -1,0 +1,5 @@
+export * from './leases';
+export * from './claims';
+export * from './mongo';
+export * from './http';
+export * from './with-timeout';

@@ -1,0 +1,3 @@
+export * from './lease.schema';
+export * from './lease.repository';
+export * from './leases.module';

@@ -1,0 +1,2 @@
+export * from './insert.store';
+export * from './page-cursor.mapper';
