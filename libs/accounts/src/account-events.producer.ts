@@ -1,4 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type {
+  AccountCreatedData,
+  AccountUpdatedData,
+  ApiKeyCreatedData,
+  ApiKeyRevokedData,
+} from '@wwb/contracts';
 import { EventFactory, EventPublisher, NewEvent } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
 import { AccountRecord } from './account.schema';
@@ -21,19 +27,23 @@ export class AccountEventsProducer {
   ) {}
 
   accountCreated(a: AccountRecord): Promise<void> {
-    return this.publish({ type: 'account.created', accountId: a._id, data: { name: a.name, plan: a.plan } });
+    return this.publish({
+      type: 'account.created',
+      accountId: a._id,
+      data: { name: a.name, plan: a.plan } satisfies AccountCreatedData,
+    });
   }
 
   accountUpdated(a: AccountRecord): Promise<void> {
     return this.publish({
       type: 'account.updated',
       accountId: a._id,
-      data: { name: a.name, plan: a.plan, disabled: a.disabled },
+      data: { name: a.name, plan: a.plan, disabled: a.disabled } satisfies AccountUpdatedData,
     });
   }
 
   apiKeyCreated(k: ApiKeyRecord): Promise<void> {
-    const data: Record<string, unknown> = {
+    const data: ApiKeyCreatedData = {
       apiKeyId: k._id,
       name: k.name,
       prefix: k.prefix,
@@ -47,11 +57,11 @@ export class AccountEventsProducer {
     return this.publish({
       type: 'api_key.revoked',
       accountId,
-      data: { apiKeyId, revokedAt: revokedAt.toISOString() },
+      data: { apiKeyId, revokedAt: revokedAt.toISOString() } satisfies ApiKeyRevokedData,
     });
   }
 
-  private async publish(e: NewEvent<Record<string, unknown>>): Promise<void> {
+  private async publish(e: NewEvent<unknown>): Promise<void> {
     const event = this.factory.create(e);
     try {
       await waitAtMost(this.publisher.publish(event), PUBLISH_WAIT_MS);

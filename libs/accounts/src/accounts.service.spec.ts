@@ -29,11 +29,17 @@ class FakeSlots {
   giveBackSlot = jest.fn(async (_s: unknown, resource: LimitedResource, slot: string) => {
     this.slots.delete(`${resource}/${slot}`);
   });
-  usage = jest.fn(async () => ({
-    apiKeys: [...this.slots.values()].filter((x) => x.resource === 'apiKeys').length,
-    connections: [...this.slots.values()].filter((x) => x.resource === 'connections').length,
-    webhooks: [...this.slots.values()].filter((x) => x.resource === 'webhooks').length,
-  }));
+  usage = jest.fn(async () => {
+    const held = (r: LimitedResource) => [...this.slots.values()].filter((x) => x.resource === r).length;
+    return {
+      apiKeys: held('apiKeys'),
+      connections: held('connections'),
+      webhooks: held('webhooks'),
+      templates: held('templates'),
+      autoReplies: held('autoReplies'),
+      faqBots: held('faqBots'),
+    };
+  });
   release = jest.fn(async (_s: unknown, resource: LimitedResource, holderId: string) => {
     for (const [id, x] of this.slots)
       if (x.resource === resource && x.holderId === holderId) this.slots.delete(id);

@@ -1,5 +1,8 @@
-export const PLAN_NAMES = ['starter', 'professional', 'enterprise'] as const;
-export type PlanName = (typeof PLAN_NAMES)[number];
+import { ACCOUNT_PLANS, AccountPlan } from '@wwb/contracts';
+
+/** The plans, as account events carry them. */
+export const PLAN_NAMES = ACCOUNT_PLANS;
+export type PlanName = AccountPlan;
 
 /** What a plan allows; `null` means unlimited. */
 export interface PlanLimits {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AccountsService, Principal } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
 import {
+  ConnectionCreatedData,
+  ConnectionDeletedData,
   GATEWAY_COMMANDS,
   GatewayCommandType,
   PairingCodeRequestData,
@@ -81,7 +83,7 @@ export class ConnectionLifecycleService {
         type: 'connection.created',
         accountId: scope.accountId,
         connectionId: id,
-        data: { name: record.name, driver, createdAt: now.toISOString() },
+        data: { name: record.name, driver, createdAt: now.toISOString() } satisfies ConnectionCreatedData,
       }),
     );
     await this.gateway.send({ id, accountId: scope.accountId }, GATEWAY_COMMANDS.connectionStart);
@@ -103,7 +105,7 @@ export class ConnectionLifecycleService {
         type: 'connection.deleted',
         accountId: view.accountId,
         connectionId: id,
-        data: { name: view.name, deletedAt: now.toISOString() },
+        data: { name: view.name, deletedAt: now.toISOString() } satisfies ConnectionDeletedData,
       }),
     );
     await this.gateway.send(view, GATEWAY_COMMANDS.connectionDelete);

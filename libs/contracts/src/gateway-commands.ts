@@ -1,3 +1,4 @@
+import type { MessageOrigin } from './message-events.catalog';
 /**
  * Commands for the gateway node that owns a connection. They travel on the commands topic in
  * the ordinary EventEnvelope (with `connectionId` set), keyed and partitioned by connection
@@ -48,6 +49,8 @@ export interface SendMessageCommandData {
    * `media` is a MediaRef the gateway resolves to bytes before sending.
    */
   message: Record<string, unknown> & { type: string };
+  /** Who had it sent; the gateway puts it on the message.sent event of this send. */
+  origin?: MessageOrigin;
 }
 
 /** Result of a request/reply command, written by the gateway into Mongo `gateway_replies` (`_id` = requestId). */

@@ -1,4 +1,5 @@
 import type { EventDefinition } from './event-catalog';
+import { defineEvent, ISO, obj } from './catalog-schema.util';
 
 /**
  * Events of the webhook feature itself. `webhook.test` is sent to one endpoint on request
@@ -6,19 +7,31 @@ import type { EventDefinition } from './event-catalog';
  * tells the account's other endpoints (and the pull API) that an endpoint stopped receiving.
  */
 
-const obj = (properties: Record<string, unknown>, required: string[]) => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
-});
-
-const ISO = { type: 'string', format: 'date-time' };
-
 export const WEBHOOK_DISABLE_REASONS = ['gone', 'failing', 'manual'] as const;
+export type WebhookDisableReason = (typeof WEBHOOK_DISABLE_REASONS)[number];
+
+export interface WebhookTestData {
+  endpointId: string;
+  message: string;
+  requestedAt: string;
+}
+
+export interface WebhookEndpointDisabledData {
+  endpointId: string;
+  url: string;
+  reason: WebhookDisableReason;
+  disabledAt: string;
+  lastStatusCode?: number;
+  lastError?: string;
+}
+
+export interface WebhookEventDataMap {
+  'webhook.test': WebhookTestData;
+  'webhook.endpoint.disabled': WebhookEndpointDisabledData;
+}
 
 export const WEBHOOK_EVENT_DEFINITIONS: readonly EventDefinition[] = [
-  {
+  defineEvent({
     type: 'webhook.test',
     version: 1,
     description:
@@ -37,8 +50,8 @@ export const WEBHOOK_EVENT_DEFINITIONS: readonly EventDefinition[] = [
       message: 'This is a test event from WhatsApp Web Bot',
       requestedAt: '2026-12-01T10:00:00.000Z',
     },
-  },
-  {
+  }),
+  defineEvent({
     type: 'webhook.endpoint.disabled',
     version: 1,
     description:
@@ -62,5 +75,5 @@ export const WEBHOOK_EVENT_DEFINITIONS: readonly EventDefinition[] = [
       disabledAt: '2026-12-01T10:00:00.000Z',
       lastStatusCode: 410,
     },
-  },
+  }),
 ];

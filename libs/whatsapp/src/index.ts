@@ -4,7 +4,7 @@ export * from './whatsapp-driver.error';
 export * from './whatsapp-session.store';
 export * from './whatsapp-driver.factory';
 export * from './whatsapp.module';
-export { DRIVER_STATUSES, isActive, isTerminal, canTransition } from './core/connection-state.machine';
+export { isActive, isTerminal, canTransition } from './core/connection-state.machine';
 export type { DriverState, DriverStatus } from './core/connection-state.machine';
 export { backoffDelay, DEFAULT_BACKOFF } from './core/backoff.policy';
 export type { BackoffOptions } from './core/backoff.policy';

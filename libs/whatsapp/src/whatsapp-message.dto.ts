@@ -1,3 +1,5 @@
+import type { AckStatus, MessageType } from '@wwb/contracts';
+
 /**
  * Driver-neutral shapes of WhatsApp messages and events. Nothing here refers to
  * whatsapp-web.js: both drivers (webjs and simulator) map into these.
@@ -102,18 +104,7 @@ export interface SendResult {
   timestamp: number;
 }
 
-export type WhatsAppMessageType =
-  | 'text'
-  | 'image'
-  | 'video'
-  | 'audio'
-  | 'document'
-  | 'sticker'
-  | 'location'
-  | 'contact'
-  | 'poll'
-  | 'revoked'
-  | 'unknown';
+export type WhatsAppMessageType = MessageType;
 
 export interface MediaMeta {
   mimetype?: string;
@@ -163,7 +154,7 @@ export interface WhatsAppMessage {
   isForwarded: boolean;
 }
 
-export type AckStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+export type { AckStatus };
 
 export interface MessageAckEvent {
   messageId: string;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { CONNECTION_DRIVERS, ConnectionDriver } from '@wwb/contracts';
 import {
   ConnectionStateMachine,
   DriverState,
@@ -21,8 +22,8 @@ import type {
 } from './whatsapp-message.dto';
 import type { WhatsAppSessionStore } from './whatsapp-session.store';
 
-export type WhatsAppDriverKind = 'webjs' | 'simulator';
-export const WHATSAPP_DRIVER_KINDS: readonly WhatsAppDriverKind[] = ['webjs', 'simulator'];
+export type WhatsAppDriverKind = ConnectionDriver;
+export const WHATSAPP_DRIVER_KINDS: readonly WhatsAppDriverKind[] = CONNECTION_DRIVERS;
 
 /** The linked account, known once `ready`. */
 export interface WhatsAppAccount {

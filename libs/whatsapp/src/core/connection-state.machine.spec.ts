@@ -1,7 +1,7 @@
+import { CONNECTION_STATUSES } from '@wwb/contracts';
 import {
   canTransition,
   ConnectionStateMachine,
-  DRIVER_STATUSES,
   InvalidTransitionError,
   isActive,
   isTerminal,
@@ -71,12 +71,12 @@ describe('ConnectionStateMachine', () => {
   });
 
   it('every status can stop, and stopped only leads to starting', () => {
-    for (const s of DRIVER_STATUSES) if (s !== 'stopped') expect(canTransition(s, 'stopped')).toBe(true);
-    expect(DRIVER_STATUSES.filter((s) => canTransition('stopped', s))).toEqual(['starting']);
+    for (const s of CONNECTION_STATUSES) if (s !== 'stopped') expect(canTransition(s, 'stopped')).toBe(true);
+    expect(CONNECTION_STATUSES.filter((s) => canTransition('stopped', s))).toEqual(['starting']);
   });
 
   it('only stopped and logged_out are terminal; starting..ready are active', () => {
-    expect(DRIVER_STATUSES.filter(isTerminal)).toEqual(['stopped', 'logged_out']);
-    expect(DRIVER_STATUSES.filter(isActive)).toEqual(['starting', 'qr', 'authenticated', 'ready']);
+    expect(CONNECTION_STATUSES.filter(isTerminal)).toEqual(['logged_out', 'stopped']);
+    expect(CONNECTION_STATUSES.filter(isActive)).toEqual(['starting', 'qr', 'authenticated', 'ready']);
   });
 });

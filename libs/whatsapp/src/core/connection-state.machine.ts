@@ -1,5 +1,7 @@
+import type { ConnectionStatus } from '@wwb/contracts';
+
 /**
- * Status of one WhatsApp connection (one driver instance).
+ * Status of one WhatsApp connection (one driver instance): the contracts' CONNECTION_STATUSES.
  *
  *   stopped -> starting -> qr -> authenticated -> ready
  *                 |  \____________________________/ |
@@ -8,18 +10,7 @@
  *
  * `logged_out` and `stopped` are terminal: nothing restarts by itself from there; `start()` does.
  */
-export const DRIVER_STATUSES = [
-  'stopped',
-  'starting',
-  'qr',
-  'authenticated',
-  'ready',
-  'disconnected',
-  'failed',
-  'logged_out',
-] as const;
-
-export type DriverStatus = (typeof DRIVER_STATUSES)[number];
+export type DriverStatus = ConnectionStatus;
 
 export interface DriverState {
   status: DriverStatus;
