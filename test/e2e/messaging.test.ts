@@ -73,6 +73,7 @@ describe('messaging (e2e: API + worker + gateway, simulator driver, real Kafka a
       .expect(204);
     const read = await s.waitForMessage(key, con, id, (m) => m.status === 'read');
     expect((read.timestamps as Json).read).toBeTruthy();
+    expect(read).toMatchObject({ source: 'api', ruleId: null, botId: null });
 
     // A late "delivered" ack does not move the status back.
     await s.http
@@ -92,7 +93,16 @@ describe('messaging (e2e: API + worker + gateway, simulator driver, real Kafka a
       PEER_CHAT,
       (m) => m.messageId === id && m.status === 'read',
     );
-    expect(inChat).toMatchObject({ waMessageId, fromMe: true, type: 'text', body: 'Your order has shipped' });
+    expect(inChat).toMatchObject({
+      waMessageId,
+      fromMe: true,
+      type: 'text',
+      body: 'Your order has shipped',
+      // Sent through the API (not typed on the phone, not by an automation).
+      source: 'api',
+      ruleId: null,
+      botId: null,
+    });
   });
 
   it('every message type is accepted and reaches the simulated phone', async () => {
@@ -203,7 +213,14 @@ describe('messaging (e2e: API + worker + gateway, simulator driver, real Kafka a
       .set(auth(key))
       .expect(200);
     expect(page1.body.data.map((m: Json) => m.body)).toEqual(['third', 'second']);
-    expect(page1.body.data[0]).toMatchObject({ fromMe: false, from: chatId, messageId: null, status: null });
+    expect(page1.body.data[0]).toMatchObject({
+      fromMe: false,
+      from: chatId,
+      messageId: null,
+      status: null,
+      source: null,
+      ruleId: null,
+    });
     expect(page1.body.nextCursor).toEqual(expect.any(String));
     const page2 = await s.http
       .get(`/v1/connections/${con}/chats/${chatId}/messages?limit=2&cursor=${page1.body.nextCursor}`)

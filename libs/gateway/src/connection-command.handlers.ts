@@ -2,17 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
 import { ConnectionRepository, GatewayReplyRepository, PlacementRecord } from '@wwb/connections';
-import { EventEnvelope, GATEWAY_COMMANDS, GatewayReply } from '@wwb/contracts';
+import { ACK_STATUSES, AckStatus, EventEnvelope, GATEWAY_COMMANDS, GatewayReply } from '@wwb/contracts';
 import { PermanentError } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
-import {
-  AckStatus,
-  SimulatorDriver,
-  SimulatorInboundMessage,
-  WhatsAppDriver,
-  WhatsAppDriverError,
-} from '@wwb/whatsapp';
+import { SimulatorDriver, SimulatorInboundMessage, WhatsAppDriver, WhatsAppDriverError } from '@wwb/whatsapp';
 import { ConnectionRef, ConnectionSupervisor } from './connection.supervisor';
 
 /** The command's data is not what its type promises. */
@@ -51,7 +45,6 @@ function str(data: Data, key: string, type: string, optional = false): string | 
   return value;
 }
 
-const ACKS: readonly AckStatus[] = ['sent', 'delivered', 'read', 'played', 'failed'];
 /** How long after the API gave up a request is still carried out (clock skew between nodes). */
 const REQUEST_GRACE_MS = 5_000;
 
@@ -152,7 +145,7 @@ export class ConnectionCommandHandlers {
       case GATEWAY_COMMANDS.simulatorAck:
         await this.simulator(command, async (data, sim) => {
           const status = str(data, 'status', command.type) as AckStatus;
-          if (!ACKS.includes(status))
+          if (!ACK_STATUSES.includes(status))
             throw new InvalidCommandError(`${command.type}: unknown status ${status}`);
           sim.ack(str(data, 'waMessageId', command.type), status);
           return {};

@@ -1,12 +1,14 @@
 import pino from 'pino';
+import { Clock } from '@wwb/runtime';
 import type { ConnectionStateRecord } from '@wwb/connections';
 import { MemorySessionStore, SimulatorDriver } from '@wwb/whatsapp';
 import { ConnectionRuntime } from './connection.runtime';
 import type { BridgedEvent } from './driver-event.mapper';
+import { OutgoingTagStore } from './outgoing-tag.store';
 
 const logger = pino({ level: 'silent' });
 
-function setup(previousStatus: ConnectionStateRecord['status'] | null = null) {
+function setup(previousStatus: ConnectionStateRecord['status'] | null = null, tags?: OutgoingTagStore) {
   const store = new MemorySessionStore();
   const driver = new SimulatorDriver({
     connectionId: 'con_1',
@@ -40,6 +42,7 @@ function setup(previousStatus: ConnectionStateRecord['status'] | null = null) {
       return true;
     },
     publish: (e) => events.push(e),
+    ...(tags ? { tagOf: (m) => tags.take('con_1', m) } : {}),
     now: () => new Date(),
     logger,
   });
@@ -50,6 +53,32 @@ function setup(previousStatus: ConnectionStateRecord['status'] | null = null) {
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('ConnectionRuntime', () => {
+  it('publishes message.sent of our sends with our id and origin, and of phone-typed messages without', async () => {
+    const tags = new OutgoingTagStore(new Clock());
+    const { driver, runtime, events } = setup(null, tags);
+    await runtime.start();
+    await driver.waitForStatus('qr');
+    await driver.scan({ phoneNumber: '15550001111' });
+    await driver.waitForStatus('ready');
+
+    const chat = '15557654321@c.us';
+    const tag = { messageId: 'msg_1', origin: { source: 'auto_reply' as const, ruleId: 'rul_1' } };
+    tags.expect('con_1', chat, tag);
+    const ours = await driver.sendMessage(chat, { type: 'text', text: 'automated' });
+    tags.settle('con_1', chat, tag, ours.messageId);
+    const typed = await driver.sendMessage(chat, { type: 'text', text: 'typed on the phone' });
+    await settle();
+    const sent = events.filter((e) => e.type === 'message.sent').map((e) => e.data as Record<string, unknown>);
+    expect(sent.find((d) => d.waMessageId === ours.messageId)).toMatchObject({
+      messageId: 'msg_1',
+      origin: { source: 'auto_reply', ruleId: 'rul_1' },
+    });
+    const phone = sent.find((d) => d.waMessageId === typed.messageId)!;
+    expect(phone.messageId).toBeUndefined();
+    expect(phone.origin).toBeUndefined();
+    await runtime.stop();
+  });
+
   it('bridges the lifecycle to events and to one state document (QR, phone, push name)', async () => {
     const { driver, runtime, events, last } = setup('ready');
     await runtime.start();
@@ -99,7 +128,9 @@ describe('ConnectionRuntime', () => {
     await runtime.logout();
     expect(store.size).toBe(0);
     expect(last()).toMatchObject({ status: 'logged_out', statusReason: 'logged out' });
-    expect(events.map((e) => e.data.status)).toEqual(['logged_out']);
+    expect(events.map((e) => (e.type === 'connection.status' ? e.data.status : e.type))).toEqual([
+      'logged_out',
+    ]);
   });
 
   it('reports a driver that cannot start as failed, with the reason as last error', async () => {
@@ -116,10 +147,12 @@ describe('ConnectionRuntime', () => {
     await runtime.start();
     await waitUntil(() => driver.state.failures >= 3);
     await settle();
-    const failed = events.filter((e) => e.data.status === 'failed');
+    const failed = events.flatMap((e) =>
+      e.type === 'connection.status' && e.data.status === 'failed' ? [e.data] : [],
+    );
     expect(failed.length).toBeGreaterThanOrEqual(3);
-    expect(failed[0]!.data).toMatchObject({ reason: 'WhatsApp Web (simulated) is unreachable', failures: 1 });
-    expect(failed[0]!.data.retryAt).toEqual(expect.any(String));
+    expect(failed[0]!).toMatchObject({ reason: 'WhatsApp Web (simulated) is unreachable', failures: 1 });
+    expect(failed[0]!.retryAt).toEqual(expect.any(String));
     expect(last()).toMatchObject({ lastError: 'WhatsApp Web (simulated) is unreachable' });
     expect(last().failures).toBeGreaterThanOrEqual(2);
     driver.setReachable(true);

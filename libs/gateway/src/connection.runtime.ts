@@ -6,6 +6,7 @@ import type {
   WhatsAppDriver,
   WhatsAppDriverEventName,
   WhatsAppDriverEvents,
+  WhatsAppMessage,
 } from '@wwb/whatsapp';
 import {
   authenticatedEvent,
@@ -25,6 +26,7 @@ import {
   readyEvent,
   statusEvent,
 } from './driver-event.mapper';
+import type { OutgoingTag } from './outgoing-tag.store';
 import { StateWriter } from './state.writer';
 
 export interface ConnectionRuntimeDeps {
@@ -36,6 +38,8 @@ export interface ConnectionRuntimeDeps {
   saveState(record: ConnectionStateRecord): Promise<boolean>;
   /** Queues an event of this connection for Kafka (in order). */
   publish(event: BridgedEvent): void;
+  /** Our id and origin of a message this connection created, when it is one of our sends. */
+  tagOf?(message: WhatsAppMessage): OutgoingTag | undefined;
   now(): Date;
   logger: Logger;
 }
@@ -146,7 +150,8 @@ export class ConnectionRuntime {
       },
       disconnected: ({ reason }) => this.deps.publish(disconnectedEvent(reason)),
       'message.received': (m) => this.deps.publish(messageReceivedEvent(m)),
-      'message.created': (m) => this.deps.publish(messageSentEvent(m)),
+      'message.created': (m) =>
+        this.deps.publish(messageSentEvent(m, m.fromMe ? this.deps.tagOf?.(m) : undefined)),
       'message.ack': (e) => this.deps.publish(messageStatusEvent(e)),
       'message.revoked': (e) => this.deps.publish(messageRevokedEvent(e)),
       'message.edited': (e) => this.deps.publish(messageEditedEvent(e)),

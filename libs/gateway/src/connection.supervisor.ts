@@ -23,6 +23,7 @@ import { ConnectionRuntime } from './connection.runtime';
 import type { BridgedEvent } from './driver-event.mapper';
 import { EventOutbox } from './event.outbox';
 import type { GatewaySession } from './gateway-command.registry';
+import { OutgoingTagStore } from './outgoing-tag.store';
 import { GatewayNodeIdentity } from './gateway-node.identity';
 import { GatewayNodeRepository } from './gateway-node.repository';
 import { KeyedMutex } from './keyed.mutex';
@@ -80,6 +81,7 @@ export class ConnectionSupervisor {
     publisher: EventPublisher,
     private readonly node: GatewayNodeIdentity,
     private readonly clock: Clock,
+    private readonly tags: OutgoingTagStore,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'ConnectionSupervisor', nodeId: node.id });
@@ -469,6 +471,7 @@ export class ConnectionSupervisor {
             ...(e.chatId ? { chatId: e.chatId } : {}),
           }),
         ),
+      tagOf: (m) => this.tags.take(record.connectionId, m),
       now: () => this.clock.now(),
       logger: this.logger.child({ connectionId: record.connectionId, epoch: record.epoch }),
     });

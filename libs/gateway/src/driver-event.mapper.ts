@@ -1,4 +1,12 @@
-import type { ConnectionStatus } from '@wwb/contracts';
+import type {
+  ConnectionStatus,
+  ConnectionStatusData,
+  EventDataMap,
+  EventType,
+  GroupEventData,
+  MessageData,
+  MessageRevokedData,
+} from '@wwb/contracts';
 import type {
   CallEvent,
   ContactChangedEvent,
@@ -12,19 +20,13 @@ import type {
   WhatsAppDriverEventName,
   WhatsAppMessage,
 } from '@wwb/whatsapp';
-
-/** An event to publish, before it gets its envelope: the type, the chat (Kafka key) and the data. */
-export interface BridgedEvent {
-  type: string;
-  chatId?: string;
-  data: Record<string, unknown>;
-}
+import type { OutgoingTag } from './outgoing-tag.store';
 
 /**
  * Which event type every driver event becomes. A `Record` over every driver event name: adding
  * an event to the driver port without bridging it does not compile.
  */
-export const BRIDGED_EVENT_TYPES: Record<WhatsAppDriverEventName, string> = {
+export const BRIDGED_EVENT_TYPES = {
   status: 'connection.status',
   qr: 'connection.qr',
   pairing_code: 'connection.pairing_code',
@@ -42,7 +44,19 @@ export const BRIDGED_EVENT_TYPES: Record<WhatsAppDriverEventName, string> = {
   'group.update': 'group.update',
   call: 'call.received',
   'contact.changed': 'contact.changed',
-};
+} as const satisfies Record<WhatsAppDriverEventName, EventType>;
+
+export type BridgedEventType = (typeof BRIDGED_EVENT_TYPES)[WhatsAppDriverEventName];
+
+/** An event to publish, before it gets its envelope: the type, the chat (Kafka key) and the data. */
+export interface Bridged<T extends BridgedEventType> {
+  type: T;
+  chatId?: string;
+  data: EventDataMap[T];
+}
+
+/** Any bridged event, discriminated by `type`. */
+export type BridgedEvent = { [T in BridgedEventType]: Bridged<T> }[BridgedEventType];
 
 const iso = (ms: number): string => new Date(Number.isFinite(ms) ? ms : 0).toISOString();
 
@@ -64,8 +78,8 @@ export function statusEvent(
   previous: ConnectionStatus | null,
   account: WhatsAppAccount | undefined,
   reasonOverride?: string,
-): BridgedEvent {
-  const data: Record<string, unknown> = {
+): Bridged<'connection.status'> {
+  const data: ConnectionStatusData = {
     status: state.status,
     previousStatus: previous,
     failures: state.failures,
@@ -80,28 +94,34 @@ export function statusEvent(
   return { type: BRIDGED_EVENT_TYPES.status, data };
 }
 
-export const qrEvent = (qr: string): BridgedEvent => ({ type: BRIDGED_EVENT_TYPES.qr, data: { qr } });
+export const qrEvent = (qr: string): Bridged<'connection.qr'> => ({
+  type: BRIDGED_EVENT_TYPES.qr,
+  data: { qr },
+});
 
-export const pairingCodeEvent = (code: string): BridgedEvent => ({
+export const pairingCodeEvent = (code: string): Bridged<'connection.pairing_code'> => ({
   type: BRIDGED_EVENT_TYPES.pairing_code,
   data: { code },
 });
 
-export const authenticatedEvent = (): BridgedEvent => ({ type: BRIDGED_EVENT_TYPES.authenticated, data: {} });
+export const authenticatedEvent = (): Bridged<'connection.authenticated'> => ({
+  type: BRIDGED_EVENT_TYPES.authenticated,
+  data: {},
+});
 
-export const readyEvent = (account: WhatsAppAccount): BridgedEvent => ({
+export const readyEvent = (account: WhatsAppAccount): Bridged<'connection.ready'> => ({
   type: BRIDGED_EVENT_TYPES.ready,
   data: { phoneNumber: account.phoneNumber, pushName: account.pushName, chatId: account.chatId },
 });
 
-export const disconnectedEvent = (reason: string): BridgedEvent => ({
+export const disconnectedEvent = (reason: string): Bridged<'connection.disconnected'> => ({
   type: BRIDGED_EVENT_TYPES.disconnected,
   data: { reason },
 });
 
 /** The `data` of message.received / message.sent (and the original of a revoked message). */
-export function messageData(m: WhatsAppMessage): Record<string, unknown> {
-  const data: Record<string, unknown> = {
+export function messageData(m: WhatsAppMessage): MessageData {
+  const data: MessageData = {
     waMessageId: m.id,
     chatId: m.chatId,
     from: m.from,
@@ -137,26 +157,29 @@ export function messageData(m: WhatsAppMessage): Record<string, unknown> {
   return data;
 }
 
-export const messageReceivedEvent = (m: WhatsAppMessage): BridgedEvent => ({
+export const messageReceivedEvent = (m: WhatsAppMessage): Bridged<'message.received'> => ({
   type: BRIDGED_EVENT_TYPES['message.received'],
   chatId: m.chatId,
   data: messageData(m),
 });
 
-export const messageSentEvent = (m: WhatsAppMessage): BridgedEvent => ({
+/** `tag`: our id and origin when the message is one of our sends (absent: typed on the phone). */
+export const messageSentEvent = (m: WhatsAppMessage, tag?: OutgoingTag): Bridged<'message.sent'> => ({
   type: BRIDGED_EVENT_TYPES['message.created'],
   chatId: m.chatId,
-  data: messageData(m),
+  data: tag
+    ? { ...messageData(m), messageId: tag.messageId, ...(tag.origin ? { origin: tag.origin } : {}) }
+    : messageData(m),
 });
 
-export const messageStatusEvent = (e: MessageAckEvent): BridgedEvent => ({
+export const messageStatusEvent = (e: MessageAckEvent): Bridged<'message.status'> => ({
   type: BRIDGED_EVENT_TYPES['message.ack'],
   chatId: e.chatId,
   data: { waMessageId: e.messageId, chatId: e.chatId, status: e.status, timestamp: iso(e.timestamp) },
 });
 
-export function messageRevokedEvent(e: MessageRevokedEvent): BridgedEvent {
-  const data: Record<string, unknown> = {
+export function messageRevokedEvent(e: MessageRevokedEvent): Bridged<'message.revoked'> {
+  const data: MessageRevokedData = {
     waMessageId: e.messageId,
     chatId: e.chatId,
     fromMe: e.fromMe,
@@ -167,7 +190,7 @@ export function messageRevokedEvent(e: MessageRevokedEvent): BridgedEvent {
   return { type: BRIDGED_EVENT_TYPES['message.revoked'], chatId: e.chatId, data };
 }
 
-export const messageEditedEvent = (e: MessageEditedEvent): BridgedEvent => ({
+export const messageEditedEvent = (e: MessageEditedEvent): Bridged<'message.edited'> => ({
   type: BRIDGED_EVENT_TYPES['message.edited'],
   chatId: e.chatId,
   data: {
@@ -179,7 +202,7 @@ export const messageEditedEvent = (e: MessageEditedEvent): BridgedEvent => ({
   },
 });
 
-export function messageReactionEvent(e: MessageReactionEvent): BridgedEvent {
+export function messageReactionEvent(e: MessageReactionEvent): Bridged<'message.reaction'> {
   const chatId = chatIdOfMessageId(e.messageId) ?? chatIdOfMessageId(e.reactionId) ?? e.from;
   return {
     type: BRIDGED_EVENT_TYPES['message.reaction'],
@@ -195,8 +218,11 @@ export function messageReactionEvent(e: MessageReactionEvent): BridgedEvent {
   };
 }
 
-export function groupEvent(type: 'group.join' | 'group.leave' | 'group.update', e: GroupEvent): BridgedEvent {
-  const data: Record<string, unknown> = {
+export function groupEvent<T extends 'group.join' | 'group.leave' | 'group.update'>(
+  type: T,
+  e: GroupEvent,
+): Bridged<T> {
+  const data: GroupEventData = {
     chatId: e.chatId,
     action: e.action,
     participants: [...(e.participants ?? [])],
@@ -204,10 +230,10 @@ export function groupEvent(type: 'group.join' | 'group.leave' | 'group.update', 
     timestamp: iso(e.timestamp),
   };
   if (e.author) data.author = e.author;
-  return { type: BRIDGED_EVENT_TYPES[type], chatId: e.chatId, data };
+  return { type, chatId: e.chatId, data };
 }
 
-export const callEvent = (e: CallEvent): BridgedEvent => ({
+export const callEvent = (e: CallEvent): Bridged<'call.received'> => ({
   type: BRIDGED_EVENT_TYPES.call,
   chatId: e.from,
   data: {
@@ -220,7 +246,7 @@ export const callEvent = (e: CallEvent): BridgedEvent => ({
   },
 });
 
-export const contactChangedEvent = (e: ContactChangedEvent): BridgedEvent => ({
+export const contactChangedEvent = (e: ContactChangedEvent): Bridged<'contact.changed'> => ({
   type: BRIDGED_EVENT_TYPES['contact.changed'],
   data: { oldId: e.oldId, newId: e.newId, isContact: e.isContact, timestamp: iso(e.timestamp) },
 });

@@ -9,6 +9,7 @@ import { GatewayNodeIdentity } from './gateway-node.identity';
 import { GatewayNodeRepository } from './gateway-node.repository';
 import { GatewayNodeDoc, GatewayNodeSchema } from './gateway-node.schema';
 import { GatewayNode } from './gateway.node';
+import { OutgoingTagStore } from './outgoing-tag.store';
 
 /**
  * The gateway: importing this module makes the process a gateway node (it joins the `gateway`
@@ -30,7 +31,8 @@ import { GatewayNode } from './gateway.node';
     ConnectionSupervisor,
     ConnectionCommandHandlers,
     GatewayNode,
+    OutgoingTagStore,
   ],
-  exports: [GatewayCommandRegistry, ConnectionSupervisor, GatewayNode, GatewayNodeIdentity],
+  exports: [GatewayCommandRegistry, ConnectionSupervisor, GatewayNode, GatewayNodeIdentity, OutgoingTagStore],
 })
 export class GatewayModule {}

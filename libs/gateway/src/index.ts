@@ -6,3 +6,5 @@ export { GatewayNodeIdentity } from './gateway-node.identity';
 export { ConnectionSupervisor } from './connection.supervisor';
 export { BRIDGED_EVENT_TYPES } from './driver-event.mapper';
 export { OfflineDriver } from './offline.driver';
+export { OutgoingTagStore } from './outgoing-tag.store';
+export type { OutgoingTag } from './outgoing-tag.store';

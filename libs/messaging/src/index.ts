@@ -1,18 +1,22 @@
 export * from './messaging.module';
-export { MessageSendHandler, SEND_FAILURE_CODES, parseSendCommand } from './message-send.handler';
-export type { SendSession, SendFailureCode } from './message-send.handler';
-export { OutboxSweeper, SWEEPER_LEASE } from './outbox.sweeper';
-export type { SweepResult } from './outbox.sweeper';
-export { ConversationsConsumer, CONVERSATIONS_GROUP } from './conversations.consumer';
-export { MessageStatusConsumer, MESSAGE_STATUS_GROUP } from './message-status.consumer';
-export { SEND_ERROR_CODES, MESSAGE_TYPES } from './send-request.parser';
-export type { SendMessageBody } from './send-request.parser';
-export { MESSAGE_STATUSES, currentStatus, statusRank } from './message-status.rank';
-export type { MessageStatus } from './message-status.rank';
-export { MEDIA_UPLOAD_PATH } from './media.controller';
-export { MEDIA_BUCKET } from './media.store';
+// Sending, for any caller (the HTTP API, automation consumers): MessagingModule.sending() provides it.
+export { SendMessageUseCase } from './send';
+export type { SendMessageCommand, SendMessageResult, SendMessageBody } from './send';
+export { MESSAGE_SOURCES } from './outbound';
+export type { MessageOrigin, MessageSource } from './outbound';
+export { SEND_ERROR_CODES } from './send';
+export type { SendErrorCode } from './send';
+export { MessageSendHandler, SEND_FAILURE_CODES, parseSendCommand } from './gateway';
+export type { SendSession, SendFailureCode } from './gateway';
+export { OutboxSweeper, SWEEPER_LEASE } from './send';
+export type { SweepResult } from './send';
+export { ConversationsConsumer, CONVERSATIONS_GROUP, CHAT_MESSAGE_SOURCES } from './conversations';
+export type { ChatMessageSource } from './conversations';
+export { MessageStatusConsumer, MESSAGE_STATUS_GROUP } from './statuses';
+export { MESSAGE_STATUSES, currentStatus, statusRank } from './outbound';
+export type { MessageStatus } from './outbound';
+export { MEDIA_UPLOAD_PATH, MEDIA_BUCKET } from './media';
 // Storage primitives (race-tested against FerretDB in test/integration/messaging).
-export { LeaseRepository } from './lease.repository';
-export { IdempotencyRepository } from './idempotency.repository';
-export { OutboundMessageRepository } from './outbound-message.repository';
-export { SendClaimRepository } from './send-claim.repository';
+export { IdempotencyRepository } from './send';
+export { OutboundMessageRepository } from './outbound';
+export { SendClaimRepository } from './gateway';

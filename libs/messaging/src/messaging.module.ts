@@ -6,48 +6,57 @@ import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
 import { GatewayModule } from '@wwb/gateway';
 import { allowMultipartBody } from '@wwb/http';
-import { ChatQueryService } from './chat-query.service';
-import { ChatsController } from './chats.controller';
-import { ConnectionLookupService } from './connection-lookup.service';
-import { ContactCheckService } from './contact-check.service';
-import { ContactsController } from './contacts.controller';
-import { CHAT_MESSAGE_MODEL, CHAT_MODEL, ChatMessageSchema, ChatSchema } from './conversation.schema';
-import { ConversationRepository } from './conversation.repository';
-import { ConversationsConsumer } from './conversations.consumer';
-import { IDEMPOTENCY_RECORD_MODEL, IdempotencyRecordSchema } from './idempotency-record.schema';
-import { IdempotencyRepository } from './idempotency.repository';
-import { LEASE_MODEL, LeaseSchema } from './lease.schema';
-import { LeaseRepository } from './lease.repository';
-import { MEDIA_UPLOAD_PATH, MediaController } from './media.controller';
-import { MediaStore } from './media.store';
-import { MediaUploadErrorsInterceptor } from './media-upload.interceptor';
-import { MediaUploadService } from './media-upload.service';
-import { MediaUrlFetcher } from './media-url.fetcher';
-import { MessageAcceptService } from './message-accept.service';
-import { MessageCommandProducer } from './message-command.producer';
-import { MessageQueryService } from './message-query.service';
-import { MessageSendHandler } from './message-send.handler';
-import { MessageSendRegistrar } from './message-send.registrar';
+import { LeasesModule } from '@wwb/infrastructure';
+import { ContactCheckService, ContactsController } from './contacts';
+import {
+  CHAT_MESSAGE_MODEL,
+  CHAT_MODEL,
+  ChatMessageSchema,
+  ChatQueryService,
+  ChatSchema,
+  ChatsController,
+  ConversationRepository,
+  ConversationsConsumer,
+} from './conversations';
 import {
   MESSAGE_LINK_MODEL,
   MESSAGE_SEND_MODEL,
   MessageLinkSchema,
+  MessageSendHandler,
+  MessageSendRegistrar,
   MessageSendSchema,
-} from './message-send.schema';
-import { MessageStatusConsumer } from './message-status.consumer';
-import { MessageStatusProducer } from './message-status.producer';
-import { MessagesController } from './messages.controller';
+  MessageStatusProducer,
+  SendClaimRepository,
+} from './gateway';
+import {
+  MEDIA_UPLOAD_PATH,
+  MediaController,
+  MediaStore,
+  MediaUploadErrorsInterceptor,
+  MediaUploadService,
+} from './media';
 import {
   MESSAGE_REQUEUE_MODEL,
   MESSAGE_STATUS_MODEL,
   MessageRequeueSchema,
   MessageStatusSchema,
   OUTBOUND_MESSAGE_MODEL,
+  OutboundMessageRepository,
   OutboundMessageSchema,
-} from './outbound-message.schema';
-import { OutboundMessageRepository } from './outbound-message.repository';
-import { OutboxSweeper } from './outbox.sweeper';
-import { SendClaimRepository } from './send-claim.repository';
+} from './outbound';
+import {
+  ConnectionLookupService,
+  IDEMPOTENCY_RECORD_MODEL,
+  IdempotencyRecordSchema,
+  IdempotencyRepository,
+  MediaUrlFetcher,
+  MessageCommandProducer,
+  MessageQueryService,
+  MessagesController,
+  OutboxSweeper,
+  SendMessageUseCase,
+} from './send';
+import { MessageStatusConsumer } from './statuses';
 
 /** Every collection of messaging (mongoose model name and schema). */
 export const MESSAGING_MODELS = [
@@ -57,7 +66,6 @@ export const MESSAGING_MODELS = [
   { name: MESSAGE_SEND_MODEL, schema: MessageSendSchema },
   { name: MESSAGE_LINK_MODEL, schema: MessageLinkSchema },
   { name: IDEMPOTENCY_RECORD_MODEL, schema: IdempotencyRecordSchema },
-  { name: LEASE_MODEL, schema: LeaseSchema },
   { name: CHAT_MODEL, schema: ChatSchema },
   { name: CHAT_MESSAGE_MODEL, schema: ChatMessageSchema },
 ];
@@ -75,6 +83,9 @@ const multer = MulterModule.registerAsync({
 class MessagingApiModule {}
 
 @Module({})
+class MessagingSendingModule {}
+
+@Module({})
 class MessagingWorkerModule {}
 
 @Module({})
@@ -84,6 +95,9 @@ class MessagingGatewayModule {}
  * Messaging: sending (accept, queue, send at most once, statuses from acks), media uploads in
  * GridFS, conversations (chats and messages from the events topic) and number checks. One module,
  * composed per process role:
+ * - `sending()`: exports SendMessageUseCase, the one way to send a message, for any role (the
+ *   API's controller, the worker's automation consumers); the worker's `forWorker()` sweeper
+ *   re-publishes what it stored if the publish after storing failed;
  * - `forApi()`: POST /v1/media, POST/GET /v1/connections/:id/messages, chats, contacts/check;
  * - `forWorker()`: consumer groups `message-status` (acks -> statuses) and `conversations`, and
  *   the sweeper that re-publishes messages stuck in queued (one node at a time, Mongo lease);
@@ -93,23 +107,35 @@ class MessagingGatewayModule {}
  */
 @Module({})
 export class MessagingModule {
+  static sending(): DynamicModule {
+    return {
+      module: MessagingSendingModule,
+      imports: [models, ConnectionsModule],
+      providers: [
+        MediaStore,
+        MediaUrlFetcher,
+        OutboundMessageRepository,
+        IdempotencyRepository,
+        MessageCommandProducer,
+        ConnectionLookupService,
+        SendMessageUseCase,
+      ],
+      exports: [SendMessageUseCase],
+    };
+  }
+
   static forApi(): DynamicModule {
     allowMultipartBody(MEDIA_UPLOAD_PATH);
     return {
       module: MessagingApiModule,
-      imports: [models, multer, ConnectionsModule, AccountsModule],
+      imports: [models, multer, ConnectionsModule, AccountsModule, MessagingModule.sending()],
       controllers: [MediaController, MessagesController, ChatsController, ContactsController],
       providers: [
         MediaStore,
-        MediaUrlFetcher,
         MediaUploadService,
         MediaUploadErrorsInterceptor,
         OutboundMessageRepository,
-        IdempotencyRepository,
         ConversationRepository,
-        MessageCommandProducer,
-        ConnectionLookupService,
-        MessageAcceptService,
         MessageQueryService,
         ChatQueryService,
         ContactCheckService,
@@ -120,12 +146,11 @@ export class MessagingModule {
   static forWorker(options: { sweeper?: boolean } = {}): DynamicModule {
     return {
       module: MessagingWorkerModule,
-      imports: [models],
+      imports: [models, LeasesModule],
       providers: [
         OutboundMessageRepository,
         SendClaimRepository,
         IdempotencyRepository,
-        LeaseRepository,
         ConversationRepository,
         MessageCommandProducer,
         MessageStatusConsumer,

@@ -1,11 +1,13 @@
 /**
  * The race-free primitives of messaging, against the real FerretDB (which loses concurrent
- * updates of one document): unique-insert claims, leases, insert-once statuses.
+ * updates of one document): unique-insert claims, the sweeper's lease (@wwb/infrastructure),
+ * insert-once statuses.
  */
 import { Test, TestingModule } from '@nestjs/testing';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { ConfigModule } from '@wwb/config';
+import { LeaseRepository, LeasesModule } from '@wwb/infrastructure';
 import { ObservabilityModule } from '@wwb/observability';
 import { PersistenceModule } from '@wwb/persistence';
 import { Clock, IdGenerator, RuntimeModule } from '@wwb/runtime';
@@ -13,7 +15,6 @@ import { testConfig } from '@wwb/testing';
 import {
   currentStatus,
   IdempotencyRepository,
-  LeaseRepository,
   MESSAGING_MODELS,
   MessageStatus,
   OutboundMessageRepository,
@@ -47,8 +48,9 @@ beforeAll(async () => {
       ObservabilityModule,
       PersistenceModule,
       MongooseModule.forFeature(MESSAGING_MODELS),
+      LeasesModule,
     ],
-    providers: [LeaseRepository, IdempotencyRepository, OutboundMessageRepository, SendClaimRepository],
+    providers: [IdempotencyRepository, OutboundMessageRepository, SendClaimRepository],
   })
     .overrideProvider(Clock)
     .useClass(TestClock)

@@ -1,0 +1,64 @@
+import { Clock } from '@wwb/runtime';
+import { OUTGOING_TAG_TTL_MS, OutgoingTagStore } from './outgoing-tag.store';
+
+class FakeClock extends Clock {
+  t = 1_000_000;
+  override now(): Date {
+    return new Date(this.t);
+  }
+  override nowMs(): number {
+    return this.t;
+  }
+}
+
+const CHAT = '15557654321@c.us';
+const tagA = { messageId: 'msg_A', origin: { source: 'auto_reply' as const, ruleId: 'rul_1' } };
+const tagB = { messageId: 'msg_B', origin: { source: 'api' as const } };
+
+describe('OutgoingTagStore', () => {
+  let clock: FakeClock;
+  let store: OutgoingTagStore;
+  beforeEach(() => {
+    clock = new FakeClock();
+    store = new OutgoingTagStore(clock);
+  });
+
+  it('gives the tag to a message.created that arrives during the send call (simulator order)', () => {
+    store.expect('con_1', CHAT, tagA);
+    expect(store.take('con_1', { id: 'true_x_1', chatId: CHAT })).toBe(tagA);
+    store.settle('con_1', CHAT, tagA, 'true_x_1');
+    expect(store.size).toBe(0);
+  });
+
+  it('gives the tag by WhatsApp id to a message.created that comes after the call returned', () => {
+    store.expect('con_1', CHAT, tagA);
+    store.settle('con_1', CHAT, tagA, 'true_x_1');
+    // A message typed on the phone into the same chat meanwhile is not ours.
+    expect(store.take('con_1', { id: 'true_x_phone', chatId: CHAT })).toBeUndefined();
+    expect(store.take('con_1', { id: 'true_x_1', chatId: CHAT })).toBe(tagA);
+    expect(store.take('con_1', { id: 'true_x_1', chatId: CHAT })).toBeUndefined();
+  });
+
+  it('keeps sends of one chat in order and apart from other chats and connections', () => {
+    store.expect('con_1', CHAT, tagA);
+    store.expect('con_1', CHAT, tagB);
+    expect(store.take('con_2', { id: 'true_y', chatId: CHAT })).toBeUndefined();
+    expect(store.take('con_1', { id: 'true_z', chatId: 'other@c.us' })).toBeUndefined();
+    expect(store.take('con_1', { id: 'true_1', chatId: CHAT })).toBe(tagA);
+    expect(store.take('con_1', { id: 'true_2', chatId: CHAT })).toBe(tagB);
+  });
+
+  it('forgets a failed send, and any tag after its time to live', () => {
+    const cancel = store.expect('con_1', CHAT, tagA);
+    cancel();
+    expect(store.take('con_1', { id: 'true_1', chatId: CHAT })).toBeUndefined();
+
+    store.expect('con_1', CHAT, tagB);
+    store.settle('con_1', CHAT, tagB, 'true_2');
+    store.expect('con_1', CHAT, tagA);
+    clock.t += OUTGOING_TAG_TTL_MS + 1;
+    expect(store.take('con_1', { id: 'true_2', chatId: CHAT })).toBeUndefined();
+    expect(store.take('con_1', { id: 'true_3', chatId: CHAT })).toBeUndefined();
+    expect(store.size).toBe(0);
+  });
+});

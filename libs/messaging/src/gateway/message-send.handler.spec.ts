@@ -1,0 +1,316 @@
+import { OutgoingTagStore } from '@wwb/gateway';
+import pino from 'pino';
+import { AppConfig } from '@wwb/config';
+import { EventEnvelope } from '@wwb/contracts';
+import { RetryableError } from '@wwb/kafka';
+import { AppLogger } from '@wwb/observability';
+import { Clock } from '@wwb/runtime';
+import { OutgoingMessage, SendResult, WhatsAppDriver, WhatsAppDriverError } from '@wwb/whatsapp';
+import { MediaStore } from '../media';
+import { MessageLinkRecord, MessageSendRecord, SendClaimState } from './message-send.schema';
+import { MessageSendHandler, SendSession } from './message-send.handler';
+import { MessageStatusProducer } from './message-status.producer';
+import { MessageStatusRecord, NewStatus, OutboundMessageRepository } from '../outbound';
+import { SendClaimRepository } from './send-claim.repository';
+
+const MSG = 'msg_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8';
+
+/** In-memory claims with the same unique-insert semantics as Mongo. */
+class FakeClaims {
+  sends = new Map<string, MessageSendRecord>();
+  links = new Map<string, MessageLinkRecord>();
+  async generations(messageId: string) {
+    return [...this.sends.values()].filter((g) => g.messageId === messageId).sort((a, b) => a.gen - b.gen);
+  }
+  async insert(r: MessageSendRecord) {
+    if (this.sends.has(r._id)) return false;
+    this.sends.set(r._id, { ...r });
+    return true;
+  }
+  async setState(
+    id: string,
+    from: SendClaimState,
+    to: SendClaimState,
+    fields: Partial<MessageSendRecord> = {},
+  ) {
+    const g = this.sends.get(id);
+    if (!g || g.state !== from) return false;
+    this.sends.set(id, { ...g, ...fields, state: to });
+    return true;
+  }
+  async link(r: MessageLinkRecord) {
+    if (!this.links.has(r._id)) this.links.set(r._id, r);
+  }
+  /** The state of the newest generation. */
+  latest(messageId: string) {
+    const gens = [...this.sends.values()].filter((g) => g.messageId === messageId);
+    return gens.reduce<MessageSendRecord | undefined>((a, b) => (!a || b.gen > a.gen ? b : a), undefined);
+  }
+}
+
+class FakeMessages {
+  statuses = new Map<string, MessageStatusRecord>();
+  settled: string[] = [];
+  async recordStatus(s: NewStatus, recordedAt: Date) {
+    const id = `${s.messageId}/${s.status}`;
+    if (this.statuses.has(id)) return false;
+    this.statuses.set(id, { _id: id, ...s, recordedAt });
+    return true;
+  }
+  async statusesOf(messageId: string) {
+    return [...this.statuses.values()].filter((s) => s.messageId === messageId);
+  }
+  async settle(id: string) {
+    this.settled.push(id);
+  }
+  async forgetRequeue() {}
+}
+
+class FakeDriver {
+  sent: { chatId: string; content: OutgoingMessage }[] = [];
+  ready = true;
+  registered = true;
+  failWith?: Error;
+  sendDelayMs = 0;
+  state = { status: 'ready' };
+  async waitForStatus() {
+    if (!this.ready) throw new Error('not ready in time');
+    return this.state;
+  }
+  async checkNumber(digits: string) {
+    return { registered: this.registered, chatId: this.registered ? `${digits}@c.us` : null };
+  }
+  async sendMessage(chatId: string, content: OutgoingMessage): Promise<SendResult> {
+    if (this.sendDelayMs) await new Promise((r) => setTimeout(r, this.sendDelayMs));
+    if (this.failWith) throw this.failWith;
+    this.sent.push({ chatId, content });
+    return { messageId: `true_${chatId}_3EB0${this.sent.length}`, timestamp: 1_800_000_000_000 };
+  }
+}
+
+function command(
+  message: Record<string, unknown> = { type: 'text', text: 'hi' },
+  chatId = '15551234567@c.us',
+) {
+  return {
+    id: '01JDQ8Z6W5V7Y2M3N4P5Q6R7S9',
+    type: 'gateway.message.send',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    accountId: 'acc_1',
+    connectionId: 'con_1',
+    data: { messageId: MSG, chatId, message },
+  } as EventEnvelope;
+}
+
+describe('MessageSendHandler', () => {
+  let claims: FakeClaims;
+  let messages: FakeMessages;
+  let driver: FakeDriver;
+  let events: { data: object }[];
+  let media: Map<string, Buffer>;
+  let now: number;
+  let handler: MessageSendHandler;
+  let session: SendSession;
+  let config: AppConfig;
+  const build = () =>
+    new MessageSendHandler(
+      claims as unknown as SendClaimRepository,
+      messages as unknown as OutboundMessageRepository,
+      { read: async (_s: object, id: string) => media.get(id) } as unknown as MediaStore,
+      {
+        publish: async (_t: object, _c: string, data: object) => void events.push({ data }),
+      } as unknown as MessageStatusProducer,
+      new OutgoingTagStore({ nowMs: () => now } as unknown as Clock),
+      { now: () => new Date(now), nowMs: () => now } as unknown as Clock,
+      config,
+      { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
+    );
+
+  beforeEach(() => {
+    claims = new FakeClaims();
+    messages = new FakeMessages();
+    driver = new FakeDriver();
+    events = [];
+    media = new Map();
+    now = Date.parse('2026-12-01T10:00:00Z');
+    const clock = { now: () => new Date(now), nowMs: () => now } as unknown as Clock;
+    const statusEvents = {
+      publish: async (_t: object, _c: string, data: object) => void events.push({ data }),
+    } as unknown as MessageStatusProducer;
+    const store = { read: async (_s: object, id: string) => media.get(id) } as unknown as MediaStore;
+    config = {
+      messaging: { readyTimeoutMs: 50 },
+      gateway: { sessionTimeoutMs: 1500 },
+    } as unknown as AppConfig;
+    const logger = { child: () => pino({ level: 'silent' }) } as unknown as AppLogger;
+    handler = new MessageSendHandler(
+      claims as unknown as SendClaimRepository,
+      messages as unknown as OutboundMessageRepository,
+      store,
+      statusEvents,
+      new OutgoingTagStore(clock),
+      clock,
+      config,
+      logger,
+    );
+    session = { connectionId: 'con_1', accountId: 'acc_1', driver: driver as unknown as WhatsAppDriver };
+  });
+
+  it('sends once, records sent with the WhatsApp id and links it; a second delivery only re-publishes', async () => {
+    await handler.handle(command(), session);
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(1);
+    const waId = 'true_15551234567@c.us_3EB01';
+    expect(messages.statuses.get(`${MSG}/sent`)).toMatchObject({ status: 'sent', waMessageId: waId });
+    expect(claims.links.get(`con_1/${waId}`)).toMatchObject({ messageId: MSG });
+    expect(claims.latest(MSG)?.state).toBe('done');
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({ messageId: MSG, waMessageId: waId, status: 'sent' }),
+      expect.objectContaining({ messageId: MSG, waMessageId: waId, status: 'sent' }),
+    ]);
+    expect(messages.settled).toEqual([MSG, MSG]);
+  });
+
+  it('two deliveries at the same time still send once', async () => {
+    driver.sendDelayMs = 30;
+    const results = await Promise.allSettled([
+      handler.handle(command(), session),
+      handler.handle(command(), session),
+    ]);
+    expect(driver.sent).toHaveLength(1);
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(RetryableError);
+  });
+
+  it('resolves a MediaRef from the store into base64 media', async () => {
+    media.set('upl_A', Buffer.from('hello'));
+    await handler.handle(
+      command({
+        type: 'document',
+        caption: 'c',
+        media: { uploadId: 'upl_A', mimetype: 'application/pdf', filename: 'a.pdf' },
+      }),
+      session,
+    );
+    expect(driver.sent[0]!.content).toEqual({
+      type: 'document',
+      caption: 'c',
+      media: {
+        mimetype: 'application/pdf',
+        data: Buffer.from('hello').toString('base64'),
+        filename: 'a.pdf',
+      },
+    });
+  });
+
+  it.each([
+    ['number_not_on_whatsapp', (d: FakeDriver) => (d.registered = false)],
+    ['not_ready', (d: FakeDriver) => (d.ready = false)],
+    [
+      'chat_not_found',
+      (d: FakeDriver) => (d.failWith = new WhatsAppDriverError('chat_not_found', 'no chat')),
+    ],
+    ['send_failed', (d: FakeDriver) => (d.failWith = new Error('protocol error'))],
+  ])('fails with %s, recorded and published, never retried', async (code, arrange) => {
+    arrange(driver);
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(0);
+    expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe(code);
+    expect(events[0]!.data).toMatchObject({ messageId: MSG, status: 'failed', reason: code });
+    expect(claims.latest(MSG)?.state).toBe('done');
+  });
+
+  it('waits for ready across deliveries (parked claim), then fails not_ready once the timeout has passed', async () => {
+    config = {
+      messaging: { readyTimeoutMs: 60_000 },
+      gateway: { sessionTimeoutMs: 1500 },
+    } as unknown as AppConfig;
+    handler = build();
+    driver.ready = false;
+    // Retried in place while the wait is short...
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    expect(claims.latest(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(now) });
+    const firstWait = now;
+    // ...then let go quietly (the sweeper re-publishes the pending message).
+    now += 30_000;
+    await handler.handle(command(), session);
+    expect(claims.latest(MSG)).toMatchObject({ state: 'waiting', waitingSince: new Date(firstWait) });
+    expect(messages.statuses.size).toBe(0);
+    now += 31_000;
+    await handler.handle(command(), session);
+    expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe('not_ready');
+    expect(driver.sent).toHaveLength(0);
+  });
+
+  it('a parked message is sent by the next delivery once the connection is ready', async () => {
+    config = {
+      messaging: { readyTimeoutMs: 60_000 },
+      gateway: { sessionTimeoutMs: 1500 },
+    } as unknown as AppConfig;
+    handler = build();
+    driver.ready = false;
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    driver.ready = true;
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(1);
+    expect(claims.latest(MSG)?.state).toBe('done');
+  });
+
+  it('a missing upload fails the message with media_missing', async () => {
+    await handler.handle(
+      command({ type: 'image', media: { uploadId: 'upl_gone', mimetype: 'image/png' } }),
+      session,
+    );
+    expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe('media_missing');
+  });
+
+  it('a send interrupted during the driver call is failed, never repeated', async () => {
+    claims.sends.set(`${MSG}#0`, {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
+      accountId: 'acc_1',
+      connectionId: 'con_1',
+      chatId: '15551234567@c.us',
+      state: 'sending',
+      claimedAt: new Date(now - 600_000),
+      sendingAt: new Date(now - 600_000),
+    });
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(0);
+    expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe('send_interrupted');
+  });
+
+  it('a stale claim that never reached the driver is taken over and sent', async () => {
+    claims.sends.set(`${MSG}#0`, {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
+      accountId: 'acc_1',
+      connectionId: 'con_1',
+      chatId: '15551234567@c.us',
+      state: 'claimed',
+      claimedAt: new Date(now - 600_000),
+    });
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(1);
+  });
+
+  it('a fresh claim held elsewhere is retried later (RetryableError)', async () => {
+    claims.sends.set(`${MSG}#0`, {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
+      accountId: 'acc_1',
+      connectionId: 'con_1',
+      chatId: '15551234567@c.us',
+      state: 'sending',
+      claimedAt: new Date(now - 1000),
+      sendingAt: new Date(now - 1000),
+    });
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    expect(driver.sent).toHaveLength(0);
+  });
+});

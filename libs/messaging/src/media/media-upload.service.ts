@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@wwb/config';
+import { AccountScope } from '@wwb/persistence';
+import { DomainError } from '@wwb/runtime';
+import { MediaStore } from './media.store';
+import { UploadedMediaDto } from './media.dto';
+import { MimetypePolicy } from './mimetype.policy';
+
+/** The part of a multipart file the upload needs (multer's file, memory storage). */
+export interface UploadedFilePart {
+  originalname: string;
+  mimetype: string;
+  size: number;
+  buffer: Buffer;
+}
+
+/** `POST /v1/media`: checks the media type against MEDIA_ALLOWED_MIMETYPES and stores the file in GridFS. */
+@Injectable()
+export class MediaUploadService {
+  private readonly mimetypes: MimetypePolicy;
+
+  constructor(
+    private readonly store: MediaStore,
+    config: AppConfig,
+  ) {
+    this.mimetypes = new MimetypePolicy(config.media.allowedMimetypes);
+  }
+
+  async upload(scope: AccountScope, file: UploadedFilePart | undefined): Promise<UploadedMediaDto> {
+    if (!file) throw DomainError.invalid('file_required', 'Send the file as the multipart field "file"');
+    if (file.size === 0) throw DomainError.invalid('file_empty', 'The file is empty');
+    if (!this.mimetypes.allows(file.mimetype)) {
+      throw DomainError.invalid(
+        'unsupported_mimetype',
+        `media type "${file.mimetype.slice(0, 100)}" is not accepted`,
+      );
+    }
+    const name = file.originalname
+      .replace(/^.*[\\/]/, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .slice(0, 255);
+    const stored = await this.store.save(scope, {
+      data: file.buffer,
+      mimetype: file.mimetype,
+      ...(name ? { filename: name } : {}),
+    });
+    return {
+      uploadId: stored.uploadId,
+      mimetype: stored.mimetype,
+      size: stored.size,
+      filename: stored.filename ?? null,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, mongo } from 'mongoose';
+import { insertOnce } from '@wwb/infrastructure';
+import { AccountScope } from '@wwb/persistence';
+import { CoalescingQueue } from './coalescing.queue';
+import type { MessageStatus } from './message-status.rank';
+import {
+  MESSAGE_REQUEUE_MODEL,
+  MESSAGE_STATUS_MODEL,
+  MessageRequeueRecord,
+  MessageStatusRecord,
+  OUTBOUND_MESSAGE_MODEL,
+  OutboundMessageRecord,
+} from './outbound-message.schema';
+
+export interface NewStatus {
+  messageId: string;
+  accountId: string;
+  status: MessageStatus;
+  at: Date;
+  waMessageId?: string;
+  reason?: { code: string; message: string };
+}
+
+/**
+ * Messages accepted by the API, their status records and the sweeper's re-publish bookkeeping.
+ * Inserts of new messages are coalesced into one unordered insertMany per round trip.
+ */
+@Injectable()
+export class OutboundMessageRepository {
+  private readonly inserts: CoalescingQueue<OutboundMessageRecord>;
+
+  constructor(
+    @InjectModel(OUTBOUND_MESSAGE_MODEL) private readonly messages: Model<OutboundMessageRecord>,
+    @InjectModel(MESSAGE_STATUS_MODEL) private readonly statuses: Model<MessageStatusRecord>,
+    @InjectModel(MESSAGE_REQUEUE_MODEL) private readonly requeues: Model<MessageRequeueRecord>,
+  ) {
+    this.inserts = new CoalescingQueue((docs) => this.insertMany(docs));
+  }
+
+  /** Waits for the indexes (when MONGO_AUTO_INDEX is on). */
+  async ready(): Promise<void> {
+    await Promise.all([this.messages.init(), this.statuses.init(), this.requeues.init()]);
+  }
+
+  /** Resolves once the message is stored (its own write error, if any, rejects it alone). */
+  insert(message: OutboundMessageRecord): Promise<void> {
+    return this.inserts.add(message);
+  }
+
+  private async insertMany(docs: OutboundMessageRecord[]): Promise<(unknown | undefined)[]> {
+    const collection = this.messages.collection as unknown as mongo.Collection<OutboundMessageRecord>;
+    try {
+      await collection.insertMany(docs, { ordered: false });
+      return docs.map(() => undefined);
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
+      if (!list) throw err;
+      const out: (unknown | undefined)[] = docs.map(() => undefined);
+      for (const w of list as { index: number; errmsg?: string; code?: number }[]) {
+        out[w.index] = Object.assign(new Error(w.errmsg ?? 'insert failed'), { code: w.code });
+      }
+      return out;
+    }
+  }
+
+  async find(scope: AccountScope, connectionId: string, id: string): Promise<OutboundMessageRecord | null> {
+    return this.messages
+      .findOne({ _id: id, accountId: scope.accountId, connectionId })
+      .lean<OutboundMessageRecord>();
+  }
+
+  /** Any account: for the gateway, which only knows the message id from a command. */
+  async findById(id: string): Promise<OutboundMessageRecord | null> {
+    return this.messages.findOne({ _id: id }).lean<OutboundMessageRecord>();
+  }
+
+  /** The gateway settled the send: the sweeper stops re-publishing the message. */
+  async settle(id: string): Promise<void> {
+    await this.messages.updateOne({ _id: id, pending: true }, { $set: { pending: false } });
+  }
+
+  /** Pending messages accepted before `before`, oldest first. */
+  async findPending(before: Date, limit: number): Promise<OutboundMessageRecord[]> {
+    return this.messages
+      .find({ pending: true, createdAt: { $lt: before } })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<OutboundMessageRecord[]>();
+  }
+
+  /** Records a status once; false when that status was already recorded (the first one wins). */
+  async recordStatus(s: NewStatus, recordedAt: Date): Promise<boolean> {
+    const record: MessageStatusRecord = {
+      _id: `${s.messageId}/${s.status}`,
+      messageId: s.messageId,
+      accountId: s.accountId,
+      status: s.status,
+      at: s.at,
+      recordedAt,
+      ...(s.waMessageId ? { waMessageId: s.waMessageId } : {}),
+      ...(s.reason ? { reason: s.reason } : {}),
+    };
+    return insertOnce(this.statuses, record);
+  }
+
+  async statusesOf(messageId: string): Promise<MessageStatusRecord[]> {
+    return this.statuses.find({ messageId }).lean<MessageStatusRecord[]>();
+  }
+
+  async requeueInfo(ids: string[]): Promise<Map<string, MessageRequeueRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.requeues.find({ _id: { $in: ids } }).lean<MessageRequeueRecord[]>();
+    return new Map(rows.map((r) => [r._id, r]));
+  }
+
+  async noteRequeued(id: string, count: number, at: Date): Promise<void> {
+    await this.requeues.updateOne({ _id: id }, { $set: { count, lastAt: at } }, { upsert: true });
+  }
+
+  async forgetRequeue(id: string): Promise<void> {
+    await this.requeues.deleteOne({ _id: id });
+  }
+}

@@ -1,0 +1,110 @@
+import { Schema } from 'mongoose';
+import type { MessageStatus } from './message-status.rank';
+import type { MediaRef } from '@wwb/contracts';
+import type { OutgoingMessage } from '@wwb/whatsapp';
+
+type WithMediaRef<T> = T extends { media: unknown } ? Omit<T, 'media'> & { media: MediaRef } : T;
+
+/** An outgoing message as stored and sent in `gateway.message.send`: media is a reference to an upload. */
+export type QueuedContent = WithMediaRef<OutgoingMessage>;
+
+import { MESSAGE_SOURCES, MessageOrigin, MessageSource } from '@wwb/contracts';
+
+// The origin vocabulary is the event contract's (message.sent carries it); re-exported for messaging.
+export { MESSAGE_SOURCES };
+export type { MessageOrigin, MessageSource };
+
+export const OUTBOUND_MESSAGE_MODEL = 'OutboundMessage';
+export const MESSAGE_STATUS_MODEL = 'MessageStatus';
+export const MESSAGE_REQUEUE_MODEL = 'MessageRequeue';
+
+/**
+ * A message accepted for sending, through the API or by an automation (`_id` = our id, `msg_<ULID>`), stored before the 202. Written
+ * once by the API; afterwards its only write is `pending: false` when the gateway settled the
+ * send (FerretDB loses one of two concurrent updates of a document, so nothing else writes it:
+ * statuses live in message_statuses, re-publish bookkeeping in message_requeues).
+ */
+export interface OutboundMessageRecord {
+  _id: string;
+  accountId: string;
+  connectionId: string;
+  chatId: string;
+  /** `to` as the client sent it. */
+  to: string;
+  type: string;
+  /** What the gateway sends: the driver's OutgoingMessage with media as a MediaRef. */
+  content: QueuedContent;
+  idempotencyKey?: string;
+  /** Absent on messages stored before origins existed: those came from the API. */
+  origin?: MessageOrigin;
+  /** True until the gateway recorded `sent` or `failed`: the sweeper re-publishes pending messages. */
+  pending: boolean;
+  createdAt: Date;
+}
+
+export const OutboundMessageSchema = new Schema<OutboundMessageRecord>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    chatId: { type: String, required: true },
+    to: { type: String, required: true },
+    type: { type: String, required: true },
+    content: { type: Schema.Types.Mixed, required: true },
+    idempotencyKey: { type: String },
+    origin: { type: Schema.Types.Mixed },
+    pending: { type: Boolean, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'messages', versionKey: false, _id: false, minimize: false },
+);
+/** The sweeper: pending messages, oldest first. */
+OutboundMessageSchema.index({ pending: 1, createdAt: 1 }, { name: 'pending_created' });
+
+/**
+ * One status a message reached, inserted once (`_id` = `<messageId>/<status>`): the first record
+ * of a status wins and later duplicates are ignored, so concurrent acks never lose or undo
+ * anything. The message's status is the highest-ranked record (message-status.rank.ts).
+ */
+export interface MessageStatusRecord {
+  _id: string;
+  messageId: string;
+  accountId: string;
+  status: MessageStatus;
+  /** When it happened (WhatsApp's time where known). */
+  at: Date;
+  waMessageId?: string;
+  reason?: { code: string; message: string };
+  recordedAt: Date;
+}
+
+export const MessageStatusSchema = new Schema<MessageStatusRecord>(
+  {
+    _id: { type: String, required: true },
+    messageId: { type: String, required: true },
+    accountId: { type: String, required: true },
+    status: { type: String, required: true },
+    at: { type: Date, required: true },
+    waMessageId: { type: String },
+    reason: { type: { code: String, message: String }, _id: false, default: undefined },
+    recordedAt: { type: Date, required: true },
+  },
+  { collection: 'message_statuses', versionKey: false, _id: false },
+);
+MessageStatusSchema.index({ messageId: 1 }, { name: 'message' });
+
+/** Re-publish bookkeeping of the sweeper (its only writer, under the sweep lease). `_id` = message id. */
+export interface MessageRequeueRecord {
+  _id: string;
+  count: number;
+  lastAt: Date;
+}
+
+export const MessageRequeueSchema = new Schema<MessageRequeueRecord>(
+  {
+    _id: { type: String, required: true },
+    count: { type: Number, required: true },
+    lastAt: { type: Date, required: true },
+  },
+  { collection: 'message_requeues', versionKey: false, _id: false },
+);

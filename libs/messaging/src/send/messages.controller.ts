@@ -1,0 +1,82 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
+import { ApiErrorResponses } from '@wwb/http';
+import { assertConnectionReach } from './connection-lookup.service';
+import { MessageQueryService, MessageView } from './message-query.service';
+import { AcceptedMessageDto, MessageDto, SendMessageDto } from './send-message.dto';
+import { SendMessageUseCase } from './send-message.service';
+import { SEND_ERROR_CODES } from './send-request.errors';
+
+@ApiTags('messages')
+@ApiKeyAuth()
+@Controller('v1/connections/:id/messages')
+export class MessagesController {
+  constructor(
+    private readonly sending: SendMessageUseCase,
+    private readonly query: MessageQueryService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a message (queued: stored, then sent by the gateway that runs the connection)',
+    description:
+      'Answers 202 once the message is stored; follow it with GET .../messages/{messageId} or the ' +
+      'message.status events. 400 codes: ' +
+      Object.keys(SEND_ERROR_CODES).join(', ') +
+      ', validation_failed, invalid_idempotency_key. 409 connection_stopped, connection_logged_out, ' +
+      'idempotency_key_in_progress. 422 idempotency_key_reused.',
+  })
+  @ApiParam({ name: 'id', example: 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Same key and body: the same message again (header Idempotent-Replayed: true); another body: 422',
+  })
+  @ApiAcceptedResponse({ type: AcceptedMessageDto })
+  @ApiErrorResponses(400, 404, 409, 413, 415, 422)
+  async send(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') connectionId: string,
+    @Body() body: SendMessageDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptedMessageDto> {
+    assertConnectionReach(principal, connectionId);
+    const result = await this.sending.execute(principal.scope, {
+      connectionId,
+      message: body,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      origin: { source: 'api' },
+    });
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return { id: result.id, status: result.status };
+  }
+
+  @Get(':messageId')
+  @ApiOperation({
+    summary:
+      'A message sent through the API: status (queued, sent, delivered, read, played, failed) and timestamps',
+  })
+  @ApiParam({ name: 'id', example: 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9' })
+  @ApiParam({ name: 'messageId', example: 'msg_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' })
+  @ApiOkResponse({ type: MessageDto })
+  @ApiErrorResponses(404)
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') connectionId: string,
+    @Param('messageId') messageId: string,
+  ): Promise<MessageView> {
+    return this.query.get(principal, connectionId, messageId);
+  }
+}

@@ -1,0 +1,199 @@
+import pino from 'pino';
+import { AppConfig } from '@wwb/config';
+import type { ConnectionView } from '@wwb/connections';
+import { AppLogger } from '@wwb/observability';
+import { scopeOf } from '@wwb/persistence';
+import { Clock, DomainError, IdGenerator } from '@wwb/runtime';
+import { ConnectionLookupService } from './connection-lookup.service';
+import { IdempotencyRecord } from './idempotency-record.schema';
+import { IdempotencyRepository } from './idempotency.repository';
+import { MediaStore } from '../media';
+import { MediaUrlFetcher } from './media-url.fetcher';
+import { canonicalJson, fingerprintOf, SendMessageCommand, SendMessageUseCase } from './send-message.service';
+import { MessageCommandProducer } from './message-command.producer';
+import { OutboundMessageRecord, OutboundMessageRepository } from '../outbound';
+
+const scope = scopeOf('acc_1');
+const CON = 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9';
+const body = { to: '+15551234567', type: 'text', text: 'hello' };
+const cmd = (over: Partial<SendMessageCommand> = {}): SendMessageCommand => ({
+  connectionId: CON,
+  message: body,
+  ...over,
+});
+
+describe('SendMessageUseCase', () => {
+  let log: string[];
+  let stored: Map<string, OutboundMessageRecord>;
+  let keys: Map<string, IdempotencyRecord>;
+  let publishFails: boolean;
+  let insertFails: boolean;
+  let connection: Partial<ConnectionView>;
+  let service: SendMessageUseCase;
+  let missing: boolean;
+
+  beforeEach(() => {
+    log = [];
+    stored = new Map();
+    keys = new Map();
+    publishFails = false;
+    insertFails = false;
+    missing = false;
+    connection = { id: CON, accountId: 'acc_1', desiredState: 'running', status: 'ready' };
+    const messages = {
+      insert: async (m: OutboundMessageRecord) => {
+        if (insertFails) throw new Error('mongo down');
+        log.push(`insert ${m._id}`);
+        stored.set(m._id, m);
+      },
+      find: async (_s: object, _c: string, id: string) => stored.get(id) ?? null,
+    } as unknown as OutboundMessageRepository;
+    const idempotency = {
+      find: async (_s: object, key: string) => keys.get(key) ?? null,
+      claim: async (_s: object, key: string, v: Omit<IdempotencyRecord, '_id' | 'accountId'>) => {
+        const existing = keys.get(key);
+        if (existing) return { claimed: false, existing };
+        keys.set(key, { _id: key, accountId: 'acc_1', ...v });
+        return { claimed: true };
+      },
+      release: async (_s: object, key: string) => void keys.delete(key),
+    } as unknown as IdempotencyRepository;
+    const commands = {
+      publishSend: async (m: OutboundMessageRecord) => {
+        log.push(`publish ${m._id}`);
+        if (publishFails) throw new Error('broker down');
+      },
+    } as unknown as MessageCommandProducer;
+    const connections = {
+      get: async () => {
+        if (missing) throw DomainError.notFound('Connection');
+        return connection as ConnectionView;
+      },
+    } as unknown as ConnectionLookupService;
+    const config = {
+      media: { maxBytes: 1024, allowedMimetypes: ['image/*'], urlAllowPrivateHosts: [], urlTimeoutMs: 1000 },
+    } as unknown as AppConfig;
+    const clock = {
+      now: () => new Date(),
+      nowMs: () => Date.now(),
+      sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)),
+    } as unknown as Clock;
+    service = new SendMessageUseCase(
+      connections,
+      messages,
+      idempotency,
+      {} as MediaStore,
+      {} as MediaUrlFetcher,
+      commands,
+      new IdGenerator(),
+      clock,
+      config,
+      { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
+    );
+  });
+
+  it('stores the message (pending) before publishing its command', async () => {
+    const res = await service.execute(scope, cmd());
+    expect(res).toEqual({ id: expect.stringMatching(/^msg_/), status: 'queued', replayed: false });
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual([`insert ${res.id}`, `publish ${res.id}`]);
+    expect(stored.get(res.id)).toMatchObject({
+      pending: true,
+      chatId: '15551234567@c.us',
+      content: { type: 'text', text: 'hello' },
+      origin: { source: 'api' },
+    });
+  });
+
+  it('still accepts when the publish fails: the message is stored and the sweeper publishes it', async () => {
+    publishFails = true;
+    const res = await service.execute(scope, cmd());
+    expect(res.status).toBe('queued');
+    expect(stored.get(res.id)?.pending).toBe(true);
+  });
+
+  it('Idempotency-Key: same body replays, another body is 422, nothing new is stored', async () => {
+    const first = await service.execute(scope, cmd({ idempotencyKey: 'k1' }));
+    const again = await service.execute(
+      scope,
+      cmd({ message: { text: 'hello', type: 'text', to: '+15551234567' }, idempotencyKey: 'k1' }),
+    );
+    expect(again).toEqual({ ...first, replayed: true });
+    await expect(
+      service.execute(scope, cmd({ message: { ...body, text: 'bye' }, idempotencyKey: 'k1' })),
+    ).rejects.toMatchObject({ kind: 'rejected', code: 'idempotency_key_reused' });
+    await expect(
+      service.execute(scope, cmd({ connectionId: 'con_other', idempotencyKey: 'k1' })),
+    ).rejects.toMatchObject({ kind: 'rejected' });
+    expect(stored.size).toBe(1);
+  });
+
+  it('throws domain errors a transport maps: kinds and codes', async () => {
+    missing = true;
+    await expect(service.execute(scope, cmd())).rejects.toMatchObject({
+      kind: 'not_found',
+      code: 'not_found',
+    });
+    missing = false;
+    connection.desiredState = 'stopped';
+    await expect(service.execute(scope, cmd())).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'connection_stopped',
+    });
+    connection.desiredState = 'running';
+    connection.status = 'logged_out';
+    await expect(service.execute(scope, cmd())).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'connection_logged_out',
+    });
+    connection.status = 'ready';
+    await expect(service.execute(scope, cmd({ idempotencyKey: '' }))).rejects.toBeInstanceOf(DomainError);
+    await expect(service.execute(scope, cmd({ idempotencyKey: 'a\nb' }))).rejects.toMatchObject({
+      kind: 'invalid',
+      code: 'invalid_idempotency_key',
+    });
+    await expect(
+      service.execute(scope, cmd({ message: { to: 'nobody', type: 'text' } })),
+    ).rejects.toMatchObject({ kind: 'invalid', code: 'invalid_recipient' });
+    await expect(service.execute(scope, cmd({ message: { ...body, text: '' } }))).rejects.toMatchObject({
+      kind: 'invalid',
+      code: 'text_required',
+    });
+    await expect(service.execute(scope, cmd({ origin: { source: 'robot' as 'api' } }))).rejects.toMatchObject(
+      { kind: 'invalid', code: 'invalid_origin' },
+    );
+    await expect(
+      service.execute(scope, cmd({ origin: { source: 'auto_reply', ruleId: '' } })),
+    ).rejects.toMatchObject({ kind: 'invalid', code: 'invalid_origin' });
+    expect(stored.size).toBe(0);
+  });
+
+  it('stores the origin of an automated send (and nothing but its known fields)', async () => {
+    const origin = { source: 'auto_reply', ruleId: 'rule_1', triggerEventId: 'evt_1', extra: 'x' };
+    const res = await service.execute(
+      scope,
+      cmd({ origin: origin as SendMessageCommand['origin'], idempotencyKey: 'auto:evt_1:rule_1' }),
+    );
+    expect(stored.get(res.id)?.origin).toEqual({
+      source: 'auto_reply',
+      ruleId: 'rule_1',
+      triggerEventId: 'evt_1',
+    });
+  });
+
+  it('a failed store gives the Idempotency-Key back, so that the retry succeeds', async () => {
+    insertFails = true;
+    await expect(service.execute(scope, cmd({ idempotencyKey: 'k2' }))).rejects.toThrow('mongo down');
+    expect(keys.has('k2')).toBe(false);
+    insertFails = false;
+    await expect(service.execute(scope, cmd({ idempotencyKey: 'k2' }))).resolves.toMatchObject({
+      replayed: false,
+    });
+  });
+
+  it('fingerprints ignore key order and undefined fields', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}');
+    expect(fingerprintOf(CON, { a: 1, b: 2 })).toBe(fingerprintOf(CON, { b: 2, a: 1 }));
+    expect(fingerprintOf(CON, { a: 1 })).not.toBe(fingerprintOf('con_x', { a: 1 }));
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * SendMessageUseCase as a worker consumer gets it: MessagingModule.sending() alone (no HTTP, no
+ * API module), against the real FerretDB and Kafka. Errors are DomainErrors; an automated send
+ * is stored with its origin, idempotently.
+ */
+import { Test, TestingModule } from '@nestjs/testing';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { ConnectionRepository } from '@wwb/connections';
+import { MessagingModule, SendMessageUseCase } from '@wwb/messaging';
+import { scopeOf } from '@wwb/persistence';
+import { PlatformModule } from '@wwb/platform';
+import { DomainError, IdGenerator } from '@wwb/runtime';
+import { testConfig } from '@wwb/testing';
+
+jest.setTimeout(60_000);
+
+const config = testConfig();
+const scope = scopeOf('acc_send');
+const ids = new IdGenerator();
+const connectionId = ids.prefixed('con');
+let moduleRef: TestingModule;
+let sending: SendMessageUseCase;
+
+beforeAll(async () => {
+  moduleRef = await Test.createTestingModule({
+    imports: [PlatformModule.forRoot(config), MessagingModule.sending()],
+  }).compile();
+  await moduleRef.init();
+  sending = moduleRef.get(SendMessageUseCase);
+  const at = new Date();
+  await moduleRef.get(ConnectionRepository, { strict: false }).insert({
+    _id: connectionId,
+    accountId: scope.accountId,
+    name: 'worker send',
+    driver: 'simulator',
+    desiredState: 'running',
+    desiredAt: at,
+    createdAt: at,
+    updatedAt: at,
+  });
+});
+
+afterAll(async () => {
+  await moduleRef?.get<Connection>(getConnectionToken()).dropDatabase();
+  await moduleRef?.close();
+});
+
+it('a connection of no account of ours is a domain not_found (404), also for another account', async () => {
+  for (const [s, id] of [
+    [scope, ids.prefixed('con')],
+    [scopeOf('acc_other'), connectionId],
+  ] as const) {
+    const err = await sending
+      .execute(s, { connectionId: id, message: { to: '+15557654321', type: 'text', text: 'hi' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ kind: 'not_found', code: 'not_found' });
+  }
+});
+
+it('an automated send is stored with its origin; its idempotency key replays it', async () => {
+  const command = {
+    connectionId,
+    message: { to: '+15557654321', type: 'text', text: 'We open at 9.' },
+    idempotencyKey: 'auto:evt_1:rule_1',
+    origin: { source: 'auto_reply' as const, ruleId: 'rule_1', triggerEventId: 'evt_1' },
+  };
+  const first = await sending.execute(scope, command);
+  expect(first).toEqual({ id: expect.stringMatching(/^msg_/), status: 'queued', replayed: false });
+  await expect(sending.execute(scope, command)).resolves.toEqual({ ...first, replayed: true });
+
+  const stored = await moduleRef
+    .get<Connection>(getConnectionToken())
+    .collection('messages')
+    .findOne({ _id: first.id as unknown as never });
+  expect(stored).toMatchObject({
+    accountId: scope.accountId,
+    connectionId,
+    chatId: '15557654321@c.us',
+    pending: true,
+    origin: { source: 'auto_reply', ruleId: 'rule_1', triggerEventId: 'evt_1' },
+  });
+
+  const invalid = await sending
+    .execute(scope, { ...command, idempotencyKey: undefined, message: { to: 'x', type: 'text', text: 'y' } })
+    .catch((e: unknown) => e);
+  expect(invalid).toMatchObject({ kind: 'invalid', code: 'invalid_recipient' });
+});
