@@ -187,6 +187,30 @@ export const SETTINGS = {
     parse: int({ min: 1, max: 3650 }),
     doc: 'How long webhook deliveries and their attempts are kept',
   }),
+  OPT_OUT_KEYWORDS: spec({
+    parse: csv,
+    doc: 'Extra words (comma-separated, e.g. in other languages) that opt a contact out when an inbound message is exactly one of them, besides STOP, STOPALL, UNSUBSCRIBE, CANCEL, END and QUIT; case and accents are ignored',
+  }),
+  OPT_IN_KEYWORDS: spec({
+    parse: csv,
+    doc: 'Words (comma-separated) that opt a contact back in when an inbound message is exactly one of them, besides START; case and accents are ignored',
+  }),
+  OPT_OUT_CONFIRMATION: spec({
+    parse: str({}),
+    doc: 'Text sent to a contact who opted out with a keyword (the one automated message they still get); empty = none',
+  }),
+  OPT_IN_CONFIRMATION: spec({
+    parse: str({}),
+    doc: 'Text sent to a contact who opted back in with a keyword; empty = none',
+  }),
+  AUTOMATION_MAX_REPLIES_PER_CHAT: spec({
+    parse: int({ min: 1, max: 1000 }),
+    doc: 'Loop breaker: most automated replies (rules, FAQ bots) sent to one chat per 10 minutes; beyond it automation stays silent there (two bots answering each other stop)',
+  }),
+  AUTOMATION_HUMAN_PAUSE_MINUTES: spec({
+    parse: int({ min: 0, max: 7 * 24 * 60 }),
+    doc: 'How long automation pauses in a chat after a human answered there (typed on the phone or sent through the API); 0 = no pause',
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -285,6 +309,17 @@ export class AppConfig {
       autoDisableAfterMs: this.raw.WEBHOOK_AUTO_DISABLE_AFTER_MS,
       jobPollMs: this.raw.WEBHOOK_JOB_POLL_MS,
       retentionDays: this.raw.WEBHOOK_RETENTION_DAYS,
+    };
+  }
+  get contacts() {
+    return { optOutKeywords: this.raw.OPT_OUT_KEYWORDS, optInKeywords: this.raw.OPT_IN_KEYWORDS };
+  }
+  get automation() {
+    return {
+      optOutConfirmation: this.raw.OPT_OUT_CONFIRMATION,
+      optInConfirmation: this.raw.OPT_IN_CONFIRMATION,
+      maxRepliesPerChat: this.raw.AUTOMATION_MAX_REPLIES_PER_CHAT,
+      humanPauseMinutes: this.raw.AUTOMATION_HUMAN_PAUSE_MINUTES,
     };
   }
   get workerConsumers(): readonly WorkerConsumerSet[] {

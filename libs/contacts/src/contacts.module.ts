@@ -1,4 +1,33 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { MulterModule } from '@nestjs/platform-express';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccountsModule } from '@wwb/accounts';
+import { allowMultipartBody } from '@wwb/http';
+import { ContactCreateService } from './contact-create.service';
+import { ContactExportService } from './contact-export.service';
+import { ContactImportService } from './contact-import.service';
+import { ContactQuotaService } from './contact-quota.service';
+import { ContactRepository } from './contact.repository';
+import { ContactActivityDoc, ContactActivitySchema, ContactDoc, ContactSchema } from './contact.schema';
+import { CONTACTS_IMPORT_PATH, ContactsController } from './contacts.controller';
+import { ContactsService } from './contacts.service';
+import { OptOutPolicy } from './opt-out.policy';
+
+/** Largest CSV accepted by the import (100,000 rows of a few hundred bytes). */
+export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+
+const models = MongooseModule.forFeature([
+  { name: ContactDoc.name, schema: ContactSchema },
+  { name: ContactActivityDoc.name, schema: ContactActivitySchema },
+]);
+
+/** The CSV goes to a temporary file, then is parsed as a stream from there (bounded memory). */
+const multer = MulterModule.register({
+  dest: join(tmpdir(), 'wwb-contact-imports'),
+  limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5, parts: 6, fieldSize: 1024 },
+});
 
 @Module({})
 class ContactsApiModule {}
@@ -8,16 +37,38 @@ class ContactsWorkerModule {}
 
 /**
  * Contacts: the audience of every automation (phone, name, tags, attributes, time zone, opt-out).
- * - `forApi()`: controllers and what they need;
- * - `forWorker()`: what the worker's automation consumer set needs.
+ * - `forApi()`: /v1/contacts (CRUD, opt-out, CSV import and export);
+ * - `forWorker()`: ContactsService (recordInbound, tags, opt-out) and OptOutPolicy for the
+ *   worker's inbound pipeline. Contacts created from inbound messages are not held to the plan's
+ *   limit, so the worker does not need the accounts module.
  */
 @Module({})
 export class ContactsModule {
   static forApi(): DynamicModule {
-    return { module: ContactsApiModule, imports: [], controllers: [], providers: [], exports: [] };
+    allowMultipartBody(CONTACTS_IMPORT_PATH);
+    return {
+      module: ContactsApiModule,
+      imports: [models, multer, AccountsModule],
+      controllers: [ContactsController],
+      providers: [
+        ContactRepository,
+        ContactsService,
+        ContactQuotaService,
+        ContactCreateService,
+        ContactImportService,
+        ContactExportService,
+        OptOutPolicy,
+      ],
+      exports: [ContactsService, OptOutPolicy],
+    };
   }
 
   static forWorker(): DynamicModule {
-    return { module: ContactsWorkerModule, imports: [], providers: [], exports: [] };
+    return {
+      module: ContactsWorkerModule,
+      imports: [models],
+      providers: [ContactRepository, ContactsService, OptOutPolicy],
+      exports: [ContactsService, OptOutPolicy],
+    };
   }
 }

@@ -1,0 +1,241 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model, mongo } from 'mongoose';
+import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
+import {
+  ContactActivityDoc,
+  ContactActivityRecord,
+  ContactDoc,
+  ContactRecord,
+  OptOutState,
+} from './contact.schema';
+
+/** List and export filters: every tag must match; `q` is a prefix of the name or the phone. */
+export interface ContactFilter {
+  tags?: readonly string[];
+  q?: string;
+  optedOut?: boolean;
+}
+
+export type ContactChanges = Partial<
+  Pick<ContactRecord, 'phone' | 'name' | 'tags' | 'attributes' | 'timeZone' | 'language' | 'optOut'>
+> & { updatedAt: Date };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Contacts and their inbound activity in Mongo. Every query takes the AccountScope first. */
+@Injectable()
+export class ContactRepository implements OnModuleInit {
+  constructor(
+    @InjectModel(ContactDoc.name) private readonly contacts: Model<ContactDoc>,
+    @InjectModel(ContactActivityDoc.name) private readonly activity: Model<ContactActivityDoc>,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // The unique (accountId, phone) index must exist before the first insert relies on it.
+    await Promise.all([this.contacts.init(), this.activity.init()]);
+  }
+
+  /** Throws a duplicate-key error when the phone is taken (isDuplicateKeyError). */
+  async insert(scope: AccountScope, doc: ContactRecord): Promise<void> {
+    await this.contacts.collection.insertOne({ ...doc, accountId: scope.accountId } as never);
+  }
+
+  /**
+   * Inserts what it can; returns the indexes of the documents refused because their phone
+   * exists (a concurrent creator got there first). Other errors are thrown.
+   */
+  async insertMany(scope: AccountScope, docs: ContactRecord[]): Promise<Set<number>> {
+    const duplicates = new Set<number>();
+    if (docs.length === 0) return duplicates;
+    try {
+      await this.contacts.collection.insertMany(
+        docs.map((d) => ({ ...d, accountId: scope.accountId }) as never),
+        { ordered: false },
+      );
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (list.length === 0) throw err;
+      for (const e of list as { index: number; code?: number; err?: { code?: number } }[]) {
+        if (!isDuplicateKeyError({ code: e.code ?? e.err?.code })) throw err;
+        duplicates.add(e.index);
+      }
+    }
+    return duplicates;
+  }
+
+  get(scope: AccountScope, id: string): Promise<ContactRecord | null> {
+    return this.contacts.findOne({ _id: id, accountId: scope.accountId }).lean<ContactRecord>().exec();
+  }
+
+  findByPhone(scope: AccountScope, phone: string): Promise<ContactRecord | null> {
+    return this.contacts.findOne({ accountId: scope.accountId, phone }).lean<ContactRecord>().exec();
+  }
+
+  findByPhones(scope: AccountScope, phones: readonly string[]): Promise<ContactRecord[]> {
+    if (phones.length === 0) return Promise.resolve([]);
+    return this.contacts
+      .find({ accountId: scope.accountId, phone: { $in: [...phones] } })
+      .lean<ContactRecord[]>()
+      .exec();
+  }
+
+  count(scope: AccountScope): Promise<number> {
+    return this.contacts.countDocuments({ accountId: scope.accountId }).exec();
+  }
+
+  /** Newest first, ids below `beforeId`. */
+  page(
+    scope: AccountScope,
+    filter: ContactFilter,
+    opts: { beforeId?: string; limit: number },
+  ): Promise<ContactRecord[]> {
+    const query = this.filterOf(scope, filter);
+    if (opts.beforeId !== undefined) query._id = { $lt: opts.beforeId };
+    return this.contacts.find(query).sort({ _id: -1 }).limit(opts.limit).lean<ContactRecord[]>().exec();
+  }
+
+  /** Every matching contact, oldest first, read with a cursor (exports of any size). */
+  async *stream(scope: AccountScope, filter: ContactFilter): AsyncGenerator<ContactRecord> {
+    const cursor = this.contacts
+      .find(this.filterOf(scope, filter))
+      .sort({ _id: 1 })
+      .lean<ContactRecord>()
+      .cursor({ batchSize: 500 });
+    try {
+      for await (const doc of cursor) yield doc as ContactRecord;
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** Attribute names used by the matching contacts (export columns). */
+  async attributeNames(scope: AccountScope, filter: ContactFilter): Promise<string[]> {
+    const names = new Set<string>();
+    const cursor = this.contacts
+      .find(this.filterOf(scope, filter), { attributes: 1 })
+      .lean<Pick<ContactRecord, 'attributes'>>()
+      .cursor({ batchSize: 1000 });
+    try {
+      for await (const doc of cursor) {
+        for (const k of Object.keys((doc as Pick<ContactRecord, 'attributes'>).attributes ?? {}))
+          names.add(k);
+      }
+    } finally {
+      await cursor.close();
+    }
+    return [...names].sort();
+  }
+
+  /**
+   * Sets fields; null when the contact is not there (any more). A taken phone throws: a
+   * duplicate-key error on MongoDB, an InternalError (code 1) on FerretDB 1.24.
+   */
+  update(scope: AccountScope, id: string, changes: ContactChanges): Promise<ContactRecord | null> {
+    return this.contacts
+      .findOneAndUpdate({ _id: id, accountId: scope.accountId }, { $set: changes }, { new: true })
+      .lean<ContactRecord>()
+      .exec();
+  }
+
+  /** Several updates in one round trip (import). */
+  async updateMany(scope: AccountScope, updates: { id: string; changes: ContactChanges }[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.contacts.bulkWrite(
+      updates.map((u) => ({
+        updateOne: { filter: { _id: u.id, accountId: scope.accountId }, update: { $set: u.changes } },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /**
+   * `$addToSet` / `$pullAll`, so that concurrent tag changes of one contact combine on MongoDB
+   * (FerretDB 1.24 ignores `$pull` with a condition such as `$in`; `$pullAll` works on both).
+   */
+  changeTags(
+    scope: AccountScope,
+    id: string,
+    change: { add?: readonly string[]; remove?: readonly string[] },
+    updatedAt: Date,
+  ): Promise<ContactRecord | null> {
+    const update = change.add
+      ? { $addToSet: { tags: { $each: [...change.add] } }, $set: { updatedAt } }
+      : { $pullAll: { tags: [...(change.remove ?? [])] }, $set: { updatedAt } };
+    return this.contacts
+      .findOneAndUpdate({ _id: id, accountId: scope.accountId }, update, { new: true })
+      .lean<ContactRecord>()
+      .exec();
+  }
+
+  setOptOut(
+    scope: AccountScope,
+    id: string,
+    optOut: OptOutState,
+    updatedAt: Date,
+  ): Promise<ContactRecord | null> {
+    return this.update(scope, id, { optOut, updatedAt });
+  }
+
+  async delete(scope: AccountScope, id: string): Promise<boolean> {
+    const res = await this.contacts.deleteOne({ _id: id, accountId: scope.accountId }).exec();
+    if (res.deletedCount === 0) return false;
+    await this.activity.deleteOne({ _id: id, accountId: scope.accountId }).exec();
+    return true;
+  }
+
+  async activityOf(scope: AccountScope, ids: readonly string[]): Promise<Map<string, ContactActivityRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.activity
+      .find({ accountId: scope.accountId, _id: { $in: [...ids] } })
+      .lean<ContactActivityRecord[]>()
+      .exec();
+    return new Map(rows.map((r) => [r._id, r]));
+  }
+
+  /**
+   * Upserts the contact's activity: one write per inbound message, on a document only the
+   * inbound pipeline writes. A chat's events are handled in order by one consumer, so the only
+   * concurrent writers are two connections hearing from the same person, and both write the
+   * same kind of facts. A lost upsert race (duplicate key) is retried once as an update.
+   */
+  async recordActivity(
+    scope: AccountScope,
+    id: string,
+    activity: { at: Date; pushName?: string | null; connectionId: string },
+  ): Promise<void> {
+    const $set: Partial<ContactActivityRecord> = {
+      accountId: scope.accountId,
+      lastInboundAt: activity.at,
+      connectionId: activity.connectionId,
+    };
+    if (activity.pushName) $set.pushName = activity.pushName;
+    const write = () =>
+      (this.activity.collection as unknown as mongo.Collection<ContactActivityRecord>).updateOne(
+        { _id: id },
+        { $set },
+        { upsert: true },
+      );
+    try {
+      await write();
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      await write();
+    }
+  }
+
+  private filterOf(scope: AccountScope, filter: ContactFilter): FilterQuery<ContactDoc> {
+    const query: FilterQuery<ContactDoc> = { accountId: scope.accountId };
+    if (filter.tags?.length) query.tags = { $all: [...filter.tags] };
+    if (filter.optedOut !== undefined) query['optOut.optedOut'] = filter.optedOut;
+    const q = filter.q?.trim();
+    if (q) {
+      const or: FilterQuery<ContactDoc>[] = [{ name: { $regex: `^${escapeRegex(q)}`, $options: 'i' } }];
+      const digits = q.replace(/[\s().-]/g, '').replace(/^\+/, '');
+      if (/^\d+$/.test(digits)) or.push({ phone: { $regex: `^\\+${digits}` } });
+      query.$or = or;
+    }
+    return query;
+  }
+}
