@@ -68,7 +68,9 @@ describe('ConnectionRuntime', () => {
     tags.settle('con_1', chat, tag, ours.messageId);
     const typed = await driver.sendMessage(chat, { type: 'text', text: 'typed on the phone' });
     await settle();
-    const sent = events.filter((e) => e.type === 'message.sent').map((e) => e.data as Record<string, unknown>);
+    const sent = events
+      .filter((e) => e.type === 'message.sent')
+      .map((e) => e.data as unknown as Record<string, unknown>);
     expect(sent.find((d) => d.waMessageId === ours.messageId)).toMatchObject({
       messageId: 'msg_1',
       origin: { source: 'auto_reply', ruleId: 'rul_1' },
@@ -76,7 +78,7 @@ describe('ConnectionRuntime', () => {
     const phone = sent.find((d) => d.waMessageId === typed.messageId)!;
     expect(phone.messageId).toBeUndefined();
     expect(phone.origin).toBeUndefined();
-    await runtime.stop();
+    await runtime.stop('test');
   });
 
   it('bridges the lifecycle to events and to one state document (QR, phone, push name)', async () => {

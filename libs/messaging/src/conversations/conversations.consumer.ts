@@ -1,11 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import {
-  EventEnvelope,
-  MessageEditedData,
-  MessageReactionData,
-  MessageRevokedData,
-  MessageStatusData,
-} from '@wwb/contracts';
+import { EventEnvelope, isEventOf } from '@wwb/contracts';
 import { ConsumerHandle, ConsumerRunner } from '@wwb/kafka';
 import { scopeOf } from '@wwb/persistence';
 import { Clock } from '@wwb/runtime';
@@ -78,49 +72,35 @@ export class ConversationsConsumer implements OnApplicationBootstrap, BeforeAppl
   async onEvent(event: EventEnvelope): Promise<void> {
     if (!HANDLED.has(event.type) || !event.connectionId) return;
     const o: Origin = { accountId: event.accountId, connectionId: event.connectionId, now: this.clock.now() };
-    switch (event.type) {
-      case 'message.received':
-      case 'message.sent': {
-        const d = event.data as MessageEventData;
-        const existing = await this.load(o, d.waMessageId);
-        const origin =
-          d.origin ??
-          (d.fromMe && !existing?.source ? await this.originOfLinked(o, d.waMessageId) : undefined);
-        const m = applyMessage(existing, d, o, origin);
+    if (isEventOf(event, 'message.received') || isEventOf(event, 'message.sent')) {
+      const d: MessageEventData = event.data;
+      const existing = await this.load(o, d.waMessageId);
+      const origin =
+        d.origin ?? (d.fromMe && !existing?.source ? await this.originOfLinked(o, d.waMessageId) : undefined);
+      const m = applyMessage(existing, d, o, origin);
+      await this.repository.saveMessage(m);
+      await this.touchChat(o, m);
+    } else if (isEventOf(event, 'message.status')) {
+      const d = event.data;
+      if (!d.waMessageId) return;
+      const existing = await this.load(o, d.waMessageId);
+      const origin = d.messageId && !existing?.source ? await this.originOf(o, d.messageId) : undefined;
+      const m = applyStatus(existing, d, o, origin);
+      if (m) await this.repository.saveMessage(m);
+    } else if (isEventOf(event, 'message.revoked')) {
+      const m = applyRevoked(await this.load(o, event.data.waMessageId), event.data, o);
+      await this.repository.saveMessage(m);
+      if (m.hasContent) await this.touchChat(o, m);
+    } else if (isEventOf(event, 'message.edited')) {
+      const m = applyEdited(await this.load(o, event.data.waMessageId), event.data, o);
+      if (m) {
         await this.repository.saveMessage(m);
         await this.touchChat(o, m);
-        return;
       }
-      case 'message.status': {
-        const d = event.data as MessageStatusData;
-        if (!d.waMessageId) return;
-        const existing = await this.load(o, d.waMessageId);
-        const origin = d.messageId && !existing?.source ? await this.originOf(o, d.messageId) : undefined;
-        const m = applyStatus(existing, d, o, origin);
-        if (m) await this.repository.saveMessage(m);
-        return;
-      }
-      case 'message.revoked': {
-        const d = event.data as MessageRevokedData;
-        const m = applyRevoked(await this.load(o, d.waMessageId), d, o);
-        await this.repository.saveMessage(m);
-        if (m.hasContent) await this.touchChat(o, m);
-        return;
-      }
-      case 'message.edited': {
-        const d = event.data as MessageEditedData;
-        const m = applyEdited(await this.load(o, d.waMessageId), d, o);
-        if (m) {
-          await this.repository.saveMessage(m);
-          await this.touchChat(o, m);
-        }
-        return;
-      }
-      case 'message.reaction': {
-        const d = event.data as MessageReactionData;
-        await this.repository.saveMessage(applyReaction(await this.load(o, d.waMessageId), d, o));
-        return;
-      }
+    } else if (isEventOf(event, 'message.reaction')) {
+      await this.repository.saveMessage(
+        applyReaction(await this.load(o, event.data.waMessageId), event.data, o),
+      );
     }
   }
 

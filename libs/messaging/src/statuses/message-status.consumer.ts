@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { EventEnvelope, MessageStatusData } from '@wwb/contracts';
+import { EventEnvelope, isEventOf } from '@wwb/contracts';
 import { ConsumerContext, ConsumerHandle, ConsumerRunner, RetryableError } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
@@ -57,8 +57,8 @@ export class MessageStatusConsumer implements OnApplicationBootstrap, BeforeAppl
   }
 
   async onEvent(event: EventEnvelope, ctx: Pick<ConsumerContext, 'attempt'>): Promise<void> {
-    if (event.type !== MESSAGE_STATUS_EVENT || !event.connectionId) return;
-    const data = event.data as MessageStatusData;
+    if (!isEventOf(event, MESSAGE_STATUS_EVENT) || !event.connectionId) return;
+    const data = event.data;
     // Our own correlation event: the gateway recorded that status itself.
     if (data.messageId || !data.waMessageId || !isMessageStatus(data.status)) return;
     const connectionId = event.connectionId;

@@ -1,0 +1,139 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
+import { ApiErrorResponses } from '@wwb/http';
+import { AutoRepliesService } from './auto-replies.service';
+import { AutoReplyDryRunService } from './auto-reply-dry-run.service';
+import {
+  AutoReplyDto,
+  AutoReplyPageDto,
+  AutoReplyPageQueryDto,
+  CreateAutoReplyDto,
+  DryRunDto,
+  DryRunResultDto,
+  UpdateAutoReplyDto,
+} from './auto-reply.dto';
+import { RuleInput } from './rule-definition.policy';
+import { Rule } from './rule.model';
+
+const ID = { name: 'id', example: 'ar_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' };
+
+const SAVE_ERRORS =
+  'Errors (400): unknown_condition_type, invalid_condition, invalid_regex (with the regex engine message), ' +
+  'invalid_time_zone, invalid_business_hours, unknown_action_type, invalid_action, invalid_http_url, ' +
+  'http_url_forbidden (private, loopback, link-local or metadata address), template_not_found, ' +
+  'faq_bot_not_found, unknown_connection, invalid_name, the template engine codes for inline reply text ' +
+  '(e.g. unknown_helper, undeclared_variable), validation_failed.';
+
+export function toAutoReplyDto(rule: Rule): AutoReplyDto {
+  return {
+    id: rule.id,
+    name: rule.name,
+    priority: rule.priority,
+    enabled: rule.enabled,
+    stopOnMatch: rule.stopOnMatch,
+    connectionIds: rule.connectionIds,
+    conditions: rule.conditions as unknown as AutoReplyDto['conditions'],
+    actions: rule.actions as unknown as AutoReplyDto['actions'],
+    cooldownSeconds: rule.cooldownSeconds,
+    createdAt: rule.createdAt.toISOString(),
+    updatedAt: rule.updatedAt.toISOString(),
+  };
+}
+
+@ApiTags('auto-replies')
+@ApiKeyAuth()
+@Controller('v1/auto-replies')
+export class AutoRepliesController {
+  constructor(
+    private readonly rules: AutoRepliesService,
+    private readonly dryRun: AutoReplyDryRunService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create an auto-reply rule',
+    description: `Rules are evaluated in ascending priority; a match of a rule with stopOnMatch ends the evaluation. ${SAVE_ERRORS} 403 plan_limit_exceeded.`,
+  })
+  @ApiCreatedResponse({ type: AutoReplyDto })
+  @ApiErrorResponses(400, 403, 413, 415)
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateAutoReplyDto,
+  ): Promise<AutoReplyDto> {
+    return toAutoReplyDto(await this.rules.create(principal.scope, body as unknown as RuleInput));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The account's rules, in evaluation order (priority, then id)" })
+  @ApiOkResponse({ type: AutoReplyPageDto })
+  @ApiErrorResponses(400)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: AutoReplyPageQueryDto,
+  ): Promise<AutoReplyPageDto> {
+    const page = await this.rules.list(principal.scope, query);
+    return { data: page.data.map(toAutoReplyDto), nextCursor: page.nextCursor };
+  }
+
+  @Post('test')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Dry run: which rules a sample message would match, why, and the rendered replies',
+    description:
+      'Nothing is sent or changed. Reply actions carry `rendered` (or `error` when rendering fails as it would ' +
+      'when sent). 404 when the connection or the contact is not found.',
+  })
+  @ApiOkResponse({ type: DryRunResultDto })
+  @ApiErrorResponses(400, 404, 413, 415)
+  async test(@CurrentPrincipal() principal: Principal, @Body() body: DryRunDto): Promise<DryRunResultDto> {
+    const { at, ...rest } = body;
+    const result = await this.dryRun.run(principal.scope, { ...rest, ...(at ? { at: new Date(at) } : {}) });
+    return result as unknown as DryRunResultDto;
+  }
+
+  @Get(':id')
+  @ApiParam(ID)
+  @ApiOperation({ summary: 'One rule' })
+  @ApiOkResponse({ type: AutoReplyDto })
+  @ApiErrorResponses(404)
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<AutoReplyDto> {
+    return toAutoReplyDto(await this.rules.get(principal.scope, id));
+  }
+
+  @Patch(':id')
+  @ApiParam(ID)
+  @ApiOperation({
+    summary: 'Change a rule; conditions and actions are replaced whole',
+    description: SAVE_ERRORS,
+  })
+  @ApiOkResponse({ type: AutoReplyDto })
+  @ApiErrorResponses(400, 404, 413, 415)
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: UpdateAutoReplyDto,
+  ): Promise<AutoReplyDto> {
+    return toAutoReplyDto(
+      await this.rules.update(principal.scope, id, body as unknown as Partial<RuleInput>),
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiParam(ID)
+  @ApiOperation({ summary: 'Delete a rule (its templates may then be deleted)' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(404)
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.rules.delete(principal.scope, id);
+  }
+}

@@ -1,0 +1,16 @@
+export { RulesModule } from './rules.module';
+export { RulesService } from './rules.service';
+export { AutoRepliesService } from './auto-replies.service';
+export type { RulePage, RulePatch } from './auto-replies.service';
+export { AutoReplyDryRunService } from './auto-reply-dry-run.service';
+export type { DryRunAction, DryRunCommand, DryRunResult } from './auto-reply-dry-run.service';
+export { RULES_CHANGED_EVENT, RULES_REVISION_CHECK_MS } from './rule-cache.store';
+export type { RulesChangedEvent } from './rule-cache.store';
+export { compileRule, evaluateRules, byPriority, EvaluationContext } from './rule-engine.policy';
+export type { CompiledRule, Evaluation, InboundFacts, RuleOutcome } from './rule-engine.policy';
+export { checkRuleDefinition, templateIdsOf, RULE_DEFAULTS } from './rule-definition.policy';
+export type { RuleInput } from './rule-definition.policy';
+export { compileBusinessHours, describeBusinessHours } from './business-hours.policy';
+export type { BusinessHoursState, CompiledBusinessHours } from './business-hours.policy';
+export { foldText, wordLine } from './text-match.policy';
+export * from './rule.model';
