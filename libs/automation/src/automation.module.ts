@@ -1,4 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AccountsModule } from '@wwb/accounts';
+import { AutomationPipelineModule } from './pipeline';
+import { SIGNING_SECRET_MODEL, SigningSecretSchema } from './pipeline/signing-secret.schema';
+import { SigningSecretController } from './pipeline/signing-secret.controller';
+import { SigningSecretStore } from './pipeline/signing-secret.store';
+import { RulesModule } from './rules';
 
 @Module({})
 class AutomationApiModule {}
@@ -14,10 +21,25 @@ class AutomationWorkerModule {}
 @Module({})
 export class AutomationModule {
   static forApi(): DynamicModule {
-    return { module: AutomationApiModule, imports: [], controllers: [], providers: [], exports: [] };
+    return {
+      module: AutomationApiModule,
+      imports: [
+        RulesModule.withHttp(),
+        AccountsModule,
+        MongooseModule.forFeature([{ name: SIGNING_SECRET_MODEL, schema: SigningSecretSchema }]),
+      ],
+      controllers: [SigningSecretController],
+      providers: [SigningSecretStore],
+      exports: [],
+    };
   }
 
   static forWorker(): DynamicModule {
-    return { module: AutomationWorkerModule, imports: [], providers: [], exports: [] };
+    return {
+      module: AutomationWorkerModule,
+      imports: [AutomationPipelineModule],
+      providers: [],
+      exports: [],
+    };
   }
 }

@@ -1,1 +1,3 @@
 export * from './automation.module';
+export * from './rules';
+export * from './pipeline';

@@ -153,7 +153,8 @@ export const AUTOMATION_EVENT_DEFINITIONS: readonly EventDefinition[] = [
   defineEvent({
     type: 'automation.rule.matched',
     version: 1,
-    description: 'An auto-reply rule matched an inbound message and its actions ran (published before them).',
+    description:
+      "An auto-reply rule matched an inbound message and fired (it was not cooling down for the contact): its actions ran. Published with the rest of the message's automation events, in the order they happened.",
     orderingKey: 'chat',
     dataSchema: obj(
       {

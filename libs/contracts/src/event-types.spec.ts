@@ -95,7 +95,12 @@ const FULL: { [K in EventType]: Required<EventDataMap[K]> } = {
   'message.received': MESSAGE_FULL,
   'message.sent': {
     ...MESSAGE_FULL,
-    origin: { source: 'auto_reply', ruleId: 'rul_1', botId: 'faq_1', triggerEventId: '01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' },
+    origin: {
+      source: 'auto_reply',
+      ruleId: 'rul_1',
+      botId: 'faq_1',
+      triggerEventId: '01JDQ8Z6W5V7Y2M3N4P5Q6R7S8',
+    },
   },
   'message.status': {
     waMessageId: 'true_1@c.us_3EB0',

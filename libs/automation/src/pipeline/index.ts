@@ -1,0 +1,11 @@
+export { AutomationPipelineModule } from './automation-pipeline.module';
+export { AutomationConsumer, AUTOMATION_GROUP } from './automation.consumer';
+export { InboundAutomationService } from './inbound-automation.service';
+export { ChatGuardPolicy, LOOP_WINDOW_MS, CONVERSATION_GAP_MS } from './chat-guard.policy';
+export type { GuardSettings, PauseStatus, ReplyBudget } from './chat-guard.policy';
+export { ChatStateStore, chatStateId } from './chat-state.store';
+export type { ChatRef } from './chat-state.store';
+export { CHAT_STATE_MODEL } from './chat-state.schema';
+export type { ChatStateRecord, ChatPause } from './chat-state.schema';
+export { SigningSecretStore } from './signing-secret.store';
+export { HTTP_ACTION_ONCE, HTTP_ACTION_TIMEOUT_MS } from './http-action.client';
