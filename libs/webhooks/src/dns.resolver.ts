@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { promises as dns } from 'node:dns';
+import { ResolvedAddress, systemResolver } from '@wwb/infrastructure';
 
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
+export type { ResolvedAddress };
 
-/** Name resolution as a dependency (tests point names at chosen addresses). */
+/**
+ * The host resolution webhook connections use (@wwb/infrastructure's), as a provider so that
+ * tests can point names at chosen addresses.
+ */
 @Injectable()
 export class DnsResolver {
-  async resolve(hostname: string): Promise<ResolvedAddress[]> {
-    const found = await dns.lookup(hostname, { all: true, verbatim: true });
-    return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  resolve(hostname: string): Promise<ResolvedAddress[]> {
+    return systemResolver(hostname);
   }
 }

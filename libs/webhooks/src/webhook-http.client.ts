@@ -5,6 +5,11 @@ import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { AppConfig } from '@wwb/config';
+import {
+  classifyTransportError,
+  describeError,
+  TransportErrorCode as ConnectionErrorCode,
+} from '@wwb/infrastructure';
 import { SsrfGuard } from './ssrf.guard';
 
 export const RESPONSE_BODY_LIMIT = 4096;
@@ -24,17 +29,8 @@ export interface WebhookRequest {
   signal?: AbortSignal;
 }
 
-/** Why a request got no HTTP response. */
-export type TransportErrorCode =
-  | 'ssrf_blocked'
-  | 'dns_error'
-  | 'connection_refused'
-  | 'connection_reset'
-  | 'unreachable'
-  | 'tls_error'
-  | 'timeout'
-  | 'aborted'
-  | 'network_error';
+/** Why a request got no HTTP response (classified as @wwb/infrastructure's client does). */
+export type TransportErrorCode = ConnectionErrorCode | 'aborted';
 
 export type WebhookResult =
   | { kind: 'response'; statusCode: number; retryAfter?: string; body: string; latencyMs: number }
@@ -106,7 +102,12 @@ export class WebhookHttpClient implements OnApplicationShutdown {
     try {
       target = this.target(req.url);
     } catch (err) {
-      return Promise.resolve({ kind: 'error', code: 'network_error', message: describe(err), latencyMs: 0 });
+      return Promise.resolve({
+        kind: 'error',
+        code: 'network_error',
+        message: describeError(err),
+        latencyMs: 0,
+      });
     }
     if (target.blocked)
       return Promise.resolve({ kind: 'error', code: 'ssrf_blocked', message: target.blocked, latencyMs: 0 });
@@ -141,8 +142,8 @@ export class WebhookHttpClient implements OnApplicationShutdown {
           ? 'timeout'
           : req.signal?.aborted
             ? 'aborted'
-            : classify(err);
-        const message = timedOut ? `no complete response within ${req.timeoutMs} ms` : describe(err);
+            : classifyTransportError(err);
+        const message = timedOut ? `no complete response within ${req.timeoutMs} ms` : describeError(err);
         request.destroy();
         finish({ kind: 'error', code, message, latencyMs: latency() });
       };
@@ -246,40 +247,4 @@ function readCapped(res: http.IncomingMessage): Promise<string> {
     res.once('error', reject);
     res.once('aborted', () => reject(new Error('response aborted')));
   });
-}
-
-function errnoOf(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 4 && e; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function classify(err: unknown): TransportErrorCode {
-  const code = errnoOf(err) ?? '';
-  if (code === 'ESSRFBLOCKED') return 'ssrf_blocked';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_error';
-  if (code === 'ECONNREFUSED') return 'connection_refused';
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'connection_reset';
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return 'unreachable';
-  if (code === 'ETIMEDOUT' || code === 'ECONNTIMEDOUT') return 'timeout';
-  if (
-    code.startsWith('CERT_') ||
-    code.startsWith('ERR_TLS') ||
-    code.includes('SSL') ||
-    code.startsWith('UNABLE_TO') ||
-    code.startsWith('DEPTH_ZERO') ||
-    code.startsWith('SELF_SIGNED')
-  )
-    return 'tls_error';
-  return 'network_error';
-}
-
-function describe(err: unknown): string {
-  const message = (err as { message?: unknown } | null)?.message;
-  const text = typeof message === 'string' ? message : String(err);
-  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }

@@ -1,6 +1,13 @@
 import type { LookupAddress } from 'node:dns';
 import { NetworkPolicy } from '@wwb/outbound';
-import { AddressRefusedError, checkedLookup, HostResolver, refusedLiteral } from './checked-lookup.policy';
+import {
+  AddressRefusedError,
+  AllowedHosts,
+  allowedHosts,
+  checkedLookup,
+  HostResolver,
+  refusedLiteral,
+} from './checked-lookup.policy';
 import { classifyTransportError } from './outbound-http.errors';
 
 const resolver: HostResolver = async (host) =>
@@ -11,13 +18,19 @@ const resolver: HostResolver = async (host) =>
       { address: '2606:4700::1', family: 6 as const },
     ],
     private: [{ address: '192.168.1.1', family: 4 as const }],
-  })[host] ?? [];
+    'media.internal': [{ address: '169.254.169.254', family: 4 as const }],
+  })[host.toLowerCase()] ?? []; // names are case-insensitive, as in DNS
 
 type Outcome = { err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number };
 
-function lookup(policy: NetworkPolicy, host: string, options: { all?: boolean; family?: number } = {}) {
+function lookup(
+  policy: NetworkPolicy,
+  host: string,
+  options: { all?: boolean; family?: number } = {},
+  hosts?: AllowedHosts,
+) {
   return new Promise<Outcome>((resolve) =>
-    checkedLookup(policy, resolver)(host, options, (err, address, family) =>
+    checkedLookup(policy, { resolve: resolver, allowedHosts: hosts })(host, options, (err, address, family) =>
       resolve({ err, address, family }),
     ),
   );
@@ -49,6 +62,19 @@ describe('checkedLookup', () => {
     const allowing = new NetworkPolicy(['192.168.0.0/16']);
     expect(await lookup(allowing, 'private')).toEqual({ err: null, address: '192.168.1.1', family: 4 });
   });
+
+  it('trusts an allow-listed host name whatever it resolves to, and only that exact name', async () => {
+    const hosts = allowedHosts(['Media.Internal.', 'private.other']);
+    expect(await lookup(strict, 'MEDIA.internal', {}, hosts)).toEqual({
+      err: null,
+      address: '169.254.169.254',
+      family: 4,
+    });
+    expect((await lookup(strict, 'private', {}, hosts)).err).toBeInstanceOf(AddressRefusedError);
+    expect((await lookup(strict, 'media.internal', { family: 6 }, hosts)).err).toBeInstanceOf(
+      AddressRefusedError,
+    );
+  });
 });
 
 describe('refusedLiteral', () => {
@@ -59,6 +85,10 @@ describe('refusedLiteral', () => {
     expect(refusedLiteral(strict, '8.8.8.8')).toBeUndefined();
     expect(refusedLiteral(strict, 'example.com')).toBeUndefined();
     expect(refusedLiteral(new NetworkPolicy(['127.0.0.0/8']), '127.0.0.1')).toBeUndefined();
+    const hosts = allowedHosts(['127.0.0.1', '[::1]']);
+    expect(refusedLiteral(strict, '127.0.0.1', hosts)).toBeUndefined();
+    expect(refusedLiteral(strict, '[::1]', hosts)).toBeUndefined();
+    expect(refusedLiteral(strict, '127.0.0.2', hosts)).toBeInstanceOf(AddressRefusedError);
   });
 });
 

@@ -31,24 +31,52 @@ export class AddressRefusedError extends Error {
 
 export const bareHost = (hostname: string): string => hostname.replace(/^\[|\]$/g, '');
 
+/** Lower-case, without IPv6 brackets or a trailing dot: the form host allow-lists are matched in. */
+export const normalHost = (hostname: string): string => bareHost(hostname).replace(/\.$/, '').toLowerCase();
+
+/**
+ * Host names (or IP literals) trusted whatever they resolve to, matched exactly after
+ * normalHost(): an opt-in beside the policy's networks (e.g. MEDIA_URL_ALLOW_PRIVATE_HOSTS).
+ */
+export type AllowedHosts = ReadonlySet<string>;
+
+export const allowedHosts = (hosts: readonly string[] = []): AllowedHosts =>
+  new Set(hosts.map(normalHost).filter(Boolean));
+
+const NO_HOSTS: AllowedHosts = new Set();
+
 /** For an IP-literal host (sockets do not look those up): the error if the policy refuses it. */
-export function refusedLiteral(policy: NetworkPolicy, hostname: string): AddressRefusedError | undefined {
+export function refusedLiteral(
+  policy: NetworkPolicy,
+  hostname: string,
+  hosts: AllowedHosts = NO_HOSTS,
+): AddressRefusedError | undefined {
   const host = bareHost(hostname);
-  if (!isIP(host) || policy.allows(host)) return undefined;
+  if (!isIP(host) || policy.allows(host) || hosts.has(normalHost(host))) return undefined;
   return new AddressRefusedError(host, [host]);
 }
 
+export interface CheckedLookupOptions {
+  resolve?: HostResolver;
+  allowedHosts?: AllowedHosts;
+}
+
 /**
- * A `lookup` for http(s) agents: resolves, keeps only the addresses the policy allows, fails
- * with AddressRefusedError if none is left. The socket connects to the very address that was
- * checked, so a DNS answer that changes between check and use (rebinding) leads nowhere else.
+ * A `lookup` for http(s) agents: resolves, keeps only the addresses the policy allows (all of
+ * them for a host in `allowedHosts`), fails with AddressRefusedError if none is left. The
+ * socket connects to the very address that was checked, so a DNS answer that changes between
+ * check and use (rebinding) leads nowhere else.
  */
-export function checkedLookup(policy: NetworkPolicy, resolve: HostResolver = systemResolver): LookupFunction {
+export function checkedLookup(
+  policy: NetworkPolicy,
+  { resolve = systemResolver, allowedHosts: hosts = NO_HOSTS }: CheckedLookupOptions = {},
+): LookupFunction {
   return (hostname, options, callback) => {
+    const trusted = hosts.has(normalHost(hostname));
     resolve(hostname).then(
       (found) => {
         const allowed = found.filter(
-          (a) => policy.allows(a.address) && (!options.family || options.family === a.family),
+          (a) => (trusted || policy.allows(a.address)) && (!options.family || options.family === a.family),
         );
         if (allowed.length === 0) {
           callback(

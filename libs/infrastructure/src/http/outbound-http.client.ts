@@ -4,7 +4,13 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { NetworkPolicy } from '@wwb/outbound';
-import { checkedLookup, HostResolver, refusedLiteral } from './checked-lookup.policy';
+import {
+  AllowedHosts,
+  allowedHosts,
+  checkedLookup,
+  HostResolver,
+  refusedLiteral,
+} from './checked-lookup.policy';
 import { classifyTransportError, describeError, OutboundHttpError } from './outbound-http.errors';
 
 export const DEFAULT_OUTBOUND_TIMEOUT_MS = 10_000;
@@ -21,6 +27,12 @@ export interface OutboundHttpClientOptions {
    * WEBHOOK_ALLOWED_NETWORKS); empty = public addresses only.
    */
   allowedNetworks?: readonly string[];
+  /**
+   * Host names (or IP literals) reachable whatever they resolve to, matched exactly and
+   * case-insensitively (e.g. MEDIA_URL_ALLOW_PRIVATE_HOSTS's names); redirects are checked
+   * against the host of each hop.
+   */
+  allowedHosts?: readonly string[];
   /** Default absolute deadline of a request: connect, headers and body (ms). */
   timeoutMs?: number;
   /** Default cap on the decoded response body (bytes). */
@@ -69,13 +81,15 @@ export interface OutboundResponse {
  */
 export class OutboundHttpClient {
   private readonly policy: NetworkPolicy;
+  private readonly hosts: AllowedHosts;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly axios: AxiosInstance;
 
   constructor(private readonly options: OutboundHttpClientOptions = {}) {
     this.policy = new NetworkPolicy(options.allowedNetworks ?? []);
-    const lookup = checkedLookup(this.policy, options.resolve);
+    this.hosts = allowedHosts(options.allowedHosts);
+    const lookup = checkedLookup(this.policy, { resolve: options.resolve, allowedHosts: this.hosts });
     this.httpAgent = new http.Agent({ keepAlive: true, lookup });
     this.httpsAgent = new https.Agent({
       keepAlive: true,
@@ -122,7 +136,7 @@ export class OutboundHttpClient {
       let body = req.body;
       let headers = { ...(req.headers ?? {}) };
       for (let redirects = 0; ; redirects++) {
-        const refused = refusedLiteral(this.policy, url.hostname);
+        const refused = refusedLiteral(this.policy, url.hostname, this.hosts);
         if (refused) throw new OutboundHttpError('ssrf_blocked', refused.message);
         const res = await this.axios.request<Readable>({
           url: url.href,

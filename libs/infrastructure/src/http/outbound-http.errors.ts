@@ -1,6 +1,5 @@
-/** Why an outbound request got no usable response. */
-export type OutboundErrorCode =
-  | 'invalid_url'
+/** Why a connection failed, as classifyTransportError() tells it from a node or axios error. */
+export type TransportErrorCode =
   | 'ssrf_blocked'
   | 'dns_error'
   | 'connection_refused'
@@ -8,10 +7,11 @@ export type OutboundErrorCode =
   | 'unreachable'
   | 'tls_error'
   | 'timeout'
-  | 'too_large'
-  | 'too_many_redirects'
-  | 'aborted'
   | 'network_error';
+
+/** Why an outbound request got no usable response. */
+export type OutboundErrorCode =
+  TransportErrorCode | 'invalid_url' | 'too_large' | 'too_many_redirects' | 'aborted';
 
 export class OutboundHttpError extends Error {
   constructor(
@@ -34,7 +34,7 @@ function errnoOf(err: unknown): string | undefined {
 }
 
 /** Maps a transport error (node or axios) to its code. */
-export function classifyTransportError(err: unknown): OutboundErrorCode {
+export function classifyTransportError(err: unknown): TransportErrorCode {
   const code = errnoOf(err) ?? '';
   if (code === 'ESSRFBLOCKED') return 'ssrf_blocked';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_error';

@@ -1,4 +1,3 @@
-export * from './address.policy';
 export * from './connection-lookup.service';
 export * from './idempotency-record.schema';
 export * from './idempotency.repository';
