@@ -10,6 +10,7 @@ import {
   SimulatorAckData,
   SimulatorDisconnectData,
   SimulatorInboundData,
+  SimulatorPhoneMessageData,
   SimulatorScanData,
 } from '@wwb/contracts';
 import { EventFactory, EventPublisher } from '@wwb/kafka';
@@ -152,6 +153,14 @@ export class ConnectionLifecycleService {
     data: RequestPayload<SimulatorInboundData>,
   ): Promise<unknown> {
     return this.simulator(principal, id, GATEWAY_COMMANDS.simulatorInbound, data);
+  }
+
+  simulatorPhoneMessage(
+    principal: Principal,
+    id: string,
+    data: RequestPayload<SimulatorPhoneMessageData>,
+  ): Promise<unknown> {
+    return this.simulator(principal, id, GATEWAY_COMMANDS.simulatorPhoneMessage, data);
   }
 
   simulatorAck(principal: Principal, id: string, data: RequestPayload<SimulatorAckData>): Promise<unknown> {

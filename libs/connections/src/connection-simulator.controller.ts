@@ -9,6 +9,8 @@ import {
   SimulatorDisconnectDto,
   SimulatorInboundDto,
   SimulatorInboundResultDto,
+  SimulatorPhoneMessageDto,
+  SimulatorPhoneMessageResultDto,
   SimulatorScanDto,
 } from './simulator.dto';
 
@@ -54,6 +56,26 @@ export class ConnectionSimulatorController {
   ): Promise<SimulatorInboundResultDto> {
     const message = JSON.parse(JSON.stringify(body)) as Record<string, unknown> & { from: string };
     return (await this.lifecycle.simulatorInbound(principal, id, { message })) as SimulatorInboundResultDto;
+  }
+
+  @Post('phone-message')
+  @HttpCode(200)
+  @ID
+  @ApiOperation({
+    summary:
+      'Someone types a message on the linked phone (message.sent without messageId or origin follows: a human answered)',
+  })
+  @ApiOkResponse({ type: SimulatorPhoneMessageResultDto })
+  @ApiErrorResponses(400, 404, 409, 413, 415, 504)
+  async phoneMessage(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: SimulatorPhoneMessageDto,
+  ): Promise<SimulatorPhoneMessageResultDto> {
+    return (await this.lifecycle.simulatorPhoneMessage(principal, id, {
+      to: body.to,
+      text: body.text,
+    })) as SimulatorPhoneMessageResultDto;
   }
 
   @Post('ack')

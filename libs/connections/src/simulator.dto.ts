@@ -168,6 +168,25 @@ export class SimulatorInboundResultDto {
   @ApiProperty({ example: '15557654321@c.us' }) chatId!: string;
 }
 
+/** A text someone types on the simulated linked phone (not sent through the API). */
+export class SimulatorPhoneMessageDto {
+  @ApiProperty({ example: '+15557654321', description: 'Recipient: phone number or chat id' })
+  @IsString()
+  @Matches(PHONE_OR_CHAT_PATTERN, { message: PHONE_OR_CHAT_MESSAGE })
+  to!: string;
+
+  @ApiProperty({ example: 'Hi, Anna from support here', maxLength: 65_536 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(65_536)
+  text!: string;
+}
+
+export class SimulatorPhoneMessageResultDto {
+  @ApiProperty({ example: 'true_15557654321@c.us_3A1F2E3D4C5B6A7980AB' }) waMessageId!: string;
+  @ApiProperty({ example: '15557654321@c.us' }) chatId!: string;
+}
+
 export const SIMULATED_ACKS = ['sent', 'delivered', 'read', 'played', 'failed'] as const;
 
 export class SimulatorAckDto {

@@ -25,6 +25,7 @@ export const GATEWAY_COMMANDS = {
   /** Simulator controls (simulator connections only); data as the HTTP bodies. */
   simulatorScan: 'gateway.simulator.scan',
   simulatorInbound: 'gateway.simulator.inbound',
+  simulatorPhoneMessage: 'gateway.simulator.phone_message',
   simulatorAck: 'gateway.simulator.ack',
   simulatorDisconnect: 'gateway.simulator.disconnect',
 } as const;
@@ -96,6 +97,16 @@ export interface SimulatorScanData extends GatewayRequestData {
  */
 export interface SimulatorInboundData extends GatewayRequestData {
   message: Record<string, unknown> & { from: string };
+}
+
+/**
+ * `gateway.simulator.phone_message`: someone types a text on the linked phone (message.sent
+ * without our id or origin follows). The reply's result is `{waMessageId, chatId}`.
+ */
+export interface SimulatorPhoneMessageData extends GatewayRequestData {
+  /** Recipient: phone number (digits or E.164) or chat id. */
+  to: string;
+  text: string;
 }
 
 /** `gateway.simulator.ack`: the recipient acknowledges one of our messages (WhatsApp id). */

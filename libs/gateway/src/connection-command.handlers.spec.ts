@@ -150,6 +150,23 @@ describe('ConnectionCommandHandlers', () => {
       command('gateway.simulator.ack', { requestId: 'req_5', waMessageId: 'x', status: 'bogus' }),
     );
     expect(running.replies[2]).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const created: unknown[] = [];
+    sim.on('message.created', (m) => void created.push(m));
+    await running.handlers.handle(
+      command('gateway.simulator.phone_message', { requestId: 'req_5b', to: '+15557654321', text: 'hi' }),
+    );
+    expect(running.replies[3]).toMatchObject({ ok: true, result: { chatId: '15557654321@c.us' } });
+    expect(created).toEqual([
+      expect.objectContaining({
+        id: (running.replies[3]!.result as { waMessageId: string }).waMessageId,
+        fromMe: true,
+        body: 'hi',
+      }),
+    ]);
+    await running.handlers.handle(
+      command('gateway.simulator.phone_message', { requestId: 'req_5c', to: '+15557654321' }),
+    );
+    expect(running.replies[4]).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     await sim.stop();
   });
 

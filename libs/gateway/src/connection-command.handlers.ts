@@ -45,6 +45,15 @@ function str(data: Data, key: string, type: string, optional = false): string | 
   return value;
 }
 
+/** A message text: any non-empty string up to WhatsApp's 65,536 characters. */
+function text(data: Data, type: string): string {
+  const value = data.text;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 65_536) {
+    throw new InvalidCommandError(`${type}: text must be a non-empty string`);
+  }
+  return value;
+}
+
 /** How long after the API gave up a request is still carried out (clock skew between nodes). */
 const REQUEST_GRACE_MS = 5_000;
 
@@ -140,6 +149,15 @@ export class ConnectionCommandHandlers {
           }
           const received = sim.inbound(message as unknown as SimulatorInboundMessage);
           return { waMessageId: received.id, chatId: received.chatId };
+        });
+        return true;
+      case GATEWAY_COMMANDS.simulatorPhoneMessage:
+        await this.simulator(command, async (data, sim) => {
+          const typed = sim.phoneMessage({
+            to: str(data, 'to', command.type),
+            text: text(data, command.type),
+          });
+          return { waMessageId: typed.id, chatId: typed.chatId };
         });
         return true;
       case GATEWAY_COMMANDS.simulatorAck:

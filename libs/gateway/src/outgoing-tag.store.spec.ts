@@ -39,6 +39,15 @@ describe('OutgoingTagStore', () => {
     expect(store.take('con_1', { id: 'true_x_1', chatId: CHAT })).toBeUndefined();
   });
 
+  it('does not give our tag to a message typed on the phone while our send is under way', () => {
+    const tag = { ...tagA, text: 'Our prices are on the site' };
+    store.expect('con_1', CHAT, tag);
+    expect(store.take('con_1', { id: 'true_phone', chatId: CHAT, body: 'let me check' })).toBeUndefined();
+    expect(store.take('con_1', { id: 'true_ours', chatId: CHAT, body: 'Our prices are on the site' })).toBe(
+      tag,
+    );
+  });
+
   it('keeps sends of one chat in order and apart from other chats and connections', () => {
     store.expect('con_1', CHAT, tagA);
     store.expect('con_1', CHAT, tagB);

@@ -6,6 +6,8 @@ import { Clock } from '@wwb/runtime';
 export interface OutgoingTag {
   messageId: string;
   origin?: MessageOrigin;
+  /** The text (or caption) sent, when there is one: a phone-typed message with another text is not ours. */
+  text?: string;
 }
 
 interface Entry {
@@ -23,7 +25,8 @@ export const OUTGOING_TAG_TTL_MS = 60_000;
  * that the driver's own `message.created` for it is published as message.sent with our id and
  * origin. Drivers fire that event before (simulator) or after (whatsapp-web.js, sometimes) the
  * send call returns, so a tag is looked up by WhatsApp id once the call returned and, before
- * that, as the oldest pending send of that chat (a connection's sends run one at a time). A
+ * that, as the oldest pending send of that chat with the same text (a connection's sends run one
+at a time; the text keeps a message typed on the phone meanwhile from taking our tag). A
  * consumer needs the origin to tell our sends from messages typed on the phone: the automation
  * pauses its bot in a chat where a human answered.
  */
@@ -55,7 +58,10 @@ export class OutgoingTagStore {
   }
 
   /** The tag of a message this connection just created, if it is one of our sends. */
-  take(connectionId: string, message: { id: string; chatId: string }): OutgoingTag | undefined {
+  take(
+    connectionId: string,
+    message: { id: string; chatId: string; body?: string },
+  ): OutgoingTag | undefined {
     this.prune();
     const byId = `${connectionId}/${message.id}`;
     const settled = this.sent.get(byId);
@@ -63,7 +69,12 @@ export class OutgoingTagStore {
       this.sent.delete(byId);
       return settled.tag;
     }
-    const next = this.pending.get(`${connectionId}/${message.chatId}`)?.find((e) => !e.taken);
+    const next = this.pending
+      .get(`${connectionId}/${message.chatId}`)
+      ?.find(
+        (e) =>
+          !e.taken && (e.tag.text === undefined || message.body === undefined || e.tag.text === message.body),
+      );
     if (!next) return undefined;
     next.taken = true;
     return next.tag;

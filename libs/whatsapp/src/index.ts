@@ -16,7 +16,7 @@ export { LocalDirectorySessionStore } from './sessions/local-directory-session.s
 export { MemorySessionStore } from './sessions/memory-session.store';
 export { SimulatorDriver } from './simulator/simulator.driver';
 export type { SimulatorDriverOptions } from './simulator/simulator.driver';
-export type { SimulatorInboundMessage } from './simulator/simulator-message.factory';
+export type { SimulatorInboundMessage, SimulatorPhoneMessage } from './simulator/simulator-message.factory';
 export { SimulatorDriverFactory } from './simulator/simulator-driver.factory';
 export { WebJsDriver } from './webjs/webjs.driver';
 export type { WebJsDriverOptions } from './webjs/webjs.driver';

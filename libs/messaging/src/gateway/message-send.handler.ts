@@ -231,7 +231,12 @@ export class MessageSendHandler {
       return 'aborted';
     }
     // Tags the driver's message.created for this send with our id and origin (message.sent).
-    const tag = { messageId: data.messageId, ...(data.origin ? { origin: data.origin } : {}) };
+    const text = textOf(outgoing);
+    const tag = {
+      messageId: data.messageId,
+      ...(data.origin ? { origin: data.origin } : {}),
+      ...(text !== undefined ? { text } : {}),
+    };
     const forget = this.tags.expect(session.connectionId, data.chatId, tag);
     try {
       const result = await driver.sendMessage(data.chatId, outgoing);
@@ -363,4 +368,11 @@ export function parseSendCommand(data: unknown): SendMessageCommandData | undefi
     if (!media || typeof media.uploadId !== 'string' || typeof media.mimetype !== 'string') return undefined;
   }
   return d as SendMessageCommandData;
+}
+
+/** The text a driver reports as the body of the message it creates for `m` (text, or a caption). */
+function textOf(m: OutgoingMessage): string | undefined {
+  const { text, caption } = m as { text?: unknown; caption?: unknown };
+  if (m.type === 'text' && typeof text === 'string') return text;
+  return typeof caption === 'string' && caption ? caption : undefined;
 }

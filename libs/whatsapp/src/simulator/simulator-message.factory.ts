@@ -28,6 +28,15 @@ export interface SimulatorInboundMessage {
   id?: string;
 }
 
+/** What someone types on the linked phone (a text for now). */
+export interface SimulatorPhoneMessage {
+  /** Recipient: phone number or chat id (a group id for the group). */
+  to: string;
+  text: string;
+  /** Message key id (random when absent). */
+  id?: string;
+}
+
 const RAW_TYPE: Record<string, string> = {
   text: 'chat',
   image: 'image',
@@ -62,14 +71,18 @@ function mediaMeta(media: SimulatorInboundMessage['media'], voice?: boolean, gif
   return meta;
 }
 
-/** The message our own account creates when the simulator sends `content`. */
+/**
+ * The message our own account creates when the simulator sends `content` (`keyId`: WhatsApp
+ * Web's own `3EB0…` unless the phone made it).
+ */
 export function outgoingToMessage(
   chatId: string,
   me: string,
   content: Exclude<OutgoingMessage, OutgoingReaction>,
   timestamp: number,
+  keyId = newKeyId(true),
 ): WhatsAppMessage {
-  const id = `true_${chatId}_${newKeyId(true)}`;
+  const id = `true_${chatId}_${keyId}`;
   const base: WhatsAppMessage = {
     id,
     chatId,
@@ -128,6 +141,12 @@ export function outgoingToMessage(
         },
       };
   }
+}
+
+/** A message typed on the linked phone: ours (fromMe) with a phone's key id. */
+export function phoneToMessage(input: SimulatorPhoneMessage, me: string, timestamp: number): WhatsAppMessage {
+  const content = { type: 'text' as const, text: input.text };
+  return outgoingToMessage(toChatId(input.to), me, content, timestamp, input.id ?? newKeyId(false));
 }
 
 /** The message the simulated phone receives. */

@@ -25,6 +25,8 @@ function make(
     'status',
     'qr',
     'ready',
+    'message.created',
+    'message.received',
     'message.ack',
     'message.reaction',
     'message.revoked',
@@ -98,6 +100,49 @@ describe('SimulatorDriver', () => {
       messageId: inbound.id,
       fromMe: false,
     });
+    await driver.stop();
+  });
+
+  it('phoneMessage: a message typed on the linked phone is ours (message.created, fromMe) with a phone key id, then acked', async () => {
+    const { driver, events } = make(undefined, { now: () => 1_700_000_000_000 });
+    await driver.start();
+    await driver.waitForStatus('qr');
+    expect(() => driver.phoneMessage({ to: PEER, text: 'too early' })).toThrow(/not ready/);
+    await driver.scan({ phoneNumber: '15550001111' });
+
+    const msg = driver.phoneMessage({ to: '+1 555 000 2222', text: 'Hi, Anna here' });
+    expect(msg).toMatchObject({
+      chatId: PEER,
+      from: '15550001111@c.us',
+      to: PEER,
+      fromMe: true,
+      type: 'text',
+      rawType: 'chat',
+      body: 'Hi, Anna here',
+      timestamp: 1_700_000_000_000,
+    });
+    // WhatsApp Web's own sends use `3EB0…` key ids; a phone's look different.
+    expect(msg.id).toMatch(new RegExp(`^true_${PEER}_3A[0-9A-F]{18}$`));
+    expect(events.filter((e) => e.name === 'message.created').map((e) => e.payload)).toEqual([msg]);
+    expect(events.some((e) => e.name === 'message.received')).toBe(false);
+    await sleep(40);
+    expect(
+      events
+        .filter((e) => e.name === 'message.ack')
+        .map((e) => e.payload as { messageId: string; status: string }),
+    ).toEqual([
+      expect.objectContaining({ messageId: msg.id, chatId: PEER, status: 'sent' }),
+      expect.objectContaining({ messageId: msg.id, chatId: PEER, status: 'delivered' }),
+    ]);
+    driver.ack(msg.id, 'read');
+    driver.edit(msg.id, 'Hi, Anna from support here');
+    expect(events.find((e) => e.name === 'message.edited')?.payload).toMatchObject({
+      messageId: msg.id,
+      previousBody: 'Hi, Anna here',
+    });
+
+    const group = driver.phoneMessage({ to: '123-456@g.us', text: 'hi all', id: '3AFIXED' });
+    expect(group).toMatchObject({ id: 'true_123-456@g.us_3AFIXED', chatId: '123-456@g.us', fromMe: true });
     await driver.stop();
   });
 

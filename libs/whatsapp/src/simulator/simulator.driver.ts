@@ -1,7 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BackoffOptions, backoffDelay } from '../core/backoff.policy';
 import { validateOutgoingMessage } from '../core/outgoing-message.validator';
@@ -20,8 +17,11 @@ import {
   inboundToMessage,
   newKeyId,
   outgoingToMessage,
+  phoneToMessage,
   SimulatorInboundMessage,
+  SimulatorPhoneMessage,
 } from './simulator-message.factory';
+import { SimulatorSessionStore, StoredSession } from './simulator-session.store';
 
 export interface SimulatorDriverOptions {
   connectionId: string;
@@ -42,13 +42,6 @@ export interface SimulatorDriverOptions {
   now?: () => number;
 }
 
-interface StoredSession {
-  version: 1;
-  phoneNumber: string;
-  pushName: string;
-  linkedAt: number;
-}
-
 const DEFAULTS = {
   startDelayMs: 50,
   qrRefreshMs: 20_000,
@@ -58,20 +51,20 @@ const DEFAULTS = {
 
 const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE']);
 const MAX_REMEMBERED = 1_000;
+const settled = (): void => undefined;
 
 /**
  * An in-process WhatsApp stand-in with the same lifecycle and events as the real driver, for
  * demos and tests of everything above the driver. Control methods play the phone's part:
- * `scan()`, `inbound()`, `ack()`, `disconnect()` (plus `react`, `revoke`, `edit`,
- * `setReachable`). The linked account is persisted through the session store, so a stopped
- * or restarted connection comes back `ready` without a QR, here or on another node.
+ * `scan()`, `inbound()`, `phoneMessage()`, `ack()`, `disconnect()` (plus `react`, `revoke`,
+ * `edit`, `setReachable`). The linked account outlives restarts (SimulatorSessionStore).
  */
 export class SimulatorDriver extends WhatsAppDriver {
   readonly kind = 'simulator' as const;
   readonly connectionId: string;
 
   private readonly opts: SimulatorDriverOptions & typeof DEFAULTS;
-  private readonly sessionName: string;
+  private readonly session: SimulatorSessionStore;
   private readonly now: () => number;
   private running = false;
   private reachable = true;
@@ -88,7 +81,7 @@ export class SimulatorDriver extends WhatsAppDriver {
     this.opts = { ...DEFAULTS, ...options, logger };
     this.now = options.now ?? Date.now;
     this.connectionId = options.connectionId;
-    this.sessionName = `simulator-${options.connectionId.replace(/[^\w-]/g, '_')}`;
+    this.session = new SimulatorSessionStore(options.sessionStore, options.connectionId);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -114,7 +107,7 @@ export class SimulatorDriver extends WhatsAppDriver {
     return this.serial(async () => {
       this.running = false;
       this.invalidate();
-      await this.opts.sessionStore.delete({ session: this.sessionName });
+      await this.session.delete();
       this.currentAccount = undefined;
       this.setStatus('logged_out', { reason: 'logged out' });
     });
@@ -130,7 +123,7 @@ export class SimulatorDriver extends WhatsAppDriver {
       }
       let stored: StoredSession | undefined;
       try {
-        stored = await this.loadSession();
+        stored = await this.session.load();
       } catch (err) {
         this.fault(gen, 'failed', `session store unavailable: ${(err as Error).message}`);
         return;
@@ -206,39 +199,6 @@ export class SimulatorDriver extends WhatsAppDriver {
     this.timers.add(timer);
   }
 
-  // ---------------------------------------------------------------- session persistence
-
-  private async loadSession(): Promise<StoredSession | undefined> {
-    const store = this.opts.sessionStore;
-    if (!(await store.sessionExists({ session: this.sessionName }))) return undefined;
-    const dir = await mkdtemp(join(tmpdir(), 'wwb-sim-'));
-    try {
-      const file = join(dir, 'session.json');
-      await store.extract({ session: this.sessionName, path: file });
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<StoredSession>;
-      if (parsed.version !== 1 || typeof parsed.phoneNumber !== 'string') return undefined;
-      return {
-        version: 1,
-        phoneNumber: parsed.phoneNumber,
-        pushName: parsed.pushName ?? '',
-        linkedAt: parsed.linkedAt ?? 0,
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  private async saveSession(session: StoredSession): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'wwb-sim-'));
-    try {
-      const file = join(dir, 'session.json');
-      await writeFile(file, JSON.stringify(session));
-      await this.opts.sessionStore.save({ session: this.sessionName, path: file });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
   // ---------------------------------------------------------------- control (the phone's part)
 
   /** The phone scans the QR (or confirms the pairing code): authenticated, then ready. */
@@ -247,20 +207,12 @@ export class SimulatorDriver extends WhatsAppDriver {
       throw new WhatsAppDriverError('not_ready', `nothing to scan: connection is ${this.state.status}`);
     }
     const gen = this.generation;
-    const phoneNumber = normalizePhoneNumber(
-      account.phoneNumber ?? this.opts.phoneNumber ?? this.defaultPhone(),
-    );
-    const session: StoredSession = {
-      version: 1,
-      phoneNumber,
-      pushName: account.pushName ?? this.opts.pushName ?? 'Simulated Phone',
-      linkedAt: this.now(),
-    };
+    const session = this.session.newSession(account, this.opts, this.now());
     if (this.qrTimer) clearInterval(this.qrTimer);
     this.qrTimer = undefined;
     this.setStatus('authenticated');
     this.emit('authenticated', {});
-    await this.saveSession(session);
+    await this.session.save(session);
     if (gen !== this.generation)
       throw new WhatsAppDriverError('not_ready', 'connection changed during the scan');
     this.becomeReady(session);
@@ -273,6 +225,19 @@ export class SimulatorDriver extends WhatsAppDriver {
     const msg = inboundToMessage(input, me, this.now());
     this.remember(msg);
     this.emit('message.received', msg);
+    return msg;
+  }
+
+  /**
+   * Someone types a message on the linked phone: WhatsApp Web reports it as ours (fromMe,
+   * `message.created`) although no send call made it, so nothing above the driver knows it.
+   */
+  phoneMessage(input: SimulatorPhoneMessage): WhatsAppMessage {
+    const me = this.readyAccount().chatId;
+    const msg = phoneToMessage(input, me, this.now());
+    this.remember(msg);
+    this.emit('message.created', msg);
+    this.scheduleAcks(msg);
     return msg;
   }
 
@@ -340,7 +305,7 @@ export class SimulatorDriver extends WhatsAppDriver {
         this.running = false;
         this.invalidate();
         this.emit('disconnected', { reason });
-        await this.opts.sessionStore.delete({ session: this.sessionName });
+        await this.session.delete();
         this.currentAccount = undefined;
         this.setStatus('logged_out', {
           reason: reason === 'LOGOUT' ? 'logged out from the phone' : `device unlinked (${reason})`,
@@ -377,12 +342,17 @@ export class SimulatorDriver extends WhatsAppDriver {
     const msg = outgoingToMessage(target, account.chatId, content, timestamp);
     this.remember(msg);
     this.emit('message.created', msg);
+    this.scheduleAcks(msg, gen);
+    return { messageId: msg.id, timestamp };
+  }
+
+  /** The recipient's phone acks a message of ours `sent`, then `delivered`. */
+  private scheduleAcks(msg: WhatsAppMessage, gen = this.generation): void {
     const { sent, delivered } = this.opts.ackDelaysMs;
     const ack = (status: AckStatus) => () =>
-      this.emit('message.ack', { messageId: msg.id, chatId: target, status, timestamp: this.now() });
+      this.emit('message.ack', { messageId: msg.id, chatId: msg.chatId, status, timestamp: this.now() });
     this.later(gen, sent, ack('sent'));
     this.later(gen, Math.max(sent, delivered), ack('delivered'));
-    return { messageId: msg.id, timestamp };
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {
@@ -390,13 +360,7 @@ export class SimulatorDriver extends WhatsAppDriver {
     if (this.state.status !== 'qr') {
       throw new WhatsAppDriverError('not_ready', `pairing needs status qr (now ${this.state.status})`);
     }
-    const code = createHash('sha256')
-      .update(`${this.connectionId}:${digits}:${this.now()}`)
-      .digest('base64')
-      .replace(/[^A-Z0-9]/gi, '')
-      .toUpperCase()
-      .slice(0, 8)
-      .padEnd(8, 'X');
+    const code = this.session.pairingCode(digits, this.now());
     this.emit('pairing_code', { code });
     return code;
   }
@@ -426,19 +390,9 @@ export class SimulatorDriver extends WhatsAppDriver {
     }
   }
 
-  private defaultPhone(): string {
-    const n =
-      Number.parseInt(createHash('sha256').update(this.connectionId).digest('hex').slice(0, 8), 16) %
-      10_000_000;
-    return `1555${String(n).padStart(7, '0')}`;
-  }
-
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lock.then(fn, fn);
-    this.lock = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.lock = run.then(settled, settled);
     return run;
   }
 }
