@@ -1,4 +1,5 @@
-import { ContactsService } from '@wwb/contacts';
+import { parse } from 'csv-parse/sync';
+import { ContactsService, IMPORT_MAX_BYTES } from '@wwb/contacts';
 import { scopeOf } from '@wwb/persistence';
 import { auth, ConnectionsStack } from './support/connections-stack';
 
@@ -18,6 +19,8 @@ describe('contacts (e2e: API over HTTP, real FerretDB)', () => {
       .post('/v1/contacts/import')
       .set(auth(k))
       .attach('file', Buffer.from(csv, 'utf8'), { filename: 'contacts.csv', contentType: 'text/csv' });
+  const importCsvBody = (csv: string | Buffer, k = key, type = 'text/csv') =>
+    s.http.post('/v1/contacts/import').set(auth(k)).set('Content-Type', type).send(csv);
 
   beforeAll(async () => {
     s = await ConnectionsStack.start();
@@ -263,8 +266,61 @@ describe('contacts (e2e: API over HTTP, real FerretDB)', () => {
     expect(res.body.code).toBe('invalid_csv');
     const none = await s.http.post('/v1/contacts/import').set(auth(key)).field('other', 'x').expect(400);
     expect(none.body.code).toBe('file_required');
-    const json = await s.http.post('/v1/contacts/import').set(auth(key)).send({ csv: 'phone' }).expect(400);
-    expect(json.body.code).toBe('file_required');
+    const empty = await s.http.post('/v1/contacts/import').set(auth(key)).expect(400);
+    expect(empty.body.code).toBe('file_required');
+    const json = await s.http.post('/v1/contacts/import').set(auth(key)).send({ csv: 'phone' }).expect(415);
+    expect(json.body.code).toBe('unsupported_media_type');
+    const plain = await importCsvBody('phone\n+15550000700\n', key, 'text/plain').expect(415);
+    expect(plain.body.code).toBe('unsupported_media_type');
+    const latin1 = await importCsvBody('phone\n+15550000700\n', key, 'text/csv; charset=latin1').expect(415);
+    expect(latin1.body.code).toBe('unsupported_media_type');
+    const bad = await importCsvBody('name\nAnn\n').expect(400);
+    expect(bad.body.code).toBe('invalid_csv');
+    // text/csv is let through on the import path only.
+    const elsewhere = await s.http
+      .post('/v1/contacts')
+      .set(auth(key))
+      .set('Content-Type', 'text/csv')
+      .send('phone\n+15550000700\n')
+      .expect(415);
+    expect(elsewhere.body.code).toBe('unsupported_media_type');
+  });
+
+  it('CSV import also takes a raw text/csv body, with the same size cap (413, nothing imported)', async () => {
+    const other = await s.account('professional');
+    const csv = 'phone,name,tags,plan\n+15550000710,Ann,vip,gold\n"15550000711","Bob, Jr",,\nbad,,,\n';
+    const res = await importCsvBody(csv, other.key, 'text/csv; charset=utf-8').expect(200);
+    expect(res.body).toEqual({
+      created: 2,
+      updated: 0,
+      failed: 1,
+      errors: [{ row: 4, code: 'invalid_phone', message: expect.any(String) }],
+    });
+    const list = (await s.http.get('/v1/contacts').set(auth(other.key)).expect(200)).body.data as Json[];
+    expect(list.map((c) => [c.phone, c.name, c.tags, c.attributes]).sort()).toEqual([
+      ['+15550000710', 'Ann', ['vip'], { plan: 'gold' }],
+      ['+15550000711', 'Bob, Jr', [], {}],
+    ]);
+
+    const head = Buffer.from('phone\n+15550000712\n', 'utf8');
+    const tooBig = Buffer.concat([head, Buffer.alloc(IMPORT_MAX_BYTES + 1 - head.length, '\n')]);
+    const big = await importCsvBody(tooBig, other.key).expect(413);
+    expect(big.body.code).toBe('payload_too_large');
+    const sameViaMultipart = await s.http
+      .post('/v1/contacts/import')
+      .set(auth(other.key))
+      .attach('file', tooBig, { filename: 'big.csv', contentType: 'text/csv' })
+      .expect(413);
+    expect(sameViaMultipart.body.code).toBe('payload_too_large');
+    const after = (await s.http.get('/v1/contacts').set(auth(other.key)).expect(200)).body.data as Json[];
+    expect(after).toHaveLength(2);
+  });
+
+  it('OpenAPI documents both import bodies', async () => {
+    const doc = (await s.http.get('/docs/openapi.json').expect(200)).body;
+    const op = doc.paths['/v1/contacts/import'].post;
+    expect(Object.keys(op.requestBody.content).sort()).toEqual(['multipart/form-data', 'text/csv']);
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '413', '415']));
   });
 
   it('export streams CSV with the filters of the list, and reads back into another account unchanged', async () => {
@@ -280,17 +336,58 @@ describe('contacts (e2e: API over HTTP, real FerretDB)', () => {
       a.key,
     ).expect(201);
     const c2 = await create({ phone: '+34612000501', language: 'es', tags: ['vip'] }, a.key).expect(201);
+    await create(
+      {
+        phone: '+15550000503',
+        name: '=HYPERLINK("http://evil.example","open")',
+        tags: ['vip'],
+        attributes: { note: '@SUM(A1)', delta: -3, quoted: "'=1+1", plus: '+x' },
+      },
+      a.key,
+    ).expect(201);
     await create({ phone: '+15550000502', tags: ['other'] }, a.key).expect(201);
     await post(`/v1/contacts/${c2.body.id}/opt-out`, { reason: 'stop' }, a.key).expect(200);
 
     const res = await s.http.get('/v1/contacts/export?tag=vip').set(auth(a.key)).buffer(true).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const text = res.text;
-    expect(text.split('\n')[0]).toBe('phone,name,tags,timeZone,language,optedOut,attr.n,attr.ok,attr.plan');
+    const rows = parse(text) as string[][];
+    expect(rows[0]).toEqual([
+      'phone',
+      'name',
+      'tags',
+      'timeZone',
+      'language',
+      'optedOut',
+      'attr.delta',
+      'attr.n',
+      'attr.note',
+      'attr.ok',
+      'attr.plan',
+      'attr.plus',
+      'attr.quoted',
+    ]);
     expect(text).not.toContain('+15550000502');
+    // No cell starts like a formula: phones and formula-like text carry a leading quote.
+    for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(rows.find((r) => r[0] === "'+15550000503")).toEqual([
+      "'+15550000503",
+      `'=HYPERLINK("http://evil.example","open")`,
+      'vip',
+      'America/New_York',
+      '',
+      'false',
+      "'-3",
+      '',
+      "'@SUM(A1)",
+      '',
+      '',
+      "'+x",
+      "''=1+1",
+    ]);
 
     const imported = await importCsv(text, b.key).expect(200);
-    expect(imported.body).toEqual({ created: 2, updated: 0, failed: 0, errors: [] });
+    expect(imported.body).toEqual({ created: 3, updated: 0, failed: 0, errors: [] });
     const strip = (list: Json[]) =>
       list
         .map(({ phone, name, tags, attributes, timeZone, language, optOut }) => ({
@@ -306,6 +403,10 @@ describe('contacts (e2e: API over HTTP, real FerretDB)', () => {
     const fromA = (await s.http.get('/v1/contacts?tag=vip').set(auth(a.key)).expect(200)).body.data as Json[];
     const fromB = (await s.http.get('/v1/contacts').set(auth(b.key)).expect(200)).body.data as Json[];
     expect(strip(fromB)).toEqual(strip(fromA));
+    expect(fromB.find((c) => c.phone === '+15550000503')).toMatchObject({
+      name: '=HYPERLINK("http://evil.example","open")',
+      attributes: { note: '@SUM(A1)', delta: -3, quoted: "'=1+1", plus: '+x' },
+    });
     const optedOut = fromB.find((c) => c.phone === '+34612000501')!;
     expect(optedOut.optOut).toMatchObject({ optedOut: true, source: 'import' });
   });

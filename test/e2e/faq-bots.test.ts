@@ -439,11 +439,138 @@ describe('FAQ bots (e2e: API over HTTP, real FerretDB)', () => {
     ]);
     const elsewhere = await faq.botsServing(scopeOf(accountId), 'con_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8');
     expect(elsewhere.map((b) => b.name)).toEqual(['All']);
+
+    // A change made through this process is served at once (the cache is dropped).
+    await s.http
+      .patch(`/v1/faq-bots/${only.body.id as string}`)
+      .set(auth(key))
+      .send({ enabled: false })
+      .expect(200);
+    expect((await faq.botsServing(scopeOf(accountId), connectionId)).map((b) => b.name)).toEqual(['All']);
+
+    // A change written by another process (here: straight to the database, as its editor does:
+    // the bot, then the account's revision) is served within about a second.
+    await faq.botsServing(scopeOf(accountId), connectionId);
+    await s.db
+      .collection('faq_bots')
+      .updateOne({ _id: off.body.id } as never, { $set: { enabled: true, mode: 'rule_only' } });
+    await s.db
+      .collection('faq_bot_revisions')
+      .updateOne({ _id: `${accountId}/bots` } as never, { $set: { revision: 'elsewhere' } });
+    const changedAt = Date.now();
+    let names: string[] = [];
+    while (Date.now() - changedAt < 5_000) {
+      names = (await faq.botsServing(scopeOf(accountId), connectionId)).map((b) => b.name);
+      if (names.includes('Off')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(names).toEqual(['All', 'Off']);
+    expect(Date.now() - changedAt).toBeLessThan(2_500);
     for (const b of [all, only, off])
       await s.http
         .delete(`/v1/faq-bots/${b.body.id as string}`)
         .set(auth(key))
         .expect(204);
+    expect(await faq.botsServing(scopeOf(accountId), connectionId)).toEqual([]);
+  });
+
+  it('a key restricted to some connections manages only bots limited to them (403 forbidden_scope, others 404)', async () => {
+    const acc = await s.account('professional');
+    const full = auth(acc.key);
+    const connA = (await s.http.post('/v1/connections').set(full).send({ name: 'a' }).expect(201)).body
+      .id as string;
+    const connB = (await s.http.post('/v1/connections').set(full).send({ name: 'b' }).expect(201)).body
+      .id as string;
+    const restricted = await s.http
+      .post('/v1/api-keys')
+      .set(full)
+      .send({ name: 'only-a', connectionIds: [connA] })
+      .expect(201);
+    const r = auth(restricted.body.key as string);
+
+    const mine = await s.http
+      .post('/v1/faq-bots')
+      .set(r)
+      .send({ name: 'A', connectionIds: [connA], entries: [ENTRIES[0]] })
+      .expect(201);
+    const mineId = mine.body.id as string;
+    for (const connectionIds of [
+      undefined,
+      [],
+      [connB],
+      [connA, connB],
+      ['con_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8'],
+    ]) {
+      const res = await s.http
+        .post('/v1/faq-bots')
+        .set(r)
+        .send({ name: 'x', ...(connectionIds ? { connectionIds } : {}) });
+      expect({ connectionIds, status: res.status, code: res.body.code }).toEqual({
+        connectionIds,
+        status: 403,
+        code: 'forbidden_scope',
+      });
+    }
+    const widen = await s.http
+      .patch(`/v1/faq-bots/${mineId}`)
+      .set(r)
+      .send({ connectionIds: [connA, connB] });
+    expect([widen.status, widen.body.code]).toEqual([403, 'forbidden_scope']);
+    const toAll = await s.http.put(`/v1/faq-bots/${mineId}`).set(r).send({ name: 'A' }); // connectionIds default []
+    expect([toAll.status, toAll.body.code]).toEqual([403, 'forbidden_scope']);
+    await s.http.patch(`/v1/faq-bots/${mineId}`).set(r).send({ threshold: 0.5 }).expect(200);
+    await s.http
+      .put(`/v1/faq-bots/${mineId}`)
+      .set(r)
+      .send({ name: 'A2', connectionIds: [connA] })
+      .expect(200);
+    await s.http
+      .post(`/v1/faq-bots/${mineId}/entries`)
+      .set(r)
+      .send({ id: 'e2', questions: ['q'], answer: { text: 'a' } })
+      .expect(201);
+    expect((await ask(mineId, 'hello', restricted.body.key as string)).status).toBe(200);
+
+    // Bots of the whole account or of other connections: invisible to the restricted key.
+    const allBot = (
+      await s.http
+        .post('/v1/faq-bots')
+        .set(full)
+        .send({ name: 'All', entries: [ENTRIES[0]] })
+        .expect(201)
+    ).body.id as string;
+    const bBot = (
+      await s.http
+        .post('/v1/faq-bots')
+        .set(full)
+        .send({ name: 'B', connectionIds: [connB] })
+        .expect(201)
+    ).body.id as string;
+    for (const id of [allBot, bBot]) {
+      await s.http.get(`/v1/faq-bots/${id}`).set(r).expect(404);
+      await s.http.patch(`/v1/faq-bots/${id}`).set(r).send({ threshold: 0.9 }).expect(404);
+      await s.http
+        .put(`/v1/faq-bots/${id}`)
+        .set(r)
+        .send({ name: 'x', connectionIds: [connA] })
+        .expect(404);
+      await s.http.post(`/v1/faq-bots/${id}/ask`).set(r).send({ text: 'hours' }).expect(404);
+      await s.http.get(`/v1/faq-bots/${id}/report`).set(r).expect(404);
+      await s.http
+        .post(`/v1/faq-bots/${id}/entries`)
+        .set(r)
+        .send({ questions: ['q'], answer: { text: 'a' } })
+        .expect(404);
+      await s.http.patch(`/v1/faq-bots/${id}/entries/hours`).set(r).send({ keywords: [] }).expect(404);
+      await s.http.delete(`/v1/faq-bots/${id}/entries/hours`).set(r).expect(404);
+      await s.http.delete(`/v1/faq-bots/${id}`).set(r).expect(404);
+    }
+    const listed = (await s.http.get('/v1/faq-bots').set(r).expect(200)).body.data as Json[];
+    expect(listed.map((b) => b.id)).toEqual([mineId]);
+    const everything = (await s.http.get('/v1/faq-bots').set(full).expect(200)).body.data as Json[];
+    expect(everything.map((b) => b.name)).toEqual(['A2', 'All', 'B']);
+    expect((await s.http.get(`/v1/faq-bots/${allBot}`).set(full).expect(200)).body.entryCount).toBe(1);
+    await s.http.delete(`/v1/faq-bots/${mineId}`).set(r).expect(204);
   });
 
   it('enforces the plan limit (starter: one bot) and frees the slot on delete', async () => {

@@ -3,10 +3,12 @@ import {
   attributeFromCell,
   exportHeader,
   exportRecord,
+  guardCell,
   parseRow,
   resolveColumns,
   rowError,
   tagsFromCell,
+  unguardCell,
 } from './contact-row.policy';
 import type { ContactRecord } from './contact.schema';
 
@@ -153,6 +155,67 @@ describe('CSV rows', () => {
       language: 'en-US',
       optOut: true,
       attributes: { active: true, orders: 3, plan: 'gold' },
+    });
+  });
+
+  it('guards cells a spreadsheet would run as formulas, and the import takes the guard off', () => {
+    const cases: [string, string][] = [
+      ['=HYPERLINK("http://evil","x")', `'=HYPERLINK("http://evil","x")`],
+      ['+15551234567', `'+15551234567`],
+      ['-3', `'-3`],
+      ['@SUM(A1)', `'@SUM(A1)`],
+      ['\tcmd', `'\tcmd`],
+      ['\rcmd', `'\rcmd`],
+      [`'=x`, `''=x`],
+      [`''+1`, `'''+1`],
+      ['Ada', 'Ada'],
+      [`'Tis`, `'Tis`],
+      ['a=b', 'a=b'],
+      ['', ''],
+    ];
+    for (const [cell, exported] of cases) {
+      expect(guardCell(cell)).toBe(exported);
+      expect(unguardCell(exported)).toBe(cell);
+    }
+    // The quote a spreadsheet user types before a phone goes too; other quotes stay.
+    expect(unguardCell(`'+34612345678`)).toBe('+34612345678');
+    expect(unguardCell(`'Tis`)).toBe(`'Tis`);
+  });
+
+  it('an export of formula-like text is guarded and reads back unchanged', () => {
+    const contact = {
+      _id: 'ctc_y',
+      accountId: 'acc_x',
+      phone: '+15551234567',
+      name: '=HYPERLINK("http://evil.example","click")',
+      tags: [],
+      attributes: { note: '@cmd', delta: -3, quoted: `'=1+1`, tabbed: '\tx' },
+      timeZone: 'America/New_York',
+      language: null,
+      optOut: { optedOut: false, at: null, reason: null, source: null },
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    } satisfies ContactRecord;
+    const names = ['delta', 'note', 'quoted', 'tabbed'];
+    const record = exportRecord(contact, names);
+    expect(record).toEqual([
+      `'+15551234567`,
+      `'=HYPERLINK("http://evil.example","click")`,
+      '',
+      'America/New_York',
+      '',
+      'false',
+      `'-3`,
+      `'@cmd`,
+      `''=1+1`,
+      `'\tx`,
+    ]);
+    for (const cell of record) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(parseRow(resolveColumns(exportHeader(names)), record)).toEqual({
+      phone: '+15551234567',
+      name: '=HYPERLINK("http://evil.example","click")',
+      timeZone: 'America/New_York',
+      attributes: { delta: -3, note: '@cmd', quoted: `'=1+1`, tabbed: '\tx' },
     });
   });
 });

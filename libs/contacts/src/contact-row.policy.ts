@@ -42,6 +42,27 @@ const invalidCsv = (message: string, details?: unknown) =>
   DomainError.invalid('invalid_csv', message, details);
 
 /**
+ * Spreadsheets read a cell starting with one of these as a formula (CSV injection: a name
+ * `=HYPERLINK(...)` would run when the export is opened). Phones start with `+`.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const GUARDED = /^'+[=+\-@\t\r]/;
+
+/**
+ * Export: a cell a spreadsheet would read as a formula gets a leading `'` (shown as text, the
+ * quote hidden). A cell with quotes before such a character gets one more, so that unguardCell
+ * gives back exactly the original text.
+ */
+export function guardCell(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** Import: drops the `'` guardCell (or a spreadsheet user) put before a formula character. */
+export function unguardCell(cell: string): string {
+  return GUARDED.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
  * The meaning of each header cell: the field columns (any case), `attr.<name>` and any other
  * name as an attribute. 400 invalid_csv without a phone column, with a repeated column or an
  * attribute name a template could not use.
@@ -96,7 +117,7 @@ export function parseRow(columns: readonly CsvColumn[], record: readonly string[
   let phone: string | undefined;
   const row: Omit<ContactRow, 'phone'> = { attributes: {} };
   columns.forEach((column, i) => {
-    const cell = (record[i] ?? '').trim();
+    const cell = unguardCell((record[i] ?? '').trim());
     if (cell === '') return;
     if (column.kind === 'attribute') {
       row.attributes[column.name] = checkAttribute(column.name, attributeFromCell(cell));
@@ -141,9 +162,12 @@ export function exportHeader(attributeNames: readonly string[]): string[] {
   return [...FIELD_COLUMNS, ...attributeNames.map((n) => `${ATTRIBUTE_PREFIX}${n}`)];
 }
 
-/** Export: one contact in the columns of exportHeader, readable again by the import. */
+/**
+ * Export: one contact in the columns of exportHeader, readable again by the import; cells that
+ * look like formulas are guarded (guardCell).
+ */
 export function exportRecord(contact: ContactRecord, attributeNames: readonly string[]): string[] {
-  return [
+  const cells = [
     contact.phone,
     contact.name ?? '',
     contact.tags.join(';'),
@@ -155,4 +179,5 @@ export function exportRecord(contact: ContactRecord, attributeNames: readonly st
       return v === undefined || v === null ? '' : String(v);
     }),
   ];
+  return cells.map(guardCell);
 }

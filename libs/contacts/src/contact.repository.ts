@@ -195,16 +195,19 @@ export class ContactRepository implements OnModuleInit {
   }
 
   /**
-   * Upserts the contact's activity: one write per inbound message, on a document only the
-   * inbound pipeline writes. A chat's events are handled in order by one consumer, so the only
+   * Upserts the contact's activity and returns it (so the push name of an earlier message comes
+   * back without a second read): one write per inbound message, on a document only the inbound
+   * pipeline writes. A chat's events are handled in order by one consumer, so the only
    * concurrent writers are two connections hearing from the same person, and both write the
-   * same kind of facts. A lost upsert race (duplicate key) is retried once as an update.
+   * same kind of facts. A lost upsert race (duplicate key) is retried once as an update. The
+   * filter is the `_id` alone: the one shape FerretDB 1.24 hands to its storage (see
+   * docs/contacts.md, "Performance").
    */
   async recordActivity(
     scope: AccountScope,
     id: string,
     activity: { at: Date; pushName?: string | null; connectionId: string },
-  ): Promise<void> {
+  ): Promise<ContactActivityRecord> {
     const $set: Partial<ContactActivityRecord> = {
       accountId: scope.accountId,
       lastInboundAt: activity.at,
@@ -212,17 +215,25 @@ export class ContactRepository implements OnModuleInit {
     };
     if (activity.pushName) $set.pushName = activity.pushName;
     const write = () =>
-      (this.activity.collection as unknown as mongo.Collection<ContactActivityRecord>).updateOne(
+      (this.activity.collection as unknown as mongo.Collection<ContactActivityRecord>).findOneAndUpdate(
         { _id: id },
         { $set },
-        { upsert: true },
+        { upsert: true, returnDocument: 'after' },
       );
+    let doc: ContactActivityRecord | null;
     try {
-      await write();
+      doc = await write();
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      await write();
+      doc = await write();
     }
+    return {
+      _id: id,
+      accountId: scope.accountId,
+      lastInboundAt: activity.at,
+      connectionId: activity.connectionId,
+      pushName: doc?.pushName ?? activity.pushName ?? null,
+    };
   }
 
   private filterOf(scope: AccountScope, filter: ContactFilter): FilterQuery<ContactDoc> {

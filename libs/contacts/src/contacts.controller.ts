@@ -8,24 +8,24 @@ import {
   Patch,
   Post,
   Query,
+  Req,
   Res,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
-  ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
@@ -45,14 +45,19 @@ import { ContactCreateService } from './contact-create.service';
 import { ContactExportService } from './contact-export.service';
 import { ContactImportService } from './contact-import.service';
 import { ContactsService } from './contacts.service';
+import { CsvUploadStore, IMPORT_MAX_BYTES, importTooLarge, SavedUpload } from './csv-upload.store';
 
 export const CONTACTS_IMPORT_PATH = '/v1/contacts/import';
 
-/** The part of multer's file (disk storage) the import reads. */
-interface UploadedCsv {
-  path: string;
-  size: number;
-}
+/** Media types of the import body besides multipart: a raw CSV (charset UTF-8 or none). */
+export const CSV_BODY_TYPE = /^text\/csv$/i;
+const MULTIPART = /^multipart\/form-data$/i;
+
+const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]!.trim();
+const isUtf8 = (header: string | undefined): boolean => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(header ?? '')?.[1];
+  return !charset || /^utf-?8$/i.test(charset);
+};
 
 @ApiTags('contacts')
 @ApiKeyAuth()
@@ -63,6 +68,7 @@ export class ContactsController {
     private readonly creator: ContactCreateService,
     private readonly importer: ContactImportService,
     private readonly exporter: ContactExportService,
+    private readonly uploads: CsvUploadStore,
     private readonly clock: Clock,
   ) {}
 
@@ -120,28 +126,64 @@ export class ContactsController {
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
-    summary: 'Import contacts from CSV (multipart/form-data, field "file")',
+    summary: 'Import contacts from CSV (a text/csv body, or multipart/form-data with the field "file")',
     description:
       'Header line required, with a phone column; also name, tags, timeZone, language, optedOut; any other ' +
       'column (or attr.<name>) is an attribute. Rows are upserted by phone; bad rows are reported, good ones ' +
-      'applied. At most 100,000 rows. Errors: 400 file_required, invalid_csv; 413 payload_too_large.',
+      "applied. A leading ' before =, +, -, @, tab or CR (the export's formula guard) is dropped. At most " +
+      '100,000 rows and 50 MiB. Errors: 400 file_required, invalid_csv; 413 payload_too_large; ' +
+      '415 unsupported_media_type (another body type, or a charset other than UTF-8).',
+    requestBody: {
+      required: true,
+      content: {
+        'text/csv': {
+          schema: { type: 'string', example: 'phone,name,tags\n+34612345678,Lucía,vip;es\n' },
+        },
+        'multipart/form-data': { schema: { $ref: getSchemaPath(ImportBodyDto) } },
+      },
+    },
   })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: ImportBodyDto })
+  @ApiExtraModels(ImportBodyDto)
   @ApiOkResponse({ type: ImportResultDto })
-  @ApiErrorResponses(400, 413)
+  @ApiErrorResponses(400, 413, 415)
   async import(
     @CurrentPrincipal() principal: Principal,
-    @UploadedFile() file: UploadedCsv | undefined,
+    @UploadedFile() file: SavedUpload | undefined,
+    @Req() req: Request,
   ): Promise<ImportResultDto> {
-    if (!file) throw DomainError.invalid('file_required', 'send the CSV as the multipart field "file"');
-    const stream = createReadStream(file.path);
+    const upload = file ?? (await this.saveBody(req));
+    const stream = createReadStream(upload.path);
     try {
       return await this.importer.import(principal.scope, stream);
     } finally {
       stream.destroy();
-      await unlink(file.path).catch(() => undefined);
+      await this.uploads.discard(upload.path);
     }
+  }
+
+  /** A text/csv body saved like a multipart file; anything else has no CSV to import. */
+  private async saveBody(req: Request): Promise<SavedUpload> {
+    const type = req.headers['content-type'];
+    const media = mediaType(type);
+    if (CSV_BODY_TYPE.test(media) && isUtf8(type)) {
+      if (Number(req.headers['content-length'] ?? 0) > IMPORT_MAX_BYTES) {
+        req.resume();
+        throw importTooLarge(IMPORT_MAX_BYTES);
+      }
+      return this.uploads.save(req, IMPORT_MAX_BYTES);
+    }
+    if (media === '' || MULTIPART.test(media)) {
+      throw DomainError.invalid(
+        'file_required',
+        'send the CSV as a text/csv body or as the multipart field "file"',
+      );
+    }
+    throw new DomainError(
+      'unsupported',
+      'unsupported_media_type',
+      'The import reads a text/csv body (UTF-8) or multipart/form-data with the field "file"',
+      { contentType: type ?? null },
+    );
   }
 
   @Get(':id')

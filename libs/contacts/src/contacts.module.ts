@@ -1,22 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MulterModule } from '@nestjs/platform-express';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AccountsModule } from '@wwb/accounts';
-import { allowMultipartBody } from '@wwb/http';
+import { allowMultipartBody, allowStreamBody } from '@wwb/http';
 import { ContactCreateService } from './contact-create.service';
 import { ContactExportService } from './contact-export.service';
 import { ContactImportService } from './contact-import.service';
 import { ContactQuotaService } from './contact-quota.service';
 import { ContactRepository } from './contact.repository';
 import { ContactActivityDoc, ContactActivitySchema, ContactDoc, ContactSchema } from './contact.schema';
-import { CONTACTS_IMPORT_PATH, ContactsController } from './contacts.controller';
+import { CONTACTS_IMPORT_PATH, ContactsController, CSV_BODY_TYPE } from './contacts.controller';
 import { ContactsService } from './contacts.service';
+import { CsvUploadStore, IMPORT_MAX_BYTES, IMPORT_UPLOAD_DIR } from './csv-upload.store';
 import { OptOutPolicy } from './opt-out.policy';
 
-/** Largest CSV accepted by the import (100,000 rows of a few hundred bytes). */
-export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+export { IMPORT_MAX_BYTES } from './csv-upload.store';
 
 const models = MongooseModule.forFeature([
   { name: ContactDoc.name, schema: ContactSchema },
@@ -25,7 +23,7 @@ const models = MongooseModule.forFeature([
 
 /** The CSV goes to a temporary file, then is parsed as a stream from there (bounded memory). */
 const multer = MulterModule.register({
-  dest: join(tmpdir(), 'wwb-contact-imports'),
+  dest: IMPORT_UPLOAD_DIR,
   limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5, parts: 6, fieldSize: 1024 },
 });
 
@@ -46,6 +44,7 @@ class ContactsWorkerModule {}
 export class ContactsModule {
   static forApi(): DynamicModule {
     allowMultipartBody(CONTACTS_IMPORT_PATH);
+    allowStreamBody(CONTACTS_IMPORT_PATH, CSV_BODY_TYPE);
     return {
       module: ContactsApiModule,
       imports: [models, multer, AccountsModule],
@@ -57,6 +56,7 @@ export class ContactsModule {
         ContactCreateService,
         ContactImportService,
         ContactExportService,
+        CsvUploadStore,
         OptOutPolicy,
       ],
       exports: [ContactsService, OptOutPolicy],

@@ -228,8 +228,9 @@ export class ContactsService {
 
   /**
    * Per inbound message: finds or creates the sender's contact (created with the default time
-   * zone of the phone's country) and records the push name and time. Cheap: one read and one
-   * upsert of the activity document (plus one insert the first time). It never writes the
+   * zone of the phone's country) and records the push name and time. Two round trips: the
+   * contact by (account, phone), then an upsert of the activity document that returns it (plus
+   * one insert the first time). It never writes the
    * contact document itself, so an API edit made at the same moment cannot be undone by it (see
    * ContactActivityDoc). The plan's contact limit does not apply: a person who writes in must
    * be recorded, if only to honour their STOP.
@@ -248,22 +249,12 @@ export class ContactsService {
         if (!contact) throw err;
       }
     }
-    const pushName = normalisePushName(inbound.name);
-    const previous = pushName
-      ? undefined
-      : (await this.contacts.activityOf(scope, [contact._id])).get(contact._id);
-    await this.contacts.recordActivity(scope, contact._id, {
+    const activity = await this.contacts.recordActivity(scope, contact._id, {
       at: inbound.at,
-      pushName,
+      pushName: normalisePushName(inbound.name),
       connectionId: inbound.connectionId,
     });
-    return toContactView(contact, {
-      _id: contact._id,
-      accountId: scope.accountId,
-      lastInboundAt: inbound.at,
-      pushName: pushName ?? previous?.pushName ?? null,
-      connectionId: inbound.connectionId,
-    });
+    return toContactView(contact, activity);
   }
 
   private async load(scope: AccountScope, id: string): Promise<ContactRecord> {

@@ -16,8 +16,11 @@ import {
   DEFAULT_THRESHOLD,
   FaqBotInput,
   FaqEntryInput,
+  FaqReach,
   MAX_ENTRIES,
+  outsideReach,
   templateIdsOf,
+  withinReach,
 } from './faq-bot.policy';
 import { entryDocId, FaqBotRepository, FaqBotSettings } from './faq-bot.repository';
 import { FaqBotRecord, FaqEntryRecord } from './faq-bot.schema';
@@ -26,6 +29,7 @@ import { FAQ_BOT_ID_PATTERN, FaqBotsService } from './faq-bots.service';
 import { FaqEntryData } from './faq-matching.policy';
 import { FaqOutcomeRepository } from './faq-outcome.repository';
 import { FaqIndexStore } from './faq-index.store';
+import { FaqServingStore } from './faq-serving.store';
 
 export type FaqBotSummary = FaqBotView & { entryCount: number };
 
@@ -52,6 +56,7 @@ export class FaqBotEditorService {
     private readonly outcomes: FaqOutcomeRepository,
     private readonly faqBots: FaqBotsService,
     private readonly indexes: FaqIndexStore,
+    private readonly serving: FaqServingStore,
     private readonly accounts: AccountsService,
     private readonly connections: ConnectionsService,
     private readonly templates: TemplatesService,
@@ -60,8 +65,12 @@ export class FaqBotEditorService {
     private readonly clock: Clock,
   ) {}
 
-  async create(scope: AccountScope, input: FaqBotInput & { name: string }): Promise<FaqBotDetail> {
-    const settings = await this.settingsOf(scope, input, null);
+  async create(
+    scope: AccountScope,
+    input: FaqBotInput & { name: string },
+    reach?: FaqReach,
+  ): Promise<FaqBotDetail> {
+    const settings = await this.settingsOf(scope, input, null, reach);
     const entries = checkEntries(input.entries ?? [], () => this.ids.prefixed('fqe'));
     await this.checkTemplates(scope, entries);
     const id = this.ids.prefixed('faq');
@@ -81,12 +90,14 @@ export class FaqBotEditorService {
       await this.accounts.release(scope, 'faqBots', id);
       throw err;
     }
+    this.serving.forget(scope.accountId);
     return { ...toBotView(bot), entries: entries.map(toEntryView) };
   }
 
   async list(
     scope: AccountScope,
     opts: { cursor?: string; limit?: number },
+    reach?: FaqReach,
   ): Promise<{ data: FaqBotSummary[]; nextCursor: string | null }> {
     const limit = opts.limit ?? 20;
     let afterId: string | undefined;
@@ -100,26 +111,34 @@ export class FaqBotEditorService {
     }
     const rows = await this.repository.list(scope, { afterId, limit: limit + 1 });
     const page = rows.slice(0, limit);
+    // Bots outside a restricted key's connections are left out (a page may come out shorter).
+    const visible = page.filter((b) => withinReach(b.connectionIds, reach));
     const counts = await this.repository.entryCounts(
       scope,
-      page.map((b) => b._id),
+      visible.map((b) => b._id),
     );
     return {
-      data: page.map((b) => ({ ...toBotView(b), entryCount: counts.get(b._id) ?? 0 })),
+      data: visible.map((b) => ({ ...toBotView(b), entryCount: counts.get(b._id) ?? 0 })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!._id) : null,
     };
   }
 
-  async get(scope: AccountScope, id: string): Promise<FaqBotDetail> {
-    const bot = await this.faqBots.getRecord(scope, id);
+  async get(scope: AccountScope, id: string, reach?: FaqReach): Promise<FaqBotDetail> {
+    const bot = await this.faqBots.getRecord(scope, id, reach);
     const entries = await this.repository.entriesOf(scope, id);
     return { ...toBotView(bot), entries: entries.map(toEntryView) };
   }
 
   /** PUT (`replace`: absent fields take their defaults) or PATCH (absent fields unchanged). */
-  async update(scope: AccountScope, id: string, input: FaqBotInput, replace: boolean): Promise<FaqBotDetail> {
-    const current = await this.faqBots.getRecord(scope, id);
-    const settings = await this.settingsOf(scope, input, replace ? null : current);
+  async update(
+    scope: AccountScope,
+    id: string,
+    input: FaqBotInput,
+    replace: boolean,
+    reach?: FaqReach,
+  ): Promise<FaqBotDetail> {
+    const current = await this.faqBots.getRecord(scope, id, reach);
+    const settings = await this.settingsOf(scope, input, replace ? null : current, reach);
     const list = input.entries ?? (replace ? [] : undefined);
     if (list !== undefined) {
       const entries = checkEntries(list, () => this.ids.prefixed('fqe'));
@@ -132,20 +151,27 @@ export class FaqBotEditorService {
     }
     if (!(await this.repository.replaceSettings(scope, id, settings))) throw DomainError.notFound('FAQ bot');
     this.indexes.forget(id);
-    return this.get(scope, current._id);
+    this.serving.forget(scope.accountId);
+    return this.get(scope, current._id, reach);
   }
 
-  async delete(scope: AccountScope, id: string): Promise<void> {
-    await this.faqBots.getRecord(scope, id);
+  async delete(scope: AccountScope, id: string, reach?: FaqReach): Promise<void> {
+    await this.faqBots.getRecord(scope, id, reach);
     if (!(await this.repository.delete(scope, id))) throw DomainError.notFound('FAQ bot');
     this.indexes.forget(id);
+    this.serving.forget(scope.accountId);
     await this.outcomes.deleteForBot(scope, id);
     await this.references.clear(scope, owner(id));
     await this.accounts.release(scope, 'faqBots', id);
   }
 
-  async addEntry(scope: AccountScope, botId: string, input: FaqEntryInput): Promise<FaqEntryView> {
-    await this.faqBots.getRecord(scope, botId);
+  async addEntry(
+    scope: AccountScope,
+    botId: string,
+    input: FaqEntryInput,
+    reach?: FaqReach,
+  ): Promise<FaqEntryView> {
+    await this.faqBots.getRecord(scope, botId, reach);
     const entryId = checkEntryId(input.id ?? this.ids.prefixed('fqe'));
     const entry = checkEntry(input, entryId, entryId);
     await this.checkTemplates(scope, [entry]);
@@ -169,8 +195,9 @@ export class FaqBotEditorService {
     botId: string,
     entryId: string,
     patch: FaqEntryInput,
+    reach?: FaqReach,
   ): Promise<FaqEntryView> {
-    await this.faqBots.getRecord(scope, botId);
+    await this.faqBots.getRecord(scope, botId, reach);
     const current = await this.repository.entry(scope, botId, entryId);
     if (!current) throw entryNotFound();
     const entry = checkEntry(
@@ -190,8 +217,8 @@ export class FaqBotEditorService {
     return toEntryView(entry);
   }
 
-  async deleteEntry(scope: AccountScope, botId: string, entryId: string): Promise<void> {
-    await this.faqBots.getRecord(scope, botId);
+  async deleteEntry(scope: AccountScope, botId: string, entryId: string, reach?: FaqReach): Promise<void> {
+    await this.faqBots.getRecord(scope, botId, reach);
     if (!(await this.repository.deleteEntry(scope, botId, entryId))) throw entryNotFound();
     await this.repository.bumpRevision(scope, botId);
     this.indexes.forget(botId);
@@ -219,9 +246,13 @@ export class FaqBotEditorService {
     scope: AccountScope,
     input: FaqBotInput,
     base: FaqBotRecord | null,
+    reach: FaqReach,
   ): Promise<FaqBotSettings> {
     const name = input.name ?? base?.name;
     if (!name?.trim()) throw DomainError.invalid('invalid_name', 'name must not be blank');
+    // Before the connections are looked up: a restricted key learns nothing about the others.
+    const connectionIds = [...new Set(input.connectionIds ?? base?.connectionIds ?? [])];
+    if (!withinReach(connectionIds, reach)) throw outsideReach();
     return {
       name: name.trim(),
       language: canonicalLanguage(input.language ?? base?.language ?? 'en'),
@@ -234,9 +265,7 @@ export class FaqBotEditorService {
         input.handoffAfterMisses ?? base?.handoffAfterMisses ?? DEFAULT_HANDOFF_AFTER_MISSES,
       ),
       connectionIds:
-        input.connectionIds !== undefined
-          ? await this.checkConnections(scope, input.connectionIds)
-          : (base?.connectionIds ?? []),
+        input.connectionIds !== undefined ? await this.checkConnections(scope, connectionIds) : connectionIds,
       mode: input.mode ?? base?.mode ?? 'fallback',
       enabled: input.enabled ?? base?.enabled ?? true,
       updatedAt: this.clock.now(),

@@ -10,6 +10,7 @@ import {
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
 import { FaqBotEditorService } from './faq-bot-editor.service';
+import { reachOf } from './faq-bot.policy';
 import { FaqEntryBodyDto, FaqEntryDto, UpdateFaqEntryDto } from './faq-bot.dto';
 
 const ID = { name: 'id', example: 'faq_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' };
@@ -38,7 +39,7 @@ export class FaqBotEntriesController {
     @Param('id') id: string,
     @Body() body: FaqEntryBodyDto,
   ): Promise<FaqEntryDto> {
-    return this.editor.addEntry(p.scope, id, body);
+    return this.editor.addEntry(p.scope, id, body, reachOf(p));
   }
 
   @Patch(':entryId')
@@ -56,7 +57,7 @@ export class FaqBotEntriesController {
     @Param('entryId') entryId: string,
     @Body() body: UpdateFaqEntryDto,
   ): Promise<FaqEntryDto> {
-    return this.editor.updateEntry(p.scope, id, entryId, body);
+    return this.editor.updateEntry(p.scope, id, entryId, body, reachOf(p));
   }
 
   @Delete(':entryId')
@@ -71,6 +72,6 @@ export class FaqBotEntriesController {
     @Param('id') id: string,
     @Param('entryId') entryId: string,
   ): Promise<void> {
-    await this.editor.deleteEntry(p.scope, id, entryId);
+    await this.editor.deleteEntry(p.scope, id, entryId, reachOf(p));
   }
 }

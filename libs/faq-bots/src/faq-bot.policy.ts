@@ -1,3 +1,4 @@
+import type { Principal } from '@wwb/accounts';
 import { DomainError } from '@wwb/runtime';
 import type { FaqBotMode } from './faq-bot.schema';
 import type { FaqAnswerContent, FaqEntryData } from './faq-matching.policy';
@@ -30,6 +31,30 @@ export interface FaqEntryInput {
   keywords?: string[];
   answer?: FaqAnswerContent;
 }
+
+/**
+ * The connections a caller may act on: those of an API key restricted to some connections,
+ * undefined for an unrestricted key (every connection of the account).
+ */
+export type FaqReach = readonly string[] | undefined;
+
+export const reachOf = (principal: Principal): FaqReach =>
+  principal.restricted ? principal.connectionIds : undefined;
+
+/**
+ * Whether a bot serving `connectionIds` (empty = every connection) stays within `reach`: as for
+ * webhook endpoints, a restricted key sees and manages only bots limited to its connections.
+ */
+export function withinReach(connectionIds: readonly string[], reach: FaqReach): boolean {
+  return !reach || (connectionIds.length > 0 && connectionIds.every((id) => reach.includes(id)));
+}
+
+export const outsideReach = (): DomainError =>
+  new DomainError(
+    'forbidden',
+    'forbidden_scope',
+    'A key restricted to some connections can only manage FAQ bots limited to those connections',
+  );
 
 /** `language` as a canonical BCP-47 tag, or 400 invalid_language. */
 export function canonicalLanguage(language: string): string {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
 import { Model } from 'mongoose';
-import { AccountScope } from '@wwb/persistence';
+import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
 import {
   FAQ_BOT_MODEL,
   FAQ_ENTRY_MODEL,
@@ -17,6 +17,9 @@ export type FaqBotSettings = Omit<FaqBotRecord, '_id' | 'accountId' | 'createdAt
 export const entryDocId = (botId: string, entryId: string): string => `${botId}:${entryId}`;
 
 const newRevision = (): string => `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+
+/** `_id` of the revision of an account's bot settings (bot revisions are keyed by bot id). */
+export const accountRevisionId = (accountId: string): string => `${accountId}/bots`;
 
 /** Bots, their entries and the revision of their entries; every query scoped to the account. */
 @Injectable()
@@ -50,11 +53,13 @@ export class FaqBotRepository {
     await this.revisions.create({ _id: bot._id, accountId: bot.accountId, revision: newRevision() });
     if (entries.length) await this.entries.insertMany(entries, { ordered: true });
     await this.bots.create(bot);
+    await this.bumpAccountRevision({ accountId: bot.accountId });
   }
 
   /** Replaces the settings whole (one writer: the API request that changes the bot). */
   async replaceSettings(scope: AccountScope, id: string, settings: FaqBotSettings): Promise<boolean> {
     const res = await this.bots.updateOne({ _id: id, accountId: scope.accountId }, { $set: settings }).exec();
+    if (res.matchedCount > 0) await this.bumpAccountRevision(scope);
     return res.matchedCount > 0;
   }
 
@@ -62,7 +67,34 @@ export class FaqBotRepository {
     const res = await this.bots.deleteOne({ _id: id, accountId: scope.accountId }).exec();
     await this.entries.deleteMany({ accountId: scope.accountId, botId: id }).exec();
     await this.revisions.deleteOne({ _id: id, accountId: scope.accountId }).exec();
+    if (res.deletedCount > 0) await this.bumpAccountRevision(scope);
     return res.deletedCount > 0;
+  }
+
+  /** The revision of the account's bot settings; null until a bot was first written. */
+  async accountRevision(scope: AccountScope): Promise<string | null> {
+    return this.revision(scope, accountRevisionId(scope.accountId));
+  }
+
+  /**
+   * Marks a change of the account's bot settings, after it was written. An upsert: two first
+   * writers race for the insert, the loser (duplicate key) sets it again.
+   */
+  async bumpAccountRevision(scope: AccountScope): Promise<void> {
+    const write = () =>
+      this.revisions
+        .updateOne(
+          { _id: accountRevisionId(scope.accountId), accountId: scope.accountId },
+          { $set: { revision: newRevision() } },
+          { upsert: true },
+        )
+        .exec();
+    try {
+      await write();
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      await write();
+    }
   }
 
   async revision(scope: AccountScope, id: string): Promise<string | null> {

@@ -11,6 +11,7 @@ import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
 import { FaqBotDetail } from './faq-bot.mapper';
 import { FaqBotEditorService } from './faq-bot-editor.service';
+import { reachOf } from './faq-bot.policy';
 import {
   AskFaqBotDto,
   CreateFaqBotDto,
@@ -24,6 +25,9 @@ import { FaqBotsService } from './faq-bots.service';
 import { FaqReportDto, FaqReportQueryDto } from './faq-report.dto';
 
 const ID = { name: 'id', example: 'faq_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' };
+const SCOPE_NOTE =
+  'A key restricted to some connections sees and manages only bots limited to those connections ' +
+  '(others are 404); a bot for other connections or for all of them is 403 forbidden_scope.';
 const BODY_CODES =
   'invalid_threshold, invalid_language, invalid_handoff_after_misses, invalid_name, unknown_connection, ' +
   'entry_without_question, too_many_questions, too_many_keywords, too_many_entries, duplicate_entry_id, ' +
@@ -44,12 +48,12 @@ export class FaqBotsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create a FAQ bot (with its entries)',
-    description: `Errors (400): ${BODY_CODES}; 403 plan_limit_exceeded. See docs/faq-bots.md.`,
+    description: `Errors (400): ${BODY_CODES}; 403 plan_limit_exceeded, forbidden_scope. ${SCOPE_NOTE} See docs/faq-bots.md.`,
   })
   @ApiCreatedResponse({ type: FaqBotDetailDto })
   @ApiErrorResponses(400, 403, 413, 415)
   async create(@CurrentPrincipal() p: Principal, @Body() body: CreateFaqBotDto): Promise<FaqBotDetailDto> {
-    return withCount(await this.editor.create(p.scope, body));
+    return withCount(await this.editor.create(p.scope, body, reachOf(p)));
   }
 
   @Get()
@@ -57,7 +61,7 @@ export class FaqBotsController {
   @ApiOkResponse({ type: FaqBotPageDto })
   @ApiErrorResponses(400)
   list(@CurrentPrincipal() p: Principal, @Query() query: FaqBotPageQueryDto): Promise<FaqBotPageDto> {
-    return this.editor.list(p.scope, query);
+    return this.editor.list(p.scope, query, reachOf(p));
   }
 
   @Get(':id')
@@ -66,39 +70,39 @@ export class FaqBotsController {
   @ApiOkResponse({ type: FaqBotDetailDto })
   @ApiErrorResponses(404)
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<FaqBotDetailDto> {
-    return withCount(await this.editor.get(p.scope, id));
+    return withCount(await this.editor.get(p.scope, id, reachOf(p)));
   }
 
   @Put(':id')
   @ApiParam(ID)
   @ApiOperation({
     summary: 'Replace a FAQ bot: absent fields take their defaults, `entries` (default []) replaces the list',
-    description: `Errors (400): ${BODY_CODES}.`,
+    description: `Errors (400): ${BODY_CODES}; 403 forbidden_scope. ${SCOPE_NOTE}`,
   })
   @ApiOkResponse({ type: FaqBotDetailDto })
-  @ApiErrorResponses(400, 404, 413, 415)
+  @ApiErrorResponses(400, 403, 404, 413, 415)
   async replace(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: CreateFaqBotDto,
   ): Promise<FaqBotDetailDto> {
-    return withCount(await this.editor.update(p.scope, id, body, true));
+    return withCount(await this.editor.update(p.scope, id, body, true, reachOf(p)));
   }
 
   @Patch(':id')
   @ApiParam(ID)
   @ApiOperation({
     summary: 'Change a FAQ bot: absent fields stay, `entries` when given replaces the list',
-    description: `Errors (400): ${BODY_CODES}.`,
+    description: `Errors (400): ${BODY_CODES}; 403 forbidden_scope. ${SCOPE_NOTE}`,
   })
   @ApiOkResponse({ type: FaqBotDetailDto })
-  @ApiErrorResponses(400, 404, 413, 415)
+  @ApiErrorResponses(400, 403, 404, 413, 415)
   async update(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: UpdateFaqBotDto,
   ): Promise<FaqBotDetailDto> {
-    return withCount(await this.editor.update(p.scope, id, body, false));
+    return withCount(await this.editor.update(p.scope, id, body, false, reachOf(p)));
   }
 
   @Delete(':id')
@@ -108,7 +112,7 @@ export class FaqBotsController {
   @ApiNoContentResponse()
   @ApiErrorResponses(404)
   async delete(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
-    await this.editor.delete(p.scope, id);
+    await this.editor.delete(p.scope, id, reachOf(p));
   }
 
   @Post(':id/ask')
@@ -125,7 +129,7 @@ export class FaqBotsController {
     @Param('id') id: string,
     @Body() body: AskFaqBotDto,
   ): Promise<FaqAskResultDto> {
-    return this.faqBots.ask(p.scope, id, body.text);
+    return this.faqBots.ask(p.scope, id, body.text, reachOf(p));
   }
 
   @Get(':id/report')
@@ -141,10 +145,15 @@ export class FaqBotsController {
     @Param('id') id: string,
     @Query() query: FaqReportQueryDto,
   ): Promise<FaqReportDto> {
-    return this.faqBots.report(p.scope, id, {
-      ...(query.from ? { from: new Date(query.from) } : {}),
-      ...(query.to ? { to: new Date(query.to) } : {}),
-      ...(query.limit ? { limit: query.limit } : {}),
-    });
+    return this.faqBots.report(
+      p.scope,
+      id,
+      {
+        ...(query.from ? { from: new Date(query.from) } : {}),
+        ...(query.to ? { to: new Date(query.to) } : {}),
+        ...(query.limit ? { limit: query.limit } : {}),
+      },
+      reachOf(p),
+    );
   }
 }

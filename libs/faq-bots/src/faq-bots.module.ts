@@ -20,6 +20,7 @@ import { FaqBotsController } from './faq-bots.controller';
 import { FaqBotsService } from './faq-bots.service';
 import { FaqIndexStore } from './faq-index.store';
 import { FaqOutcomeRepository } from './faq-outcome.repository';
+import { FaqServingStore } from './faq-serving.store';
 
 const models = MongooseModule.forFeature([
   { name: FAQ_BOT_MODEL, schema: FaqBotSchema },
@@ -28,7 +29,7 @@ const models = MongooseModule.forFeature([
   { name: FAQ_OUTCOME_MODEL, schema: FaqOutcomeSchema },
 ]);
 
-const core = [FaqBotRepository, FaqOutcomeRepository, FaqIndexStore, FaqBotsService];
+const core = [FaqBotRepository, FaqOutcomeRepository, FaqIndexStore, FaqServingStore, FaqBotsService];
 
 @Module({})
 class FaqBotsApiModule {}

@@ -3,8 +3,10 @@ import { AccountScope } from '@wwb/persistence';
 import { Clock, DomainError } from '@wwb/runtime';
 import { FAQ_OUTCOME_KINDS, FaqBotRecord, FaqOutcomeKind } from './faq-bot.schema';
 import { FaqAnswer, FaqBotView, toBotView, toEntryData } from './faq-bot.mapper';
+import { FaqReach, withinReach } from './faq-bot.policy';
 import { FaqBotRepository } from './faq-bot.repository';
 import { FaqIndexStore } from './faq-index.store';
+import { FaqServingStore } from './faq-serving.store';
 import { MISSES_LOOKBACK, missesInRow, outcomeId, utcDay } from './faq-misses.policy';
 import { FaqOutcomeRepository, Window } from './faq-outcome.repository';
 import { FaqTokenizer } from './faq-tokenizer.policy';
@@ -47,26 +49,30 @@ export class FaqBotsService {
     private readonly bots: FaqBotRepository,
     private readonly outcomes: FaqOutcomeRepository,
     private readonly indexes: FaqIndexStore,
+    private readonly serving: FaqServingStore,
     private readonly clock: Clock,
   ) {}
 
   /** One bot's settings (404 not_found, also for another account's bot). */
-  async get(scope: AccountScope, botId: string): Promise<FaqBotView> {
-    return toBotView(await this.getRecord(scope, botId));
+  async get(scope: AccountScope, botId: string, reach?: FaqReach): Promise<FaqBotView> {
+    return toBotView(await this.getRecord(scope, botId, reach));
   }
 
-  /** The enabled bots of the account that serve `connectionId` (in creation order). */
+  /**
+   * The enabled bots of the account that serve `connectionId` (in creation order). Asked on
+   * every inbound message: read through FaqServingStore (a change is seen within about a second).
+   */
   async botsServing(scope: AccountScope, connectionId: string): Promise<FaqBotView[]> {
-    const bots = await this.bots.enabled(scope);
+    const bots = await this.serving.enabled(scope);
     return bots
       .filter((b) => !b.connectionIds.length || b.connectionIds.includes(connectionId))
       .map(toBotView);
   }
 
   /** The ranked entries for `text`; nothing is sent or recorded. */
-  async ask(scope: AccountScope, botId: string, text: string): Promise<FaqAnswer> {
+  async ask(scope: AccountScope, botId: string, text: string, reach?: FaqReach): Promise<FaqAnswer> {
     const [bot, revision] = await Promise.all([
-      this.getRecord(scope, botId),
+      this.getRecord(scope, botId, reach),
       this.bots.revision(scope, botId),
     ]);
     const matcher = await this.indexes.matcher(bot._id, `${revision ?? ''}/${bot.language}`, async () => ({
@@ -114,8 +120,9 @@ export class FaqBotsService {
     scope: AccountScope,
     botId: string,
     query: { from?: Date; to?: Date; limit?: number },
+    reach?: FaqReach,
   ): Promise<FaqReport> {
-    const bot = await this.getRecord(scope, botId);
+    const bot = await this.getRecord(scope, botId, reach);
     const window = this.windowOf(query);
     const [counts, groups] = await Promise.all([
       this.outcomes.countsByDay(scope, bot._id, window),
@@ -153,11 +160,14 @@ export class FaqBotsService {
     };
   }
 
-  /** The bot of the account, or 404 (also for another account's bot). */
-  async getRecord(scope: AccountScope, botId: string): Promise<FaqBotRecord> {
+  /**
+   * The bot of the account, or 404: also for another account's bot, and for a bot outside the
+   * caller's reach (a restricted key; see withinReach).
+   */
+  async getRecord(scope: AccountScope, botId: string, reach?: FaqReach): Promise<FaqBotRecord> {
     if (!FAQ_BOT_ID_PATTERN.test(botId)) throw faqBotNotFound();
     const bot = await this.bots.get(scope, botId);
-    if (!bot) throw faqBotNotFound();
+    if (!bot || !withinReach(bot.connectionIds, reach)) throw faqBotNotFound();
     return bot;
   }
 

@@ -10,4 +10,4 @@ export { OPENAPI_JSON_PATH, SWAGGER_UI_PATH, buildOpenApiDocument } from './open
 export { requestIdOf } from './request-id';
 export { AppValidationPipe, fieldErrors } from './validation.pipe';
 export * from './http-role.bootstrap';
-export { allowMultipartBody } from './json-body.middleware';
+export { allowMultipartBody, allowStreamBody } from './json-body.middleware';

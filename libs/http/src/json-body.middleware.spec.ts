@@ -1,4 +1,13 @@
-import { hasAcceptableCharset, isJsonContentType } from './json-body.middleware';
+import type { Request, Response } from 'express';
+import { AppError } from './app.error';
+import {
+  allowMultipartBody,
+  allowStreamBody,
+  hasAcceptableCharset,
+  isJsonContentType,
+  isStreamBodyAllowed,
+  jsonBodyMiddleware,
+} from './json-body.middleware';
 import { saneId } from './request-id';
 
 describe('content type checks', () => {
@@ -35,5 +44,66 @@ describe('saneId', () => {
     expect(saneId('')).toBeUndefined();
     expect(saneId('line\nbreak')).toBeUndefined();
     expect(saneId(undefined)).toBeUndefined();
+  });
+});
+
+describe('bodies left to the handler (allowStreamBody)', () => {
+  allowStreamBody('/spec/import', /^text\/csv$/i);
+  allowStreamBody('/spec/import', /^text\/csv$/i);
+  allowMultipartBody('/spec/import');
+  allowMultipartBody('/spec/upload');
+
+  it.each([
+    ['/spec/import', 'text/csv', true],
+    ['/spec/import', 'TEXT/CSV; charset=utf-8', true],
+    ['/spec/import', 'multipart/form-data; boundary=x', true],
+    ['/spec/import', 'text/plain', false],
+    ['/spec/import', 'text/csvx', false],
+    ['/spec/import', 'application/json', false],
+    ['/spec/import', undefined, false],
+    ['/spec/upload', 'multipart/form-data; boundary=x', true],
+    ['/spec/upload', 'text/csv', false],
+    ['/spec/import/x', 'text/csv', false],
+    ['/spec/other', 'text/csv', false],
+  ])('isStreamBodyAllowed(%p, %p) = %p', (path, type, expected) => {
+    expect(isStreamBodyAllowed(path, type)).toBe(expected);
+  });
+
+  /** Runs the middleware on a request with a body that nothing reads. */
+  function run(path: string, contentType: string): { error: unknown; resumed: boolean } {
+    let resumed = false;
+    let error: unknown = 'next not called';
+    const req = {
+      path,
+      headers: { 'content-type': contentType, 'content-length': '10' },
+      resume: () => {
+        resumed = true;
+      },
+    } as unknown as Request;
+    jsonBodyMiddleware(1024)(req, {} as Response, (err?: unknown) => {
+      error = err;
+    });
+    return { error, resumed };
+  }
+
+  it('passes a registered type on its path through unread', () => {
+    expect(run('/spec/import', 'text/csv; charset=utf-8')).toEqual({ error: undefined, resumed: false });
+    expect(run('/spec/upload', 'multipart/form-data; boundary=b')).toEqual({
+      error: undefined,
+      resumed: false,
+    });
+  });
+
+  it('answers 415 (and drains the body) for other types and other paths', () => {
+    for (const [path, type] of [
+      ['/spec/import', 'text/plain'],
+      ['/spec/upload', 'text/csv'],
+      ['/spec/other', 'text/csv'],
+    ] as const) {
+      const { error, resumed } = run(path, type);
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+      expect(resumed).toBe(true);
+    }
   });
 });

@@ -24,26 +24,39 @@ export function hasAcceptableCharset(header: string | undefined): boolean {
 }
 
 const MULTIPART_TYPE = /^multipart\/form-data$/i;
-const multipartPaths = new Set<string>();
+const streamPaths = new Map<string, RegExp[]>();
 
 /**
- * Lets `multipart/form-data` bodies through the JSON body middleware for one exact path (a file
- * upload endpoint whose handler parses the body itself, e.g. with multer). Every other path
- * keeps answering 415 to anything but JSON. Domain modules call this when they are composed.
+ * Lets bodies whose media type (the Content-Type before any `;`) matches `contentType` through
+ * the JSON body middleware, unread, for one exact path: an endpoint whose handler reads the body
+ * itself (an upload parsed by multer, a CSV streamed from the request) and enforces its own size
+ * cap. Every other path, and every other type on this path, keeps answering 415 to anything but
+ * JSON. Domain modules call this when they are composed.
  */
-export function allowMultipartBody(path: string): void {
-  multipartPaths.add(path);
+export function allowStreamBody(path: string, contentType: RegExp): void {
+  const patterns = streamPaths.get(path) ?? [];
+  if (!patterns.some((p) => p.source === contentType.source && p.flags === contentType.flags)) {
+    patterns.push(contentType);
+  }
+  streamPaths.set(path, patterns);
 }
 
-function isAllowedMultipart(req: Request): boolean {
-  const type = req.headers['content-type'];
-  return !!type && MULTIPART_TYPE.test(type.split(';', 1)[0]!.trim()) && multipartPaths.has(req.path);
+/** `allowStreamBody(path, multipart/form-data)`: a file upload endpoint. */
+export function allowMultipartBody(path: string): void {
+  allowStreamBody(path, MULTIPART_TYPE);
+}
+
+/** Whether a body of this Content-Type is left for the handler of `path` (see allowStreamBody). */
+export function isStreamBodyAllowed(path: string, contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const media = contentType.split(';', 1)[0]!.trim();
+  return streamPaths.get(path)?.some((p) => p.test(media)) ?? false;
 }
 
 /**
  * JSON only: a body of another type is refused with 415 before anything reads it; a body
  * parser error becomes a typed AppError (400 malformed_json, 413 payload_too_large, 415 ...).
- * Exception: multipart bodies on the paths registered with allowMultipartBody().
+ * Exception: the bodies registered for a path with allowStreamBody() / allowMultipartBody().
  */
 export function jsonBodyMiddleware(limitBytes: number): RequestHandler {
   const parse = express.json({
@@ -52,7 +65,7 @@ export function jsonBodyMiddleware(limitBytes: number): RequestHandler {
     type: (req) => isJsonContentType(req.headers['content-type']),
   });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!hasBody(req) || isAllowedMultipart(req)) return next();
+    if (!hasBody(req) || isStreamBodyAllowed(req.path, req.headers['content-type'])) return next();
     const type = req.headers['content-type'];
     if (!isJsonContentType(type) || !hasAcceptableCharset(type)) {
       // Drain what the client sends so that it reads our answer instead of a reset connection.
