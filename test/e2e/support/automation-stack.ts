@@ -1,3 +1,8 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { WorkerModule } from '../../../apps/worker/src/worker.module';
+import { configureHttpApp, HTTP_APP_OPTIONS } from '@wwb/http';
+import { Clock } from '@wwb/runtime';
 import { waitFor } from '@wwb/testing';
 import { auth } from './connections-stack';
 import { MessagingStack } from './messaging-stack';
@@ -106,3 +111,41 @@ export class AutomationDriver {
 export const ruleCacheCatchUp = (): Promise<void> => new Promise((r) => setTimeout(r, 1500));
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A Clock that can be set to any instant and runs on from there at real speed. It never stands
+ * still: leases, backoffs and the rule cache's once-a-second revision check keep working, and
+ * `sleep` waits for real. Only set it forward once a worker uses it (stored expiries then run
+ * out, never last longer than meant).
+ */
+export class SettableClock extends Clock {
+  private offsetMs = 0;
+
+  set(at: Date | string): void {
+    this.offsetMs = new Date(at).getTime() - Date.now();
+  }
+
+  override now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  override nowMs(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
+/**
+ * Starts the stack's worker (as MessagingStack.startWorker does, without listening on HTTP) with
+ * `clock` in place of the Clock every one of its providers reads; the stack closes it.
+ */
+export async function startWorkerWithClock(s: MessagingStack, clock: Clock): Promise<NestExpressApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [WorkerModule.forRoot(s.stack.config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>(HTTP_APP_OPTIONS);
+  configureHttpApp(app, s.stack.config);
+  await app.init();
+  s.worker = app;
+  return app;
+}

@@ -4,6 +4,7 @@ import type { AutomationReplySource } from '@wwb/contracts';
 import { SendMessageBody, SendMessageUseCase } from '@wwb/messaging';
 import { AppLogger } from '@wwb/observability';
 import { DomainError } from '@wwb/runtime';
+import { retryLater } from './automation-turn.model';
 import { RenderContext, TemplateEngine, TemplatesService } from '@wwb/templates';
 import type { ReplyMedia } from '../rules';
 import { AutomationTurn, pending } from './automation-turn.model';
@@ -89,7 +90,7 @@ export class AutomationReplyService {
       });
       messageId = result.id;
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+      if (!(err instanceof DomainError) || retryLater(err)) throw err;
       this.logger.warn(
         { accountId: turn.scope.accountId, chatId: turn.chatId, ...origin, code: err.code, err: err.message },
         'automated reply not sent',

@@ -1,3 +1,4 @@
+import type { DomainError } from '@wwb/runtime';
 import type { ContactView } from '@wwb/contacts';
 import type { EventDataMap, EventType, TypedEvent } from '@wwb/contracts';
 import type { AccountScope } from '@wwb/persistence';
@@ -34,3 +35,12 @@ export interface AutomationTurn {
 
 export const pending = <T extends EventType>(type: T, data: EventDataMap[T]): PendingEvent =>
   ({ type, data }) as PendingEvent;
+
+/**
+ * A domain error the consumer should retry rather than record as a failed action: the send use
+ * case was unavailable or timed out, or the same reply is being accepted by a redelivery right
+ * now (its idempotency key is in progress: the retry finds the message and moves on).
+ */
+export function retryLater(err: DomainError): boolean {
+  return err.transient || err.code === 'idempotency_key_in_progress';
+}

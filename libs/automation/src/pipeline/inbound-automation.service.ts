@@ -113,7 +113,7 @@ export class InboundAutomationService {
       firstMessage,
     };
     const rules = await this.rules.activeRules(turn.scope, turn.connectionId);
-    const { matched } = evaluateRules(rules, facts, turn.now);
+    const { matched } = evaluateRules(rules, facts, arrivedAt(turn));
     for (const rule of matched) {
       await this.actions.run(turn, rule);
       // A hand-off silences the chat for the rest of this message too.
@@ -173,4 +173,14 @@ export class InboundAutomationService {
       at: new Date(event.data.timestamp),
     });
   }
+}
+
+/**
+ * When the message arrived (WhatsApp's timestamp, never later than now): business hours are
+ * judged at that time, not when a worker got to it, so a backlog after an outage or a
+ * redelivery after a crash decides exactly as the first handling did.
+ */
+function arrivedAt(turn: AutomationTurn): Date {
+  const at = Date.parse(turn.event.data.timestamp);
+  return Number.isFinite(at) && at < turn.now.getTime() ? new Date(at) : turn.now;
 }

@@ -4,6 +4,7 @@ import { ContactsService } from '@wwb/contacts';
 import { FaqBotsService } from '@wwb/faq-bots';
 import { AppLogger } from '@wwb/observability';
 import { DomainError } from '@wwb/runtime';
+import { retryLater } from './automation-turn.model';
 import type { Action, ActionType, CompiledRule } from '../rules';
 import { AutomationReplyService, ReplyOutcome } from './automation-reply.service';
 import { AutomationTurn, pending } from './automation-turn.model';
@@ -57,7 +58,7 @@ export class RuleActionsRunner {
       try {
         await this.runAction(turn, rule, action, index);
       } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
+        if (!(err instanceof DomainError) || retryLater(err)) throw err;
         this.failed(turn, rule.id, action.type, err.code, err.message);
       }
     }
