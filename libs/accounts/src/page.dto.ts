@@ -1,27 +1,12 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { pageQueryDto } from '@wwb/http';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** `?cursor=&limit=`: the cursor is the opaque `nextCursor` of the previous page. */
-export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-}
+export class PageQueryDto extends pageQueryDto({
+  maxLimit: MAX_PAGE_SIZE,
+  defaultLimit: DEFAULT_PAGE_SIZE,
+}) {}
 
 export const encodeCursor = (lastId: string): string => Buffer.from(lastId, 'utf8').toString('base64url');
 

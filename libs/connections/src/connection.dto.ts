@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { WHATSAPP_DRIVERS } from '@wwb/config';
 import { CONNECTION_STATUSES, ConnectionStatus } from '@wwb/contracts';
 import { DESIRED_STATES, DesiredState, DriverKind } from './connection.schema';
 import { ConnectionView } from './connection.view';
+import { pageQueryDto } from '@wwb/http';
 
 /** E.164 with or without the plus sign (spaces, dashes and brackets are not accepted). */
 export const PHONE_NUMBER_PATTERN = /^\+?[1-9][0-9]{6,14}$/;
@@ -27,22 +27,10 @@ export class CreateConnectionDto {
   driver?: DriverKind;
 }
 
-export class ConnectionPageQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CONNECTION_PAGE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CONNECTION_PAGE)
-  limit?: number;
-}
+export class ConnectionPageQueryDto extends pageQueryDto({
+  maxLimit: MAX_CONNECTION_PAGE,
+  defaultLimit: 20,
+}) {}
 
 export class ConnectionDto {
   @ApiProperty({ example: 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9' }) id!: string;

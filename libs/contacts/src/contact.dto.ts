@@ -1,19 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
-  Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
 } from 'class-validator';
+import { pageQueryDto } from '@wwb/http';
 import { CONTACT_LIMITS } from './contact-fields.policy';
 import { OPT_OUT_SOURCES } from './contact.schema';
 import { DEFAULT_PAGE, MAX_PAGE } from './contacts.service';
@@ -189,22 +186,10 @@ export class ContactFilterQueryDto {
   optedOut?: boolean;
 }
 
-export class ContactListQueryDto extends ContactFilterQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  limit?: number;
-}
+export class ContactListQueryDto extends IntersectionType(
+  ContactFilterQueryDto,
+  pageQueryDto({ maxLimit: MAX_PAGE, defaultLimit: DEFAULT_PAGE }),
+) {}
 
 export class ContactOptOutDto {
   @ApiProperty() optedOut!: boolean;

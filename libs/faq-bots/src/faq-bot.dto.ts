@@ -8,10 +8,7 @@ import {
   IsNumber,
   IsOptional,
   IsString,
-  Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { FAQ_BOT_MODES, FaqBotMode } from './faq-bot.schema';
@@ -23,6 +20,7 @@ import {
   MAX_KEYWORDS,
   MAX_QUESTIONS,
 } from './faq-bot.policy';
+import { pageQueryDto } from '@wwb/http';
 
 const MAX_TEXT = 4096;
 
@@ -189,23 +187,7 @@ export class UpdateFaqBotDto extends FaqBotSettingsDto {
   name?: string;
 }
 
-/** `?cursor=&limit=`: the cursor is the opaque `nextCursor` of the previous page. */
-export class FaqBotPageQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-}
+export class FaqBotPageQueryDto extends pageQueryDto({ maxLimit: 100, defaultLimit: 20 }) {}
 
 export class AskFaqBotDto {
   @ApiProperty({ example: 'hi, when are you open on saturday?', maxLength: MAX_TEXT })

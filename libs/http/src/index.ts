@@ -11,3 +11,4 @@ export { requestIdOf } from './request-id';
 export { AppValidationPipe, fieldErrors } from './validation.pipe';
 export * from './http-role.bootstrap';
 export { allowMultipartBody, allowStreamBody } from './json-body.middleware';
+export * from './page-query.dto';

@@ -4,14 +4,11 @@ import {
   ArrayMaxSize,
   IsDefined,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateIf,
   ValidateNested,
@@ -23,6 +20,7 @@ import {
   TemplateCategory,
   TemplateMediaType,
 } from './template.schema';
+import { pageQueryDto } from '@wwb/http';
 
 export const MAX_PAGE = 100;
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u;
@@ -186,22 +184,7 @@ export class PreviewTemplateDto {
   contactId?: string;
 }
 
-export class TemplatePageQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  limit?: number;
-
+export class TemplatePageQueryDto extends pageQueryDto({ maxLimit: MAX_PAGE, defaultLimit: 20 }) {
   @ApiPropertyOptional({ enum: TEMPLATE_CATEGORIES })
   @IsOptional()
   @IsIn(TEMPLATE_CATEGORIES)

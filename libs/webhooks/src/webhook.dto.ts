@@ -17,6 +17,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ORDERINGS, Ordering } from './webhook-endpoint.schema';
+import { pageQueryDto } from '@wwb/http';
 
 export const MAX_PAGE = 100;
 
@@ -157,22 +158,7 @@ export class TestEventDto {
   @ApiProperty() deliveryId!: string;
 }
 
-export class WebhookPageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  limit?: number;
-}
+export class WebhookPageQueryDto extends pageQueryDto({ maxLimit: MAX_PAGE, defaultLimit: 20 }) {}
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

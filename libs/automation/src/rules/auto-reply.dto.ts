@@ -11,7 +11,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -23,6 +22,7 @@ import { MAX_RULE_PAGE } from './auto-replies.service';
 import { MAX_ACTIONS, MAX_CONDITIONS, RULE_DEFAULTS } from './rule-definition.policy';
 import { CHAT_TYPES, ChatType } from './rule.model';
 import { ACTION_SCHEMAS, CONDITION_SCHEMAS } from './rule-vocabulary.schema';
+import { pageQueryDto } from '@wwb/http';
 
 /** The vocabulary's JSON Schemas in OpenAPI 3.0 terms (no `const`, no `propertyNames`). */
 function openApi(schema: unknown): unknown {
@@ -176,23 +176,7 @@ export class AutoReplyPageDto {
   nextCursor!: string | null;
 }
 
-/** `?cursor=&limit=`: the cursor is the opaque `nextCursor` of the previous page. */
-export class AutoReplyPageQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RULE_PAGE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_RULE_PAGE)
-  limit?: number;
-}
+export class AutoReplyPageQueryDto extends pageQueryDto({ maxLimit: MAX_RULE_PAGE, defaultLimit: 20 }) {}
 
 export class DryRunDto {
   @ApiProperty({ example: 'con_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' })
