@@ -90,7 +90,15 @@ describe('plan limits (e2e)', () => {
 
   it('enterprise is unlimited (limits null)', async () => {
     const acc = await createAccount('enterprise');
-    expect(acc.limits).toEqual({ apiKeys: null, connections: null, webhooks: null });
+    expect(acc.limits).toEqual({
+      apiKeys: null,
+      connections: null,
+      webhooks: null,
+      templates: null,
+      autoReplies: null,
+      faqBots: null,
+      contacts: null,
+    });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => issue(acc.id, `e${i}`)));
     expect(results.every((r) => r.status === 201)).toBe(true);
   });
