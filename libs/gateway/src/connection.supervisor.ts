@@ -6,9 +6,7 @@ import {
   ConnectionStateRecord,
   ConnectionStateRepository,
   PlacementRecord,
-  stateId,
 } from '@wwb/connections';
-import type { ConnectionStatus } from '@wwb/contracts';
 import { commandPartition, EventFactory, EventPublisher } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
 import { AccountScope } from '@wwb/persistence';
@@ -25,13 +23,11 @@ import { EventOutbox } from './event.outbox';
 import type { GatewaySession } from './gateway-command.registry';
 import { OutgoingTagStore } from './outgoing-tag.store';
 import { GatewayNodeIdentity } from './gateway-node.identity';
-import { GatewayNodeRepository } from './gateway-node.repository';
 import { KeyedMutex } from './keyed.mutex';
+import { mapLimit } from './map-limit';
+import { ConnectionHandOff } from './connection-handoff.service';
 import { OfflineDriver } from './offline.driver';
 
-/** A heartbeat older than this means the node is dead (gateways beat every 2 s). */
-export const NODE_STALE_MS = 6_000;
-const HANDOFF_POLL_MS = 250;
 /** Connections started at once during a reconciliation (Chromium launches are heavy). */
 const START_CONCURRENCY = 4;
 
@@ -75,13 +71,13 @@ export class ConnectionSupervisor {
     private readonly config: AppConfig,
     private readonly connections: ConnectionRepository,
     private readonly states: ConnectionStateRepository,
-    private readonly nodes: GatewayNodeRepository,
     private readonly factory: WhatsAppDriverFactory,
     private readonly events: EventFactory,
     publisher: EventPublisher,
-    private readonly node: GatewayNodeIdentity,
+    node: GatewayNodeIdentity,
     private readonly clock: Clock,
     private readonly tags: OutgoingTagStore,
+    private readonly handOff: ConnectionHandOff,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'ConnectionSupervisor', nodeId: node.id });
@@ -276,8 +272,8 @@ export class ConnectionSupervisor {
     const existing = this.runtimes.get(ref.id);
     if (existing || this.closing || !this.owns(ref.id)) return existing;
     const scope: AccountScope = { accountId: ref.accountId };
-    const { record, previous } = await this.claim(ref, 'starting');
-    await this.awaitHandOff(scope, previous);
+    const { record, previous } = await this.handOff.claim(ref, 'starting');
+    await this.handOff.awaitRelease(scope, previous, () => this.closing);
     if (this.closing || !this.owns(ref.id)) {
       // Shut down or moved away while waiting: leave the claimed epoch released, not `starting`.
       const now = this.clock.now();
@@ -351,7 +347,7 @@ export class ConnectionSupervisor {
     this.runtimes.delete(ref.id);
     if (!runtime) {
       // Not running here: a driver that is never started, to delete the stored session.
-      const { record, previous } = await this.claim(ref, 'stopped');
+      const { record, previous } = await this.handOff.claim(ref, 'stopped');
       let driver: WhatsAppDriver;
       try {
         driver = this.factory.create(ref.id, { kind: ref.driver, logBindings: { connectionId: ref.id } });
@@ -368,86 +364,6 @@ export class ConnectionSupervisor {
       await runtime.logout();
     } finally {
       this.release(runtime.driver);
-    }
-  }
-
-  private claim(
-    ref: ConnectionRef,
-    status: ConnectionStatus,
-  ): Promise<{ record: ConnectionStateRecord; previous: ConnectionStateRecord | null }> {
-    const now = this.clock.now();
-    return this.states.claim({ accountId: ref.accountId }, ref.id, (previous, epoch) => {
-      const record: ConnectionStateRecord = {
-        _id: stateId(ref.id, epoch),
-        connectionId: ref.id,
-        accountId: ref.accountId,
-        epoch,
-        nodeId: this.node.id,
-        status,
-        statusAt: now,
-        failures: 0,
-        startedAt: now,
-        updatedAt: now,
-      };
-      if (previous && previous.nodeId !== this.node.id)
-        record.statusReason = `taken over by gateway ${this.node.id}`;
-      if (previous && previous.status !== 'logged_out') {
-        if (previous.phoneNumber) record.phoneNumber = previous.phoneNumber;
-        if (previous.pushName) record.pushName = previous.pushName;
-      }
-      if (previous?.lastError) {
-        record.lastError = previous.lastError;
-        if (previous.lastErrorAt) record.lastErrorAt = previous.lastErrorAt;
-      }
-      return record;
-    });
-  }
-
-  /**
-   * The previous owner is alive and has not released the connection yet (a rebalance moved
-   * it while it still runs there): wait until it has stopped it and saved its session, at most
-   * GATEWAY_HANDOFF_WAIT_MS. A dead owner (silent heartbeat) is not waited for.
-   */
-  private async awaitHandOff(scope: AccountScope, previous: ConnectionStateRecord | null): Promise<void> {
-    if (!previous || previous.nodeId === this.node.id || previous.releasedAt) return;
-    if (previous.status === 'stopped' || previous.status === 'logged_out') return;
-    const started = this.clock.nowMs();
-    const deadline = started + this.config.gateway.handoffWaitMs;
-    while (this.clock.nowMs() < deadline && !this.closing) {
-      const [owner, state] = await Promise.all([
-        this.nodes.get(previous.nodeId),
-        this.states.get(scope, previous._id),
-      ]);
-      const alive = owner !== null && this.clock.nowMs() - owner.heartbeatAt.getTime() < NODE_STALE_MS;
-      if (
-        !alive ||
-        !state ||
-        state.releasedAt ||
-        state.status === 'stopped' ||
-        state.status === 'logged_out'
-      ) {
-        this.logger.info(
-          {
-            connectionId: previous.connectionId,
-            from: previous.nodeId,
-            alive,
-            waitedMs: this.clock.nowMs() - started,
-          },
-          'hand-off: previous owner done',
-        );
-        return;
-      }
-      await this.clock.sleep(HANDOFF_POLL_MS);
-    }
-    if (!this.closing) {
-      this.logger.warn(
-        {
-          connectionId: previous.connectionId,
-          from: previous.nodeId,
-          waitedMs: this.clock.nowMs() - started,
-        },
-        'hand-off: the previous owner did not release the connection in time; starting anyway',
-      );
     }
   }
 
@@ -480,20 +396,4 @@ export class ConnectionSupervisor {
   private release(driver: WhatsAppDriver): void {
     if (this.factory instanceof ConfiguredWhatsAppDriverFactory) this.factory.release(driver);
   }
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ConnectionsModule } from '@wwb/connections';
 import { WhatsAppModule } from '@wwb/whatsapp';
 import { ConnectionCommandHandlers } from './connection-command.handlers';
+import { ConnectionHandOff } from './connection-handoff.service';
 import { ConnectionSupervisor } from './connection.supervisor';
 import { GatewayCommandRegistry } from './gateway-command.registry';
 import { GatewayNodeIdentity } from './gateway-node.identity';
@@ -28,6 +29,7 @@ import { OutgoingTagStore } from './outgoing-tag.store';
     GatewayNodeIdentity,
     GatewayNodeRepository,
     GatewayCommandRegistry,
+    ConnectionHandOff,
     ConnectionSupervisor,
     ConnectionCommandHandlers,
     GatewayNode,
