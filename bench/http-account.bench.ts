@@ -22,7 +22,7 @@
 import autocannon from 'autocannon';
 import { cpus, loadavg } from 'node:os';
 import mongoose from 'mongoose';
-import { TEST_ADMIN_KEY } from '@wwb/testing';
+import { TEST_ADMIN_KEY, TEST_METRICS_TOKEN } from '@wwb/testing';
 import { json, pacedRequests, percentile, startBenchApi } from './support/bench-api';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -111,7 +111,9 @@ async function paced(
 }
 
 async function serverFigures(base: string): Promise<string[]> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (
+    await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+  ).text();
   const out: string[] = [];
   const buckets = [
     ...text.matchAll(

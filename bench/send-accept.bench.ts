@@ -31,7 +31,7 @@ import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { loadConfig } from '@wwb/config';
 import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
 import { startHttpRole } from '@wwb/http';
-import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
+import { TEST_ADMIN_KEY, TEST_METRICS_TOKEN, testEnv, waitFor } from '@wwb/testing';
 import { json, pacedRequests, percentile, startBenchApi } from './support/bench-api';
 import { SimulatorDriver } from '@wwb/whatsapp';
 
@@ -170,7 +170,9 @@ async function paced(
 
 /** Server-side latency of the send route from the API's /metrics. */
 async function serverSide(base: string): Promise<string | undefined> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (
+    await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+  ).text();
   const buckets = [
     ...text.matchAll(
       /wwb_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/v1\/connections\/:id\/messages",status="202"\} (\d+)/g,

@@ -9,8 +9,7 @@ scripts/services/up.sh
 npm run -s build
 if [ -z "${ADMIN_API_KEY:-}" ]; then
   keyfile=.tools/run/admin-api-key
-  [ -s "$keyfile" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$keyfile"
-  ADMIN_API_KEY=$(cat "$keyfile")
+  ADMIN_API_KEY=$(scripts/admin-key.sh "$keyfile")
   export ADMIN_API_KEY
   echo "ADMIN_API_KEY not set: using the one in $keyfile"
 fi

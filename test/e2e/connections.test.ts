@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { ConnectionSupervisor } from '@wwb/gateway';
-import { waitFor } from '@wwb/testing';
+import { TEST_METRICS_TOKEN, waitFor } from '@wwb/testing';
 import { auth, ConnectionsStack, SseClient } from './support/connections-stack';
 
 jest.setTimeout(120_000);
@@ -435,7 +435,10 @@ describe('gateway restarts', () => {
     expect(ready.phoneNumber).toBe('15550003333');
     expect(gw.get(ConnectionSupervisor).running).toContain(id);
     const address = gw.getHttpServer().address() as { port: number };
-    const metrics = await request(`http://127.0.0.1:${address.port}`).get('/metrics').expect(200);
+    const metrics = await request(`http://127.0.0.1:${address.port}`)
+      .get('/metrics')
+      .set('Authorization', `Bearer ${TEST_METRICS_TOKEN}`)
+      .expect(200);
     expect(metrics.text).toMatch(/^wwb_gateway_connections\{status="ready"\} [1-9]/m);
     expect(metrics.text).toMatch(/^wwb_gateway_partitions 3$/m);
   });

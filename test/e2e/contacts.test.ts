@@ -517,4 +517,55 @@ describe('contacts (e2e: API over HTTP, real FerretDB)', () => {
       code: 'contact_not_found',
     });
   });
+
+  it('phone keys: recordInbound finds contacts by key (API, import, phone change), deletes drop keys, a lost key is repaired', async () => {
+    const contacts = s.api.get(ContactsService, { strict: false });
+    const scope = scopeOf(accountId);
+    const keys = s.db.collection<{ _id: string; accountId: string; contactId: string }>('contact_phone_keys');
+    const keyOf = (phone: string) => keys.findOne({ _id: `${accountId}/${phone}` });
+    const at = new Date('2026-02-03T04:05:06.000Z');
+    const inbound = (phone: string) => contacts.recordInbound(scope, { phone, connectionId: 'con_k', at });
+
+    const made = await create({ phone: '+15550007001', name: 'Api' }).expect(201);
+    expect(await keyOf('+15550007001')).toEqual({
+      _id: `${accountId}/+15550007001`,
+      accountId,
+      contactId: made.body.id,
+    });
+    expect((await inbound('15550007001')).id).toBe(made.body.id);
+
+    await importCsv('phone,name\n+15550007002,Imported\n').expect(200);
+    const imported = await keyOf('+15550007002');
+    expect(imported?.contactId).toMatch(/^ctc_/);
+    expect(await inbound('+15550007002')).toMatchObject({ id: imported!.contactId, name: 'Imported' });
+
+    // A phone change moves the key; the old number is free for a new contact.
+    await s.http
+      .patch(`/v1/contacts/${made.body.id}`)
+      .set(auth(key))
+      .send({ phone: '+15550007003' })
+      .expect(200);
+    expect(await keyOf('+15550007001')).toBeNull();
+    expect((await keyOf('+15550007003'))?.contactId).toBe(made.body.id);
+    expect((await inbound('+15550007003')).id).toBe(made.body.id);
+    const newcomer = await inbound('+15550007001');
+    expect(newcomer.id).not.toBe(made.body.id);
+    expect((await keyOf('+15550007001'))?.contactId).toBe(newcomer.id);
+    await create({ phone: '+15550007001' }).expect(409);
+
+    // Delete drops the key; the next message creates a new contact.
+    await s.http.delete(`/v1/contacts/${made.body.id}`).set(auth(key)).expect(204);
+    expect(await keyOf('+15550007003')).toBeNull();
+    const reborn = await inbound('+15550007003');
+    expect(reborn.id).not.toBe(made.body.id);
+
+    // A key lost (or left stale) by a crash: the contact is found all the same and the key rewritten.
+    await keys.deleteOne({ _id: `${accountId}/+15550007002` });
+    expect((await inbound('+15550007002')).id).toBe(imported!.contactId);
+    expect((await keyOf('+15550007002'))?.contactId).toBe(imported!.contactId);
+    await keys.updateOne({ _id: `${accountId}/+15550007002` }, { $set: { contactId: reborn.id } });
+    expect((await inbound('+15550007002')).id).toBe(imported!.contactId);
+    expect((await keyOf('+15550007002'))?.contactId).toBe(imported!.contactId);
+    expect(await s.db.collection('contacts').countDocuments({ accountId, phone: '+15550007002' })).toBe(1);
+  });
 });

@@ -6,7 +6,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { EventEnvelope } from '@wwb/contracts';
 import { waitFor } from '@wwb/testing';
+import { TopicReader } from '../support/kafka-test.harness';
 import { auth, ConnectionsStack } from './support/connections-stack';
 
 jest.setTimeout(300_000);
@@ -24,7 +26,25 @@ interface Gateway {
 }
 
 let stack: ConnectionsStack;
+let events: TopicReader;
 const gateways: Gateway[] = [];
+
+/** The connection events (status, QR) of `ids` read from the events topic, in their order. */
+function connectionEvents(ids: string[], since: number): EventEnvelope[] {
+  return events.messages
+    .map((m) => JSON.parse(m.value!.toString()) as EventEnvelope)
+    .filter(
+      (e) =>
+        ids.includes(e.connectionId!) &&
+        (e.type === 'connection.status' || e.type === 'connection.qr') &&
+        Date.parse(e.occurredAt) >= since,
+    );
+}
+
+const statusesOf = (list: EventEnvelope[], id: string): string[] =>
+  list
+    .filter((e) => e.connectionId === id && e.type === 'connection.status')
+    .map((e) => (e.data as { status: string }).status);
 
 function startGateway(): Gateway {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/gateway/src/main.ts'], {
@@ -84,9 +104,11 @@ beforeAll(async () => {
     GATEWAY_HANDOFF_WAIT_MS: '20000',
     SHUTDOWN_TIMEOUT_MS: '10000',
   });
+  events = await new TopicReader(stack.config, stack.config.kafka.topics.events.name).start();
 });
 
 afterAll(async () => {
+  await events?.stop();
   await Promise.all(gateways.map((g) => stopGateway(g)));
   await stack?.close();
 });
@@ -142,9 +164,9 @@ it('connections of a gateway killed with SIGKILL come back ready on the others, 
   const victim = gateways.find((g) => g.nodeId === victimNode)!;
   expect(victim).toBeDefined();
 
+  const killedAt = Date.now();
   victim.child.kill('SIGKILL');
   await victim.exited;
-  const killedAt = Date.now();
 
   // Every connection is ready again, none on the dead node, each with its phone: restored, not re-scanned.
   await waitFor(
@@ -161,11 +183,6 @@ it('connections of a gateway killed with SIGKILL come back ready on the others, 
   }
   const after = await owners(ids);
   for (const id of victimConnections) expect(after.get(id)!.nodeId).not.toBe(victimNode);
-  // A QR code is only shown to link a new device: the moved connections never showed one again.
-  const qrShown = await stack.db
-    .collection('connection_states')
-    .countDocuments({ connectionId: { $in: victimConnections }, qr: { $exists: true } });
-  expect(qrShown).toBe(0);
   process.stdout.write(
     `fail-over: ${victimConnections.length} connections of the killed gateway ready on the others ${failoverMs} ms after SIGKILL\n`,
   );
@@ -179,4 +196,27 @@ it('connections of a gateway killed with SIGKILL come back ready on the others, 
   }
   const released = await owners(ids);
   expect([...released.values()].map((o) => o.status)).toEqual(ids.map(() => 'stopped'));
+
+  // Every status and QR event of the moved connections from the kill to their final stop: the
+  // takeover is seen (ready again, then stopped), and not one QR code or `qr` status in between.
+  await waitFor(
+    () =>
+      victimConnections.every((id) => statusesOf(connectionEvents(ids, killedAt), id).includes('stopped')),
+    {
+      timeoutMs: 30_000,
+      what: 'the events topic read up to the stop of every moved connection',
+    },
+  );
+  const sinceKill = connectionEvents(victimConnections, killedAt);
+  for (const id of victimConnections) {
+    const statuses = statusesOf(sinceKill, id);
+    expect(statuses).toContain('ready');
+    expect(statuses).not.toContain('qr');
+  }
+  expect(sinceKill.filter((e) => e.type === 'connection.qr')).toEqual([]);
+  // The reader does see QR codes: each connection showed one before its first scan.
+  const fromStart = connectionEvents(victimConnections, 0);
+  for (const id of victimConnections) {
+    expect(fromStart.some((e) => e.connectionId === id && e.type === 'connection.qr')).toBe(true);
+  }
 });

@@ -1,4 +1,8 @@
 import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import request from 'supertest';
+import { MetricsListenerService } from '@wwb/http';
+import { TEST_METRICS_TOKEN } from '@wwb/testing';
 import { accountWithKey, admin, bearer, E2eApp, startApi } from './support/e2e-app';
 
 const BODY_LIMIT = 2048;
@@ -200,16 +204,29 @@ describe('HTTP conventions (e2e)', () => {
       expect((await api.http.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
     });
 
-    it('/health/ready reports Mongo and Kafka up', async () => {
-      const res = await api.http.get('/health/ready').expect(200);
+    it('/health/ready reports Mongo and Kafka up, with details for the metrics token only', async () => {
+      const open = await api.http.get('/health/ready').expect(200);
+      expect(open.body).toEqual({ status: 'ok' });
+      const wrong = await api.http.get('/health/ready').set(bearer('not-the-metrics-token')).expect(200);
+      expect(wrong.body).toEqual({ status: 'ok' });
+      const res = await api.http.get('/health/ready').set(bearer(TEST_METRICS_TOKEN)).expect(200);
       expect(res.body).toMatchObject({ status: 'ok', checks: { mongo: { up: true }, kafka: { up: true } } });
+    });
+
+    it('/metrics is 401 without the metrics token (an API key or the operator key is not it)', async () => {
+      for (const headers of [{}, bearer('wrong-token-0123456789'), bearer(key), admin]) {
+        const res = await api.http.get('/metrics').set(headers).expect(401);
+        expectErrorBody(res.body, 401, 'invalid_metrics_token');
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+        expect(res.text).not.toContain('wwb_');
+      }
     });
 
     it('/metrics has the HTTP latency histogram labelled by route pattern, and process metrics', async () => {
       const acc = await accountWithKey(api.http);
       await api.http.get('/v1/account').set(bearer(acc.key)).expect(200);
       await api.http.delete('/v1/api-keys/key_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8').set(bearer(acc.key)).expect(404);
-      const res = await api.http.get('/metrics').expect(200);
+      const res = await api.http.get('/metrics').set(bearer(TEST_METRICS_TOKEN)).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.text).toContain('# TYPE wwb_http_request_duration_seconds histogram');
       expect(res.text).toMatch(
@@ -266,5 +283,84 @@ describe('HTTP conventions (e2e)', () => {
       const ui = await api.http.get('/docs').redirects(1).expect(200);
       expect(ui.text).toContain('swagger-ui');
     });
+  });
+});
+
+/** A port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('metrics access by default and with METRICS_PORT (e2e)', () => {
+  it('without METRICS_TOKEN nothing reads /metrics or the readiness details on the API port; /health/live stays open', async () => {
+    const api = await startApi({ METRICS_TOKEN: '' });
+    try {
+      await api.http.get('/health/live').expect(200, { status: 'ok' });
+      expect((await api.http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok' });
+      expect((await api.http.get('/health/ready').set(bearer('')).expect(200)).body).toEqual({
+        status: 'ok',
+      });
+      for (const headers of [{}, bearer(TEST_METRICS_TOKEN), admin]) {
+        const res = await api.http.get('/metrics').set(headers).expect(401);
+        expect(res.body.code).toBe('invalid_metrics_token');
+      }
+      expect(api.app.get(MetricsListenerService).address()).toBeUndefined();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('METRICS_PORT serves /metrics and the readiness details without a token, and nothing else', async () => {
+    const port = await freePort();
+    const api = await startApi({ METRICS_TOKEN: '', METRICS_PORT: String(port) });
+    try {
+      expect(api.app.get(MetricsListenerService).address()?.port).toBe(port);
+      const side = request(`http://127.0.0.1:${port}`);
+      const metrics = await side.get('/metrics').expect(200);
+      expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+      expect(metrics.text).toContain('wwb_process_cpu_seconds_total');
+      const ready = await side.get('/health/ready').expect(200);
+      expect(ready.body).toMatchObject({
+        status: 'ok',
+        checks: { mongo: { up: true }, kafka: { up: true } },
+      });
+      await side.get('/v1/account').expect(404);
+      await side.post('/metrics').expect(404);
+      await api.http.get('/metrics').expect(401);
+    } finally {
+      await api.close();
+    }
+    await expect(request(`http://127.0.0.1:${port}`).get('/metrics')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('deeply nested JSON (e2e)', () => {
+  let api: E2eApp;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApi({ HTTP_BODY_LIMIT_BYTES: String(1024 * 1024) });
+    key = (await accountWithKey(api.http, 'enterprise')).key;
+  });
+  afterAll(() => api.close());
+
+  it('100,000 nested arrays → 400 json_too_deep, not a stack overflow; the API still answers', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    for (const body of [deep, `{"name":${deep}}`]) {
+      const res = await raw(
+        api.baseUrl,
+        'POST',
+        '/v1/api-keys',
+        { ...bearer(key), 'Content-Type': 'application/json' },
+        body,
+      );
+      expect(res.status).toBe(400);
+      expectErrorBody(JSON.parse(res.body), 400, 'json_too_deep');
+    }
+    await api.http.post('/v1/api-keys').set(bearer(key)).send({ name: 'after' }).expect(201);
   });
 });

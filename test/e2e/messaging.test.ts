@@ -443,6 +443,15 @@ describe('messaging (e2e: API + worker + gateway, simulator driver, real Kafka a
       });
     });
 
+    it('URL media: a file name with malformed percent-escapes or control characters is 400, unfetched', async () => {
+      const before = media.hits.length;
+      for (const path of ['/bad%zz.png', '/half%E0%A4%A.png', '/line%0Abreak.png']) {
+        const res = await send({ to: PEER, type: 'image', media: { url: `${media.base}${path}` } });
+        expect(`${res.status} ${res.body.code}`).toBe('400 invalid_media_url');
+      }
+      expect(media.hits.length).toBe(before);
+    });
+
     it('covers every documented code', () => {
       const tested = new Set([...cases.map(([c]) => c), 'media_fetch_failed']);
       expect(Object.keys(SEND_ERROR_CODES).filter((c) => !tested.has(c))).toEqual([]);
@@ -554,5 +563,33 @@ describe('messaging (e2e: API + worker + gateway, simulator driver, real Kafka a
       .set(auth(restricted.body.key))
       .expect(404);
     await s.http.get(`/v1/connections/${con}/messages/msg_nope`).set(auth(key)).expect(404);
+  });
+
+  it('the simulator acks a message by the id the send returned (msg_...), within its account and connection', async () => {
+    const sent = await send({ to: PEER, type: 'text', text: 'ack me by my id' }).expect(202);
+    const id = sent.body.id as string;
+    await s.waitForMessage(key, con, id, (m) => m.status === 'delivered');
+    const ack = (connectionId: string, k: string, messageId: string) =>
+      s.http
+        .post(`/v1/connections/${connectionId}/simulator/ack`)
+        .set(auth(k))
+        .send({ messageId, status: 'read' });
+
+    // Unknown, on another connection of the account, or from another account: not found, nothing acked.
+    const unknown = await ack(con, key, 'msg_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8').expect(404);
+    expect(unknown.body.code).toBe('message_not_found');
+    const other = await s.readyConnection(key);
+    expect((await ack(other, key, id).expect(404)).body.code).toBe('message_not_found');
+    const stranger = await s.stack.account();
+    const strangers = await s.readyConnection(stranger.key);
+    expect((await ack(strangers, stranger.key, id).expect(404)).body.code).toBe('message_not_found');
+    expect((await ack(con, stranger.key, id).expect(404)).body.code).toBe('not_found');
+    await new Promise((r) => setTimeout(r, 500));
+    const still = (await s.http.get(`/v1/connections/${con}/messages/${id}`).set(auth(key)).expect(200)).body;
+    expect(still.status).toBe('delivered');
+
+    await ack(con, key, id).expect(204);
+    const read = await s.waitForMessage(key, con, id, (m) => m.status === 'read');
+    expect((read.timestamps as Json).read).toBeTruthy();
   });
 });

@@ -10,7 +10,7 @@ import { WebhooksModule } from '@wwb/webhooks';
 /** The consumer modules of each set of WORKER_CONSUMERS. */
 const CONSUMER_SETS: Record<WorkerConsumerSet, () => DynamicModule> = {
   webhooks: () => WebhooksModule.forWorker(),
-  'event-log': () => EventLogModule.withConsumer(),
+  'event-log': () => EventLogModule.withConsumer({ retention: true }),
   messaging: () => MessagingModule.forWorker(),
   automation: () => AutomationModule.forWorker(),
 };

@@ -8,6 +8,7 @@ import {
   oneOf,
   Parser,
   pemFile,
+  SettingError,
   str,
   url,
 } from './setting.parsers';
@@ -48,6 +49,19 @@ export const SETTINGS = {
     parse: str({ minLength: 32 }),
     secret: true,
     doc: 'Operator key for /v1/admin (at least 32 characters). Required.',
+  }),
+  METRICS_TOKEN: spec({
+    parse: (raw: string) => {
+      if (raw !== '' && raw.length < 16)
+        throw new SettingError('must be empty or at least 16 characters long');
+      return raw;
+    },
+    secret: true,
+    doc: 'Bearer token for GET /metrics and the detailed GET /health/ready body (which dependency is down) on HTTP_PORT; empty = neither is served there (use METRICS_PORT). /health/live and the readiness status stay open',
+  }),
+  METRICS_PORT: spec({
+    parse: int({ min: 0, max: 65535 }),
+    doc: 'Separate port (on HTTP_HOST) serving GET /metrics and the detailed GET /health/ready without a token, for a scraper on a private network; 0 = none',
   }),
   RATE_LIMIT_PER_SECOND: spec({
     parse: int({ min: 1 }),
@@ -138,6 +152,18 @@ export const SETTINGS = {
   MESSAGE_SWEEP_INTERVAL_MS: spec({
     parse: int({ min: 100 }),
     doc: 'How often one worker (holding a lease in Mongo) looks for queued messages to re-publish',
+  }),
+  MEDIA_RETENTION_DAYS: spec({
+    parse: int({ min: 1, max: 3650 }),
+    doc: 'How long stored media (uploads, base64 and URL media of sent messages) is kept; older files are deleted unless a pending message or a template still uses them',
+  }),
+  EVENT_LOG_RETENTION_DAYS: spec({
+    parse: int({ min: 1, max: 3650 }),
+    doc: 'How long the event log (GET /v1/events, webhook replays) keeps events',
+  }),
+  RETENTION_SWEEP_INTERVAL_MS: spec({
+    parse: int({ min: 1000 }),
+    doc: 'How often one worker (holding a lease in Mongo) deletes expired media and events, in bounded batches',
   }),
   IDEMPOTENCY_KEY_TTL_HOURS: spec({
     parse: int({ min: 1, max: 24 * 30 }),
@@ -243,6 +269,9 @@ export class AppConfig {
       keyCacheTtlMs: this.raw.API_KEY_CACHE_TTL_MS,
     };
   }
+  get metrics() {
+    return { token: this.raw.METRICS_TOKEN || null, port: this.raw.METRICS_PORT };
+  }
   get mongo() {
     return { uri: this.raw.MONGO_URI, autoIndex: this.raw.MONGO_AUTO_INDEX };
   }
@@ -285,6 +314,13 @@ export class AppConfig {
       allowedMimetypes: this.raw.MEDIA_ALLOWED_MIMETYPES,
       urlAllowPrivateHosts: this.raw.MEDIA_URL_ALLOW_PRIVATE_HOSTS,
       urlTimeoutMs: this.raw.MEDIA_URL_TIMEOUT_MS,
+    };
+  }
+  get retention() {
+    return {
+      mediaDays: this.raw.MEDIA_RETENTION_DAYS,
+      eventLogDays: this.raw.EVENT_LOG_RETENTION_DAYS,
+      sweepIntervalMs: this.raw.RETENTION_SWEEP_INTERVAL_MS,
     };
   }
   get messaging() {

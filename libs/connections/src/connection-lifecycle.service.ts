@@ -18,6 +18,7 @@ import { Clock, IdGenerator } from '@wwb/runtime';
 import {
   connectionNotFound,
   driverNotEnabled,
+  messageNotFound,
   notASimulatorConnection,
   notWaitingForQr,
   restrictedKeyCannotCreate,
@@ -27,8 +28,12 @@ import { ConnectionRepository } from './connection.repository';
 import { ConnectionView, toConnectionView } from './connection.view';
 import { ConnectionsService } from './connections.service';
 import { GatewayClient, GatewayRequestError } from './gateway.client';
+import { SentMessageLookupClient } from './sent-message-lookup.client';
 
 type RequestPayload<T> = Omit<T, 'requestId'>;
+
+/** Our message ids; WhatsApp's never look like this. */
+const MESSAGE_ID = /^msg_[0-9A-Z]{26}$/;
 
 /**
  * What the connection endpoints change: creation within the plan, deletion, restart and logout
@@ -47,6 +52,7 @@ export class ConnectionLifecycleService {
     private readonly publisher: EventPublisher,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly sentMessages: SentMessageLookupClient,
   ) {}
 
   /**
@@ -163,8 +169,20 @@ export class ConnectionLifecycleService {
     return this.simulator(principal, id, GATEWAY_COMMANDS.simulatorPhoneMessage, data);
   }
 
-  simulatorAck(principal: Principal, id: string, data: RequestPayload<SimulatorAckData>): Promise<unknown> {
-    return this.simulator(principal, id, GATEWAY_COMMANDS.simulatorAck, data);
+  /** `data.waMessageId` may also be our id (`msg_...`, what the send returned): its WhatsApp id is acked. */
+  async simulatorAck(
+    principal: Principal,
+    id: string,
+    data: RequestPayload<SimulatorAckData>,
+  ): Promise<unknown> {
+    const view = await this.simulatorConnection(principal, id);
+    let waMessageId = data.waMessageId;
+    if (MESSAGE_ID.test(waMessageId)) {
+      const linked = await this.sentMessages.waMessageIdOf(principal.scope, view.id, waMessageId);
+      if (!linked) throw messageNotFound();
+      waMessageId = linked;
+    }
+    return this.gateway.request<unknown>(view, GATEWAY_COMMANDS.simulatorAck, { ...data, waMessageId });
   }
 
   simulatorDisconnect(
@@ -181,9 +199,13 @@ export class ConnectionLifecycleService {
     type: GatewayCommandType,
     data: object,
   ): Promise<unknown> {
+    return this.gateway.request<unknown>(await this.simulatorConnection(principal, id), type, data);
+  }
+
+  private async simulatorConnection(principal: Principal, id: string): Promise<ConnectionView> {
     const view = await this.reader.getForPrincipal(principal, id);
     if (view.driver !== 'simulator') throw notASimulatorConnection(view.driver);
-    return this.gateway.request<unknown>(view, type, data);
+    return view;
   }
 
   private async changeDesired(

@@ -26,6 +26,9 @@ export const notWaitingForQr = (status: string): AppError =>
     { status },
   );
 
+/** A message the simulator should acknowledge is unknown on this connection. */
+export const messageNotFound = (): AppError => new AppError(404, 'message_not_found', 'Message not found');
+
 export const notASimulatorConnection = (driver: string): AppError =>
   new AppError(
     409,

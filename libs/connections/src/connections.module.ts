@@ -14,6 +14,7 @@ import { GatewayReplyDoc, GatewayReplySchema } from './gateway-reply.schema';
 import { GatewayReplyRepository } from './gateway-reply.repository';
 import { GatewayClient } from './gateway.client';
 import { QrCodeRenderer } from './qr-code.renderer';
+import { SentMessageLookupClient } from './sent-message-lookup.client';
 
 /** The HTTP side, composed by `ConnectionsModule.withHttp()` (the API role). */
 @Module({})
@@ -25,6 +26,7 @@ const core = [
   GatewayReplyRepository,
   ConnectionsService,
   GatewayClient,
+  SentMessageLookupClient,
 ];
 
 /**

@@ -14,3 +14,5 @@ export type { ConnectionRecord, DesiredState, DriverKind } from './connection.sc
 export { CONNECTION_STATES_COLLECTION, stateId } from './connection-state.schema';
 export type { ConnectionStateRecord } from './connection-state.schema';
 export { connectionNotFound } from './connection.errors';
+export { SentMessageLookupClient } from './sent-message-lookup.client';
+export type { SentMessageLookup } from './sent-message-lookup.client';

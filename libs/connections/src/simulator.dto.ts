@@ -192,7 +192,9 @@ export const SIMULATED_ACKS = ['sent', 'delivered', 'read', 'played', 'failed'] 
 export class SimulatorAckDto {
   @ApiProperty({
     example: 'true_15557654321@c.us_3EB0A1B2C3D4E5F60718',
-    description: 'WhatsApp id of one of our messages (waMessageId of its message.sent event)',
+    description:
+      'One of our messages: its id as the send returned it (msg_...) or its WhatsApp id (waMessageId of its ' +
+      'message.sent event); 404 message_not_found when the connection has no such message',
   })
   @IsString()
   @IsNotEmpty()

@@ -86,10 +86,38 @@ export class EventLogRepository {
     return { events, nextAfter: rows.length === limit ? rows[rows.length - 1]!._id : null };
   }
 
+  /**
+   * Retention, across accounts: deletes up to `limit` of the oldest events that occurred before
+   * `before`. Event ids are ULIDs, so "before" is an `_id` range on the primary index (the
+   * 10-character time prefix of `before` sorts after every id of an earlier millisecond).
+   */
+  async deleteBefore(before: Date, limit: number): Promise<number> {
+    const rows = await this.model
+      .find({ _id: { $lt: ulidTimePrefix(before.getTime()) } }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean();
+    if (rows.length === 0) return 0;
+    const res = await this.model.deleteMany({ _id: { $in: rows.map((r) => r._id) } }).exec();
+    return res.deletedCount;
+  }
+
   /** Whether an event is in the log (any account: for operators and tests). */
   async has(eventId: string): Promise<boolean> {
     return (await this.model.exists({ _id: eventId })) !== null;
   }
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The first 10 characters of a ULID of that millisecond. */
+export function ulidTimePrefix(ms: number): string {
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[ms % 32] + out;
+    ms = Math.floor(ms / 32);
+  }
+  return out;
 }
 
 function toRecord(e: EventEnvelope, storedAt: Date): StoredEventRecord {

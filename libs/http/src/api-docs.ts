@@ -10,11 +10,13 @@ export const SECURITY = {
   apiKey: 'apiKey',
   /** `Authorization: Bearer <ADMIN_API_KEY>` (X-API-Key is accepted too) */
   admin: 'admin',
+  /** `Authorization: Bearer <METRICS_TOKEN>` (/metrics, readiness details) */
+  metrics: 'metrics',
 } as const;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'validation_failed (details list the fields), malformed_json, bad_request',
-  401: 'missing_api_key, invalid_api_key or invalid_admin_key',
+  401: 'missing_api_key, invalid_api_key, invalid_admin_key or invalid_metrics_token',
   403: 'account_disabled, plan_limit_exceeded or forbidden_scope',
   404: 'not_found (also for resources of other accounts)',
   409: 'conflict',

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -7,9 +7,9 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { KafkaHealth } from '@wwb/kafka';
-import { MongoHealth } from '@wwb/persistence';
+import type { Request, Response } from 'express';
+import { MetricsAccessPolicy } from './metrics-access.policy';
+import { ReadinessService } from './readiness.service';
 
 export class DependencyCheckDto {
   @ApiProperty() up!: boolean;
@@ -24,7 +24,11 @@ export class ReadinessChecksDto {
 
 export class ReadinessDto {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
-  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+  @ApiPropertyOptional({
+    type: ReadinessChecksDto,
+    description: 'Only with `Authorization: Bearer <METRICS_TOKEN>` (or on METRICS_PORT)',
+  })
+  checks?: ReadinessChecksDto;
 }
 
 export class LivenessDto {
@@ -35,8 +39,8 @@ export class LivenessDto {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly mongo: MongoHealth,
-    private readonly kafka: KafkaHealth,
+    private readonly readiness: ReadinessService,
+    private readonly access: MetricsAccessPolicy,
   ) {}
 
   @Get('live')
@@ -48,13 +52,17 @@ export class HealthController {
 
   @Get('ready')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Readiness: MongoDB and Kafka answer' })
+  @ApiOperation({
+    summary: 'Readiness: MongoDB and Kafka answer',
+    description:
+      'Open to all: the status code and `status`. Which dependency is down (`checks`) only with ' +
+      '`Authorization: Bearer <METRICS_TOKEN>`, or without a token on METRICS_PORT.',
+  })
   @ApiOkResponse({ type: ReadinessDto, description: 'Every dependency is up' })
   @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'At least one dependency is down' })
-  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
-    const [mongo, kafka] = await Promise.all([this.mongo.check(), this.kafka.check()]);
-    const up = mongo.up && kafka.up;
-    if (!up) res.status(503);
-    return { status: up ? 'ok' : 'unavailable', checks: { mongo, kafka } };
+  async ready(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+    const readiness = await this.readiness.check();
+    if (readiness.status !== 'ok') res.status(503);
+    return this.access.allows(req.headers) ? readiness : { status: readiness.status };
   }
 }

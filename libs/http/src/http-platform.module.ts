@@ -3,12 +3,17 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { HealthController } from './health.controller';
 import { HttpDrainService } from './http-drain.service';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { MetricsAccessPolicy } from './metrics-access.policy';
+import { MetricsListenerService } from './metrics-listener.service';
 import { MetricsController } from './metrics.controller';
+import { MetricsTokenGuard } from './metrics-token.guard';
+import { ReadinessService } from './readiness.service';
 import { AppValidationPipe } from './validation.pipe';
 
 /**
  * HTTP conventions shared by every HTTP app: the global error filter and validation pipe,
- * /health/live, /health/ready and /metrics, and draining in-flight requests at shutdown. Needs the global config, observability,
+ * /health/live, /health/ready and /metrics (details and metrics behind METRICS_TOKEN, or on
+ * METRICS_PORT), and draining in-flight requests at shutdown. Needs the global config, observability,
  * persistence and Kafka modules. Pair with configureHttpApp() on the app instance.
  */
 @Module({
@@ -17,6 +22,11 @@ import { AppValidationPipe } from './validation.pipe';
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
     { provide: APP_PIPE, useClass: AppValidationPipe },
     HttpDrainService,
+    MetricsAccessPolicy,
+    MetricsTokenGuard,
+    ReadinessService,
+    MetricsListenerService,
   ],
+  exports: [MetricsListenerService],
 })
 export class HttpPlatformModule {}

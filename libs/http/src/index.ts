@@ -3,6 +3,7 @@ export * from './api-docs';
 export * from './error-body.dto';
 export { codeForStatus, mapError } from './error-mapping';
 export { HealthController } from './health.controller';
+export { MetricsListenerService } from './metrics-listener.service';
 export * from './http-app.configurer';
 export * from './http-exception.filter';
 export * from './http-platform.module';

@@ -1,4 +1,7 @@
-import type { Request, Response } from 'express';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { AppError } from './app.error';
 import {
   allowMultipartBody,
@@ -7,6 +10,8 @@ import {
   isJsonContentType,
   isStreamBodyAllowed,
   jsonBodyMiddleware,
+  jsonDepthExceeds,
+  MAX_JSON_DEPTH,
 } from './json-body.middleware';
 import { saneId } from './request-id';
 
@@ -105,5 +110,58 @@ describe('bodies left to the handler (allowStreamBody)', () => {
       expect(error).toMatchObject({ status: 415, code: 'unsupported_media_type' });
       expect(resumed).toBe(true);
     }
+  });
+});
+
+describe('nesting depth', () => {
+  const nested = (n: number) => '['.repeat(n) + ']'.repeat(n);
+
+  it('counts objects and arrays, not brackets inside strings', () => {
+    expect(jsonDepthExceeds(Buffer.from(nested(3)), 3)).toBe(false);
+    expect(jsonDepthExceeds(Buffer.from(nested(4)), 3)).toBe(true);
+    expect(jsonDepthExceeds(Buffer.from('{"a":{"b":[1,{"c":2}]}}'), 4)).toBe(false);
+    expect(jsonDepthExceeds(Buffer.from('{"a":{"b":[1,{"c":2}]}}'), 3)).toBe(true);
+    expect(jsonDepthExceeds(Buffer.from(`{"s":"${'['.repeat(100)}\\"[[["}`), 1)).toBe(false);
+    expect(jsonDepthExceeds(Buffer.from('[{"a":1},{"b":[2]},[3]]'), 3)).toBe(false);
+    expect(jsonDepthExceeds(Buffer.from('[{"a":1},{"b":[2]},[3]]'), 2)).toBe(true);
+  });
+
+  /** Posts `body` through the middleware into a handler that walks it recursively. */
+  async function post(body: string): Promise<{ status: number; code?: string }> {
+    const app = express();
+    app.use(jsonBodyMiddleware(2 * 1024 * 1024));
+    app.post('/x', (req: Request, res: Response) => res.json({ walked: JSON.stringify(req.body).length }));
+    app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      const e = err as { status?: number; code?: string };
+      res.status(e instanceof AppError ? e.status : 500).json({ code: e.code });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      return await new Promise((resolve, reject) => {
+        const req = http.request(
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`,
+          { method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, ...JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    } finally {
+      server.close();
+    }
+  }
+
+  it(`refuses 100,000 nested arrays with 400 json_too_deep before anything walks them`, async () => {
+    await expect(post(`{"a":${nested(100_000)}}`)).resolves.toEqual({ status: 400, code: 'json_too_deep' });
+    await expect(post(nested(MAX_JSON_DEPTH + 1))).resolves.toEqual({ status: 400, code: 'json_too_deep' });
+  });
+
+  it(`accepts ${MAX_JSON_DEPTH} levels`, async () => {
+    await expect(post(nested(MAX_JSON_DEPTH))).resolves.toMatchObject({ status: 200 });
   });
 });

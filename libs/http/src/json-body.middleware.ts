@@ -53,6 +53,39 @@ export function isStreamBodyAllowed(path: string, contentType: string | undefine
   return streamPaths.get(path)?.some((p) => p.test(media)) ?? false;
 }
 
+/** How deeply objects and arrays may nest in a request body (no API shape comes close). */
+export const MAX_JSON_DEPTH = 64;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The deepest nesting of objects and arrays in raw JSON bytes, counted in one pass without
+ * recursion (brackets inside strings do not count). Whatever walks a parsed body later (the
+ * validation pipe, loggers) recurses, and 100,000 nested arrays would overflow its stack.
+ * Stops counting once past `limit`.
+ */
+export function jsonDepthExceeds(raw: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+class JsonTooDeepError extends Error {}
+
 /**
  * JSON only: a body of another type is refused with 415 before anything reads it; a body
  * parser error becomes a typed AppError (400 malformed_json, 413 payload_too_large, 415 ...).
@@ -63,6 +96,9 @@ export function jsonBodyMiddleware(limitBytes: number): RequestHandler {
     limit: limitBytes,
     strict: true,
     type: (req) => isJsonContentType(req.headers['content-type']),
+    verify: (_req, _res, raw) => {
+      if (jsonDepthExceeds(raw, MAX_JSON_DEPTH)) throw new JsonTooDeepError();
+    },
   });
   return (req: Request, res: Response, next: NextFunction) => {
     if (!hasBody(req) || isStreamBodyAllowed(req.path, req.headers['content-type'])) return next();
@@ -83,6 +119,18 @@ export function jsonBodyMiddleware(limitBytes: number): RequestHandler {
     }
     parse(req, res, (err?: unknown) => {
       if (err === undefined || err === null) return next();
+      if (err instanceof JsonTooDeepError) {
+        return next(
+          new AppError(
+            400,
+            'json_too_deep',
+            `JSON may nest objects and arrays ${MAX_JSON_DEPTH} levels deep`,
+            {
+              maxDepth: MAX_JSON_DEPTH,
+            },
+          ),
+        );
+      }
       next(bodyParserError(err, limitBytes) ?? err);
     });
   };

@@ -1,7 +1,9 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MetricsRegistry } from '@wwb/observability';
+import { ApiErrorResponses, SECURITY } from './api-docs';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 @ApiTags('health')
 @Controller('metrics')
@@ -9,8 +11,16 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
   @Get()
+  @UseGuards(MetricsTokenGuard)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics (HTTP latency, Kafka lag, process)' })
+  @ApiBearerAuth(SECURITY.metrics)
+  @ApiOperation({
+    summary: 'Prometheus metrics (HTTP latency, Kafka lag, process)',
+    description:
+      'Needs `Authorization: Bearer <METRICS_TOKEN>` (401 invalid_metrics_token otherwise, also when no ' +
+      'token is configured); METRICS_PORT serves it without a token.',
+  })
+  @ApiErrorResponses(401)
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   async render(@Res() res: Response): Promise<void> {

@@ -38,6 +38,15 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
         description: 'Operator key (ADMIN_API_KEY) for /v1/admin; X-API-Key: <ADMIN_API_KEY> works too',
       },
       SECURITY.admin,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'METRICS_TOKEN',
+        description: 'Token for /metrics and the readiness details (METRICS_TOKEN)',
+      },
+      SECURITY.metrics,
     );
   return SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto, FieldErrorDto] });
 }

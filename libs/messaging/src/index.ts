@@ -15,7 +15,8 @@ export type { ChatMessageSource } from './conversations';
 export { MessageStatusConsumer, MESSAGE_STATUS_GROUP } from './statuses';
 export { MESSAGE_STATUSES, currentStatus, statusRank } from './outbound';
 export type { MessageStatus } from './outbound';
-export { MEDIA_UPLOAD_PATH, MEDIA_BUCKET } from './media';
+export { MEDIA_UPLOAD_PATH, MEDIA_BUCKET, MEDIA_RETENTION_LEASE, MediaRetentionRunner } from './media';
+export type { MediaRetentionResult } from './media';
 // Storage primitives (race-tested against FerretDB in test/integration/messaging).
 export { IdempotencyRepository } from './send';
 export { OutboundMessageRepository } from './outbound';

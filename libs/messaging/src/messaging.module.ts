@@ -27,10 +27,12 @@ import {
   MessageSendSchema,
   MessageStatusProducer,
   SendClaimRepository,
+  SentMessageLookupRegistrar,
 } from './gateway';
 import {
   MEDIA_UPLOAD_PATH,
   MediaController,
+  MediaRetentionRunner,
   MediaStore,
   MediaUploadErrorsInterceptor,
   MediaUploadService,
@@ -98,7 +100,8 @@ class MessagingGatewayModule {}
  * - `sending()`: exports SendMessageUseCase, the one way to send a message, for any role (the
  *   API's controller, the worker's automation consumers); the worker's `forWorker()` sweeper
  *   re-publishes what it stored if the publish after storing failed;
- * - `forApi()`: POST /v1/media, POST/GET /v1/connections/:id/messages, chats, contacts/check;
+ * - `forApi()`: POST /v1/media, POST/GET /v1/connections/:id/messages, chats, contacts/check, and
+ *   the lookup that lets the simulator's ack name a message by our id;
  * - `forWorker()`: consumer groups `message-status` (acks -> statuses) and `conversations`, and
  *   the sweeper that re-publishes messages stuck in queued (one node at a time, Mongo lease);
  * - `forGateway()`: MessageSendHandler, registered in the gateway's GatewayCommandRegistry for
@@ -139,6 +142,8 @@ export class MessagingModule {
         MessageQueryService,
         ChatQueryService,
         ContactCheckService,
+        SendClaimRepository,
+        SentMessageLookupRegistrar,
       ],
     };
   }
@@ -156,8 +161,10 @@ export class MessagingModule {
         MessageStatusConsumer,
         ConversationsConsumer,
         ...(options.sweeper === false ? [] : [OutboxSweeper]),
+        MediaStore,
+        MediaRetentionRunner,
       ],
-      exports: [OutboxSweeper, ConversationsConsumer, MessageStatusConsumer].filter(
+      exports: [OutboxSweeper, ConversationsConsumer, MessageStatusConsumer, MediaRetentionRunner].filter(
         (p) => options.sweeper !== false || p !== OutboxSweeper,
       ),
     };

@@ -2,12 +2,13 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
+import { describeError } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
 import { AttemptRecorder } from './attempt.recorder';
 import { DueHeap, Lane, PendingDelivery, Stream } from './delivery-queue';
 import { progressByDelivery, toPending } from './delivery-state';
-import { EndpointDirectory } from './endpoint.directory';
+import { CachedEndpoint, EndpointDirectory } from './endpoint.directory';
 import { EndpointHealthTracker } from './endpoint-health.tracker';
 import { LeaseListener, PartitionLeases } from './partition.leases';
 import { parseRetryAfter, recoveryHorizonMs, RetrySchedule } from './retry.schedule';
@@ -501,18 +502,7 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
       }
       const startedMs = this.clock.nowMs();
       const timestamp = Math.floor(startedMs / 1000);
-      const result = await this.http.send({
-        url: endpoint.record.url,
-        headers: {
-          ...endpoint.headers,
-          'webhook-id': d.webhookId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signatureHeader(endpoint.keys, d.webhookId, timestamp, d.body),
-        },
-        body: d.body,
-        timeoutMs: this.timeoutMs,
-        signal: abort?.signal,
-      });
+      const result = await this.post(endpoint, d, d.body, timestamp, abort?.signal);
       if (abort?.signal.aborted || this.known.get(d.id) !== d) return; // lease lost: the next owner resends
       this.settle(lane, s, d, result, startedMs);
     } catch (err) {
@@ -526,6 +516,36 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
       this.arm(s);
       this.pump(lane);
       if (this.stopping && this.inFlightTotal === 0) this.drained?.();
+    }
+  }
+
+  /**
+   * One request. Whatever it cannot even be built from (a stored header node refuses, say)
+   * counts as a failed attempt: retried on the schedule and counted towards auto-disable, not
+   * retried every few seconds forever without a trace.
+   */
+  private async post(
+    endpoint: CachedEndpoint,
+    d: PendingDelivery,
+    body: string,
+    timestamp: number,
+    signal: AbortSignal | undefined,
+  ): Promise<WebhookResult> {
+    try {
+      return await this.http.send({
+        url: endpoint.record.url,
+        headers: {
+          ...endpoint.headers,
+          'webhook-id': d.webhookId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(endpoint.keys, d.webhookId, timestamp, body),
+        },
+        body,
+        timeoutMs: this.timeoutMs,
+        signal,
+      });
+    } catch (err) {
+      return { kind: 'error', code: 'invalid_request', message: describeError(err), latencyMs: 0 };
     }
   }
 

@@ -37,6 +37,19 @@ describe('custom headers', () => {
     expect(parseCustomHeaders(many).ok).toBe(false);
   });
 
+  it.each([
+    ['a character beyond Latin-1', 'Bearer \u20ac'],
+    ['a control character', 'a\u0001b'],
+    ['DEL', 'a\u007fb'],
+  ])('refuses a value with %s, as node:http would refuse it when sending', (_what, value) => {
+    const parsed = parseCustomHeaders({ 'X-A': value });
+    expect(parsed).toEqual({ ok: false, problems: [expect.stringMatching(/cannot carry/)] });
+  });
+
+  it('accepts what node:http sends: tabs and Latin-1 letters', () => {
+    expect(parseCustomHeaders({ 'X-A': 'caf\u00e9\tau lait' }).ok).toBe(true);
+  });
+
   it('masks values: short ones entirely, long ones but their last 4 characters', () => {
     expect(maskHeaderValue('Bearer abc')).toBe('****');
     expect(maskHeaderValue('Bearer abcdefghijkl')).toBe('****ijkl');

@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { HeaderPair } from './webhook-endpoint.schema';
 
 export const MAX_CUSTOM_HEADERS = 20;
@@ -42,18 +43,36 @@ export function parseCustomHeaders(
   const pairs: HeaderPair[] = [];
   for (const [name, value] of entries) {
     const lower = name.toLowerCase();
-    if (!TOKEN.test(name)) problems.push(`"${name}" is not a valid header name`);
+    if (!TOKEN.test(name) || !nodeAccepts(() => validateHeaderName(name)))
+      problems.push(`"${name}" is not a valid header name`);
     else if (REFUSED.has(lower) || REFUSED_PREFIXES.some((p) => lower.startsWith(p))) {
       problems.push(`"${name}" cannot be set (hop-by-hop, transport or signature header)`);
     } else if (seen.has(lower)) problems.push(`"${name}" is given twice`);
     if (typeof value !== 'string') problems.push(`the value of "${name}" must be a string`);
     else if (value.length > 1000 || /[\r\n\0]/.test(value)) {
       problems.push(`the value of "${name}" must be at most 1000 characters, without line breaks`);
+    } else if (!nodeAccepts(() => validateHeaderValue(name, value))) {
+      problems.push(
+        `the value of "${name}" has characters a header cannot carry (control characters or beyond Latin-1)`,
+      );
     }
     seen.add(lower);
     if (typeof value === 'string') pairs.push({ name, value });
   }
   return problems.length ? { ok: false, problems } : { ok: true, pairs };
+}
+
+/**
+ * Whether node:http accepts the name or value when sending: what it would throw on at delivery
+ * time (a synchronous error, no request at all) is refused when the endpoint is saved instead.
+ */
+function nodeAccepts(validate: () => void): boolean {
+  try {
+    validate();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const MASK = '****';

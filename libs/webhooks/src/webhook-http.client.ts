@@ -1,7 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { AppConfig } from '@wwb/config';
@@ -29,8 +28,11 @@ export interface WebhookRequest {
   signal?: AbortSignal;
 }
 
-/** Why a request got no HTTP response (classified as @wwb/infrastructure's client does). */
-export type TransportErrorCode = ConnectionErrorCode | 'aborted';
+/**
+ * Why a request got no HTTP response (classified as @wwb/infrastructure's client does);
+ * `invalid_request`: node refused to build the request (e.g. a stored header it cannot send).
+ */
+export type TransportErrorCode = ConnectionErrorCode | 'aborted' | 'invalid_request';
 
 export type WebhookResult =
   | { kind: 'response'; statusCode: number; retryAfter?: string; body: string; latencyMs: number }
@@ -44,6 +46,7 @@ export const ENDPOINT_LEVEL_ERRORS: ReadonlySet<TransportErrorCode> = new Set([
   'connection_reset',
   'unreachable',
   'tls_error',
+  'invalid_request',
 ]);
 
 interface Target {
@@ -114,10 +117,9 @@ export class WebhookHttpClient implements OnApplicationShutdown {
     if (req.signal?.aborted)
       return Promise.resolve({ kind: 'error', code: 'aborted', message: 'aborted', latencyMs: 0 });
 
-    return new Promise<WebhookResult>((resolve) => {
-      let settled = false;
-      let timedOut = false;
-      const request = (target.https ? https : http).request({
+    let request: http.ClientRequest;
+    try {
+      request = (target.https ? https : http).request({
         agent: target.https ? this.httpsAgent : this.httpAgent,
         method: 'POST',
         hostname: target.hostname,
@@ -130,6 +132,18 @@ export class WebhookHttpClient implements OnApplicationShutdown {
           'content-length': Buffer.byteLength(req.body, 'utf8'),
         },
       });
+    } catch (err) {
+      // Thrown before anything is sent (an invalid header, say): still an attempt that failed.
+      return Promise.resolve({
+        kind: 'error',
+        code: 'invalid_request',
+        message: describeError(err),
+        latencyMs: 0,
+      });
+    }
+    return new Promise<WebhookResult>((resolve) => {
+      let settled = false;
+      let timedOut = false;
       const finish = (result: WebhookResult) => {
         if (settled) return;
         settled = true;
@@ -198,12 +212,14 @@ export class WebhookHttpClient implements OnApplicationShutdown {
 }
 
 /**
- * Reads the first RESPONSE_BODY_LIMIT bytes as text (decompressed if the receiver compressed it
- * anyway; none is asked for); drains the rest up to DRAIN_LIMIT, then drops the connection.
+ * Reads the first RESPONSE_BODY_LIMIT bytes as text, decompressed if the receiver compressed it
+ * anyway (none is asked for). Decoding stops at RESPONSE_BODY_LIMIT decoded bytes: a small
+ * compressed answer that inflates to gigabytes (a "zip bomb") costs one zlib chunk, not the
+ * gigabytes. The rest of the raw body is drained up to DRAIN_LIMIT, then the connection dropped.
  */
 function readCapped(res: http.IncomingMessage): Promise<string> {
   const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
-  const decoder =
+  const decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined =
     encoding === 'gzip' || encoding === 'x-gzip'
       ? zlib.createGunzip()
       : encoding === 'deflate'
@@ -215,35 +231,58 @@ function readCapped(res: http.IncomingMessage): Promise<string> {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let total = 0;
-    let over = false;
-    const source: Readable = decoder ?? res;
-    const done = () =>
+    let rawEnded = false;
+    let decoding = decoder !== undefined;
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
       resolve(kept.length === 1 ? kept[0]!.toString('utf8') : Buffer.concat(kept).toString('utf8'));
-    if (decoder) {
-      res.on('data', (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > DRAIN_LIMIT) over = true;
-      });
-      res.pipe(decoder);
-      decoder.once('error', () => {
-        // An undecodable body still is a response: keep what was decoded.
-        res.resume();
-        done();
-      });
-    }
-    source.on('data', (chunk: Buffer) => {
-      if (!decoder) total += chunk.length;
-      if (keptBytes < RESPONSE_BODY_LIMIT) {
-        const part = chunk.subarray(0, RESPONSE_BODY_LIMIT - keptBytes);
-        kept.push(part);
-        keptBytes += part.length;
-      }
-      if (over || total > DRAIN_LIMIT) {
+    };
+    const doneIfComplete = () => {
+      if (rawEnded && !decoding) done();
+    };
+    const keep = (chunk: Buffer) => {
+      if (keptBytes >= RESPONSE_BODY_LIMIT) return;
+      const part = chunk.subarray(0, RESPONSE_BODY_LIMIT - keptBytes);
+      kept.push(part);
+      keptBytes += part.length;
+    };
+    /** Stops decoding: the raw body is only drained from now on. */
+    const stopDecoding = () => {
+      if (!decoder || !decoding) return;
+      decoding = false;
+      res.unpipe(decoder);
+      decoder.destroy();
+      res.resume();
+      doneIfComplete();
+    };
+    res.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (!decoder) keep(chunk);
+      if (total > DRAIN_LIMIT) {
+        stopDecoding();
         res.destroy();
         done();
       }
     });
-    source.once('end', done);
+    if (decoder) {
+      res.pipe(decoder);
+      decoder.on('data', (chunk: Buffer) => {
+        keep(chunk);
+        if (keptBytes >= RESPONSE_BODY_LIMIT) stopDecoding();
+      });
+      decoder.once('end', () => {
+        decoding = false;
+        doneIfComplete();
+      });
+      // An undecodable body still is a response: keep what was decoded.
+      decoder.once('error', stopDecoding);
+    }
+    res.once('end', () => {
+      rawEnded = true;
+      doneIfComplete();
+    });
     res.once('error', reject);
     res.once('aborted', () => reject(new Error('response aborted')));
   });

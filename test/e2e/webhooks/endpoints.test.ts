@@ -153,6 +153,28 @@ describe('webhook endpoints (e2e)', () => {
     expect(unknownField.body.code).toBe('validation_failed');
   });
 
+  it('refuses header values node:http cannot send, on create and on update (400)', async () => {
+    for (const value of ['Bearer \u20ac', 'a\u0001b', 'a\u007fb']) {
+      const res = await create({
+        url: 'https://93.184.216.34/x',
+        events: ['*'],
+        headers: { 'X-Token': value },
+      }).expect(400);
+      expect(res.body).toMatchObject({
+        code: 'invalid_webhook_header',
+        details: [expect.stringMatching(/X-Token/)],
+      });
+    }
+    const ok = await create({ url: 'https://93.184.216.34/x', events: ['*'] }).expect(201);
+    const patched = await api.http
+      .patch(`/v1/webhooks/${ok.body.id}`)
+      .set(auth)
+      .send({ headers: { 'X-Token': 'caf\u00e9 \u2603' } })
+      .expect(400);
+    expect(patched.body.code).toBe('invalid_webhook_header');
+    await api.http.delete(`/v1/webhooks/${ok.body.id}`).set(auth).expect(204);
+  });
+
   it('enforces the plan limit (starter: 2 endpoints) and frees a slot on delete', async () => {
     const starter = bearer((await accountWithKey(api.http, 'starter')).key);
     const a = await create({ url: 'https://93.184.216.34/a', events: ['*'] }, starter).expect(201);

@@ -48,6 +48,17 @@ beforeAll(async () => {
         res.write('x');
         const t = setInterval(() => res.write('x'), 100);
         res.on('close', () => clearInterval(t));
+      } else if (url.pathname === '/drip-headers') {
+        // The status line, then one header byte every 100 ms: the headers never complete.
+        req.socket.write('HTTP/1.1 200 OK\r\nX-Drip: ');
+        const t = setInterval(() => req.socket.write('x'), 100);
+        req.socket.on('close', () => clearInterval(t));
+      } else if (url.pathname === '/slow-redirect') {
+        // Each hop answers in 400 ms: within a per-hop timeout, but not within one deadline.
+        setTimeout(() => {
+          res.writeHead(302, { location: '/slow-redirect' });
+          res.end();
+        }, 400);
       } else if (url.pathname === '/loop') {
         res.writeHead(302, { location: '/loop' });
         res.end();
@@ -116,6 +127,22 @@ describe('with 127.0.0.0/8 allow-listed', () => {
     const err = await failure(client.request({ url: `${base}/slow-body`, timeoutMs: 600 }));
     expect(err.code).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('bounds a server dripping header bytes by the same deadline', async () => {
+    const started = Date.now();
+    const err = await failure(client.request({ url: `${base}/drip-headers`, timeoutMs: 600 }));
+    expect(err.code).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('bounds a chain of slow redirects by one deadline, not one per hop', async () => {
+    const started = Date.now();
+    const err = await failure(
+      client.request({ url: `${base}/slow-redirect`, timeoutMs: 1000, maxRedirects: 10 }),
+    );
+    expect(err.code).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(1800);
   });
 
   it('stops at once when the caller aborts', async () => {

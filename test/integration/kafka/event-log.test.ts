@@ -3,6 +3,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { EventEnvelope } from '@wwb/contracts';
 import {
+  EVENT_LOG_GROUP,
   EventLogConsumer,
   EventLogModule,
   EventLogRepository,
@@ -127,8 +128,29 @@ it('append is idempotent and counts duplicates', async () => {
   expect(await repository.append([])).toEqual({ inserted: 0, duplicates: 0 });
 });
 
-it('the consumer stops with the application', async () => {
+it('the consumer stops with the application, leaves its group, and a second stop() is a no-op', async () => {
   const consumer = app.get(EventLogConsumer);
-  await consumer.stop();
-  await consumer.stop(); // idempotent
+  const client = app.get(KafkaClient);
+  const admin = client.kafka.admin();
+  await admin.connect();
+  try {
+    const membersOfGroup = async (): Promise<number> =>
+      (await admin.describeGroups([client.groupId(EVENT_LOG_GROUP)])).groups[0]!.members.length;
+    expect(await membersOfGroup()).toBe(1);
+
+    await consumer.beforeApplicationShutdown(); // what Nest calls when the application closes
+    expect(await membersOfGroup()).toBe(0);
+    await expect(consumer.stop()).resolves.toBeUndefined(); // idempotent
+
+    const afterStop = envelope({ accountId: 'acc_after_stop' });
+    await publisher.publish(afterStop);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await repository.has(afterStop.id)).toBe(false);
+
+    // The event was only waiting for a consumer: a restarted one stores it.
+    await consumer.start();
+    await waitFor(() => repository.has(afterStop.id), { what: 'the event published while stopped' });
+  } finally {
+    await admin.disconnect();
+  }
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { insertOnce } from '@wwb/infrastructure';
+import { AccountScope } from '@wwb/persistence';
 import {
   MESSAGE_LINK_MODEL,
   MESSAGE_SEND_MODEL,
@@ -62,5 +63,13 @@ export class SendClaimRepository {
 
   async findLink(connectionId: string, waMessageId: string): Promise<MessageLinkRecord | null> {
     return this.links.findOne({ _id: `${connectionId}/${waMessageId}` }).lean<MessageLinkRecord>();
+  }
+
+  /** The WhatsApp id our message got, if it was sent on that connection of that account. */
+  async waMessageIdOf(scope: AccountScope, connectionId: string, messageId: string): Promise<string | null> {
+    const link = await this.links
+      .findOne({ messageId, accountId: scope.accountId, connectionId })
+      .lean<MessageLinkRecord>();
+    return link?.waMessageId ?? null;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@wwb/config';
 import { AccountScope } from '@wwb/persistence';
 import { DomainError } from '@wwb/runtime';
+import { cleanUploadedFilename } from './filename.policy';
 import { MediaStore } from './media.store';
 import { UploadedMediaDto } from './media.dto';
 import { MimetypePolicy } from './mimetype.policy';
@@ -35,11 +36,7 @@ export class MediaUploadService {
         `media type "${file.mimetype.slice(0, 100)}" is not accepted`,
       );
     }
-    const name = file.originalname
-      .replace(/^.*[\\/]/, '')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f]/g, '')
-      .slice(0, 255);
+    const name = cleanUploadedFilename(file.originalname);
     const stored = await this.store.save(scope, {
       data: file.buffer,
       mimetype: file.mimetype,

@@ -85,6 +85,30 @@ export class MediaStore {
     };
   }
 
+  /**
+   * Retention, across accounts: ids of files stored before `before`, in id (= time) order after
+   * `after`, at most `limit`.
+   */
+  async storedBefore(before: Date, after: string | undefined, limit: number): Promise<string[]> {
+    const filter: mongo.Filter<mongo.GridFSFile> = { uploadDate: { $lt: before } };
+    if (after !== undefined) filter._id = { $gt: after as unknown as mongo.ObjectId };
+    const files = await this.bucket()
+      .find(filter, { sort: { _id: 1 }, limit, projection: { _id: 1 } })
+      .toArray();
+    return files.map((f) => f._id as unknown as string);
+  }
+
+  /** Retention: deletes a file and its chunks; false when it was already gone. */
+  async delete(uploadId: string): Promise<boolean> {
+    try {
+      await this.bucket().delete(uploadId as unknown as mongo.ObjectId);
+      return true;
+    } catch (err) {
+      if (err instanceof mongo.MongoRuntimeError && /not found/i.test(err.message)) return false;
+      throw err;
+    }
+  }
+
   /** The bytes of an upload, or undefined when it does not exist for this account. */
   async read(scope: AccountScope, uploadId: string): Promise<Buffer | undefined> {
     if (!(await this.find(scope, uploadId))) return undefined;

@@ -82,6 +82,15 @@ export class OutboundMessageRepository {
     await this.messages.updateOne({ _id: id, pending: true }, { $set: { pending: false } });
   }
 
+  /** Retention: which of these uploads a pending (not yet sent) message still has to send. */
+  async pendingMediaUploads(uploadIds: string[]): Promise<Set<string>> {
+    if (uploadIds.length === 0) return new Set();
+    const rows = await this.messages
+      .find({ pending: true, 'content.media.uploadId': { $in: uploadIds } }, { 'content.media.uploadId': 1 })
+      .lean<{ content: { media?: { uploadId?: string } } }[]>();
+    return new Set(rows.map((r) => r.content.media?.uploadId).filter((id): id is string => !!id));
+  }
+
   /** Pending messages accepted before `before`, oldest first. */
   async findPending(before: Date, limit: number): Promise<OutboundMessageRecord[]> {
     return this.messages

@@ -33,6 +33,10 @@ beforeAll(async () => {
         res.writeHead(200, { 'Content-Type': 'image/png' });
         res.write('a');
         return; // never ends
+      case '/files/bad%zz.png':
+      case '/files/line%0Abreak.png':
+        res.writeHead(200, { 'Content-Type': 'image/png' }).end('png');
+        return;
       case '/redirect':
         res.writeHead(302, { Location: decodeURIComponent(query!.slice('to='.length)) }).end();
         return;
@@ -98,6 +102,13 @@ describe('MediaUrlFetcher', () => {
     const to = encodeURIComponent('/files/my%20pic.png');
     const got = await allowed.fetch(new URL(`http://127.0.0.1:${port}/redirect?to=${to}`));
     expect(got.filename).toBe('my pic.png');
+  });
+
+  it('refuses a name at the end of a redirect with malformed escapes or control characters (400)', async () => {
+    for (const target of ['/files/bad%zz.png', '/files/line%0Abreak.png']) {
+      const to = encodeURIComponent(target);
+      expect(await code(allowed, `http://127.0.0.1:${port}/redirect?to=${to}`)).toBe('invalid_media_url');
+    }
   });
 
   it('refuses private addresses unless allow-listed, without connecting', async () => {

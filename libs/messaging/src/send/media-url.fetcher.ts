@@ -2,6 +2,8 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { isIP } from 'node:net';
 import { AppConfig } from '@wwb/config';
 import { OutboundHttpClient, OutboundHttpError, OutboundResponse } from '@wwb/infrastructure';
+import { urlFilename } from '../media';
+import { MEDIA_URL_FILENAME_PROBLEM } from './send-media.parser';
 import { sendError } from './send-request.errors';
 
 export interface FetchedMedia {
@@ -65,7 +67,9 @@ export class MediaUrlFetcher implements OnApplicationShutdown {
     }
     if (res.body.length === 0) throw sendError('media_fetch_failed', 'media URL returned an empty body');
     const type = res.headers['content-type']?.trim();
-    const name = lastSegment(new URL(res.url).pathname);
+    // A redirect may land on a name the first URL's check never saw.
+    const name = urlFilename(new URL(res.url).pathname);
+    if (name === null) throw sendError('invalid_media_url', MEDIA_URL_FILENAME_PROBLEM);
     return {
       data: res.body,
       ...(type && type !== 'application/octet-stream' ? { mimetype: type } : {}),
@@ -93,14 +97,5 @@ export class MediaUrlFetcher implements OnApplicationShutdown {
       default:
         return sendError('media_fetch_failed', `media URL could not be fetched: ${err.message}`);
     }
-  }
-}
-
-function lastSegment(pathname: string): string {
-  const segment = pathname.split('/').pop() ?? '';
-  try {
-    return decodeURIComponent(segment).trim();
-  } catch {
-    return segment.trim();
   }
 }

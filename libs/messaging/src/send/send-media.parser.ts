@@ -1,16 +1,17 @@
-import { fitsMessageType, isWellFormedMimetype } from '../media';
+import { fitsMessageType, hasControlCharacters, isWellFormedMimetype, urlFilename } from '../media';
 import { sendError } from './send-request.errors';
 import type { MediaSource, MessageType, SendLimits, SendMessageBody } from './send-request.parser';
 
 export const MAX_FILENAME_LENGTH = 255;
+export const MEDIA_URL_FILENAME_PROBLEM =
+  'the file name at the end of the media URL has malformed percent-escapes or control characters';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DATA_URL = /^data:([^;,]+(?:;[^;,=]+=[^;,]+)*);base64,/i;
 
 function parseFilename(filename: string | undefined): { filename?: string } {
   if (filename === undefined) return {};
   const clean = filename.replace(/^.*[\\/]/, '');
-  // eslint-disable-next-line no-control-regex
-  if (!clean.trim() || clean.length > MAX_FILENAME_LENGTH || /[\u0000-\u001f\u007f]/.test(clean)) {
+  if (!clean.trim() || clean.length > MAX_FILENAME_LENGTH || hasControlCharacters(clean)) {
     throw sendError('invalid_filename');
   }
   return { filename: clean };
@@ -82,5 +83,6 @@ export function parseMediaUrl(raw: string): URL {
     throw sendError('invalid_media_url', 'media URLs must not carry credentials');
   }
   if (raw.length > 2048) throw sendError('invalid_media_url', 'media URLs are limited to 2048 characters');
+  if (urlFilename(url.pathname) === null) throw sendError('invalid_media_url', MEDIA_URL_FILENAME_PROBLEM);
   return url;
 }

@@ -20,7 +20,8 @@ export const SEND_ERROR_CODES = {
   mimetype_mismatch:
     'the media type does not suit the message type (an image needs image/*, audio audio/*, ...)',
   media_too_large: 'the media is larger than MEDIA_MAX_BYTES',
-  invalid_media_url: '`media.url` is not an absolute http or https URL',
+  invalid_media_url:
+    '`media.url` is not an absolute http or https URL, or its file name has malformed percent-escapes or control characters',
   media_url_forbidden: '`media.url` resolves to a private, loopback or link-local address (SSRF guard)',
   media_fetch_failed: '`media.url` could not be fetched (status, timeout, connection)',
   upload_not_found: '`media.uploadId` names no upload of this account',

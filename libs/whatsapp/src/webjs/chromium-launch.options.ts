@@ -1,8 +1,7 @@
 import { connectionMarker } from './chromium-process.util';
 
-/** Flags every browser gets: root in a container, no GPU, nothing phoning home. */
+/** Flags every browser gets: small /dev/shm in a container, no GPU, nothing phoning home. */
 export const BASE_CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
   '--disable-dev-shm-usage',
   '--disable-gpu',
   '--no-first-run',
@@ -46,6 +45,8 @@ export const LEAN_CHROMIUM_ARGS: readonly string[] = [
 
 export interface ChromiumArgsOptions {
   connectionId: string;
+  /** Keep Chromium's sandbox (default true); false adds `--no-sandbox` (ChromiumSandboxPolicy decides). */
+  sandbox?: boolean;
   /** Apply LEAN_CHROMIUM_ARGS (default true). */
   lean?: boolean;
   /** V8 old-space cap of the renderer in MB (0 = Chromium's default). */
@@ -56,6 +57,7 @@ export interface ChromiumArgsOptions {
 /** Launch arguments of one connection's browser, ending with its marker. */
 export function chromiumArgs(options: ChromiumArgsOptions): string[] {
   const args = [...BASE_CHROMIUM_ARGS];
+  if (options.sandbox === false && !options.extraArgs?.includes('--no-sandbox')) args.push('--no-sandbox');
   if (options.lean !== false) args.push(...LEAN_CHROMIUM_ARGS);
   if (options.maxOldSpaceMb && options.maxOldSpaceMb > 0)
     args.push(`--js-flags=--max-old-space-size=${options.maxOldSpaceMb}`);

@@ -31,9 +31,7 @@ describe('Chromium processes', () => {
     expect(connectionMarker('con_01J/../x y')).toBe('--wa-connection=con_01J____x_y');
     const args = chromiumArgs({ connectionId: 'c1', maxOldSpaceMb: 256, extraArgs: ['--foo'] });
     expect(args.at(-1)).toBe('--wa-connection=c1');
-    expect(args).toEqual(
-      expect.arrayContaining(['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--foo']),
-    );
+    expect(args).toEqual(expect.arrayContaining(['--disable-dev-shm-usage', '--disable-gpu', '--foo']));
     expect(args).toContain('--js-flags=--max-old-space-size=256');
     expect(chromiumArgs({ connectionId: 'c1', lean: false }).length).toBeLessThan(args.length);
   });

@@ -10,6 +10,7 @@ import type { NumberCheckResult, OutgoingMessage, SendResult } from '../whatsapp
 import type { WhatsAppSessionStore } from '../whatsapp-session.store';
 import { WhatsAppDriver } from '../whatsapp.driver';
 import { chromiumArgs } from './chromium-launch.options';
+import { ChromiumSandboxPolicy, PROCESS_CHROMIUM_SANDBOX } from './chromium-sandbox.policy';
 import { connectionMarker, killMarkedProcesses, killMarkedProcessesSync } from './chromium-process.util';
 import { GuardedClient, UnhandledRejectionGuard } from './unhandled-rejection.guard';
 import { DEFAULT_REMOTE_BACKUP, RemoteBackupOptions, WebJsAuthStrategy } from './webjs-auth.strategy';
@@ -58,6 +59,8 @@ export interface WebJsDriverOptions {
   leanChromium?: boolean;
   maxOldSpaceMb?: number;
   extraChromiumArgs?: readonly string[];
+  /** Whether Chromium may keep its sandbox (default: the process-wide policy, root = no). */
+  sandboxPolicy?: ChromiumSandboxPolicy;
   /** Linked-device name shown on the phone. */
   deviceName?: string;
   browserName?: string;
@@ -242,6 +245,10 @@ export class WebJsDriver extends WhatsAppDriver implements GuardedClient {
         handleSIGHUP: false,
         args: chromiumArgs({
           connectionId: this.connectionId,
+          sandbox: (o.sandboxPolicy ?? PROCESS_CHROMIUM_SANDBOX).decideAndReport(
+            o.logger,
+            o.extraChromiumArgs,
+          ).sandbox,
           lean: o.leanChromium,
           maxOldSpaceMb: o.maxOldSpaceMb,
           extraArgs: o.extraChromiumArgs,
