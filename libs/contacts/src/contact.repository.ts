@@ -6,8 +6,10 @@ import {
   ContactActivityDoc,
   ContactActivityRecord,
   ContactDoc,
+  ContactPhoneKeyDoc,
   ContactRecord,
   OptOutState,
+  phoneKeyId,
 } from './contact.schema';
 
 /** List and export filters: every tag must match; `q` is a prefix of the name or the phone. */
@@ -29,16 +31,38 @@ export class ContactRepository implements OnModuleInit {
   constructor(
     @InjectModel(ContactDoc.name) private readonly contacts: Model<ContactDoc>,
     @InjectModel(ContactActivityDoc.name) private readonly activity: Model<ContactActivityDoc>,
+    @InjectModel(ContactPhoneKeyDoc.name) private readonly keys: Model<ContactPhoneKeyDoc>,
   ) {}
 
   async onModuleInit(): Promise<void> {
     // The unique (accountId, phone) index must exist before the first insert relies on it.
-    await Promise.all([this.contacts.init(), this.activity.init()]);
+    await Promise.all([this.contacts.init(), this.activity.init(), this.keys.init()]);
   }
 
   /** Throws a duplicate-key error when the phone is taken (isDuplicateKeyError). */
   async insert(scope: AccountScope, doc: ContactRecord): Promise<void> {
+    await this.insertContact(scope, doc);
+    await this.addPhoneKey(scope, doc);
+  }
+
+  /** The contact alone (then addPhoneKey): throws a duplicate-key error when the phone is taken. */
+  async insertContact(scope: AccountScope, doc: ContactRecord): Promise<void> {
     await this.contacts.collection.insertOne({ ...doc, accountId: scope.accountId } as never);
+  }
+
+  /** The key of a contact just inserted. */
+  async addPhoneKey(scope: AccountScope, doc: ContactRecord): Promise<void> {
+    try {
+      // Usually the phone's first key: an insert (cheaper than the upsert on FerretDB).
+      await this.keys.collection.insertOne({
+        _id: phoneKeyId(scope.accountId, doc.phone),
+        accountId: scope.accountId,
+        contactId: doc._id,
+      } as never);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      await this.putPhoneKey(scope, doc.phone, doc._id); // a stale key of a former holder
+    }
   }
 
   /**
@@ -62,11 +86,61 @@ export class ContactRepository implements OnModuleInit {
         duplicates.add(e.index);
       }
     }
+    const created = docs.filter((_, i) => !duplicates.has(i));
+    if (created.length) {
+      // The driver's bulkWrite: Mongoose's would validate the replacements (no _id) and skip them.
+      await this.keys.collection.bulkWrite(
+        created.map((d) => ({
+          replaceOne: {
+            filter: { _id: phoneKeyId(scope.accountId, d.phone) } as never,
+            replacement: { accountId: scope.accountId, contactId: d._id },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
     return duplicates;
   }
 
-  get(scope: AccountScope, id: string): Promise<ContactRecord | null> {
-    return this.contacts.findOne({ _id: id, accountId: scope.accountId }).lean<ContactRecord>().exec();
+  /** By `_id` alone (FerretDB reads no other filter without a scan); another account's is null. */
+  async get(scope: AccountScope, id: string): Promise<ContactRecord | null> {
+    const doc = await this.contacts.findOne({ _id: id }).lean<ContactRecord>().exec();
+    return doc && doc.accountId === scope.accountId ? doc : null;
+  }
+
+  /** The id the phone key names (check the contact: a key a crash left behind can be stale). */
+  async contactIdByPhoneKey(scope: AccountScope, phone: string): Promise<string | null> {
+    const key = await this.keys
+      .findOne({ _id: phoneKeyId(scope.accountId, phone) })
+      .lean<ContactPhoneKeyDoc>()
+      .exec();
+    return key && key.accountId === scope.accountId ? key.contactId : null;
+  }
+
+  /**
+   * Points the phone's key at the contact (a replace by `_id`). Its writers are the creator of
+   * the phone's contact (one wins the unique insert), a phone change, and a reader repairing a
+   * missing or stale key: all write the contact that holds the phone now.
+   */
+  async putPhoneKey(scope: AccountScope, phone: string, contactId: string): Promise<void> {
+    const write = () =>
+      this.keys.collection.replaceOne(
+        { _id: phoneKeyId(scope.accountId, phone) } as never,
+        { accountId: scope.accountId, contactId },
+        { upsert: true },
+      );
+    try {
+      await write();
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      await write(); // two first writers raced for the insert
+    }
+  }
+
+  /** Removes the phone's key if it still names this contact (another may hold the phone now). */
+  private async dropPhoneKey(scope: AccountScope, phone: string, contactId: string): Promise<void> {
+    await this.keys.deleteOne({ _id: phoneKeyId(scope.accountId, phone), contactId }).exec();
   }
 
   findByPhone(scope: AccountScope, phone: string): Promise<ContactRecord | null> {
@@ -132,11 +206,26 @@ export class ContactRepository implements OnModuleInit {
    * Sets fields; null when the contact is not there (any more). A taken phone throws: a
    * duplicate-key error on MongoDB, an InternalError (code 1) on FerretDB 1.24.
    */
-  update(scope: AccountScope, id: string, changes: ContactChanges): Promise<ContactRecord | null> {
-    return this.contacts
-      .findOneAndUpdate({ _id: id, accountId: scope.accountId }, { $set: changes }, { new: true })
+  async update(scope: AccountScope, id: string, changes: ContactChanges): Promise<ContactRecord | null> {
+    const filter = { _id: id, accountId: scope.accountId };
+    if (changes.phone === undefined) {
+      return this.contacts
+        .findOneAndUpdate(filter, { $set: changes }, { new: true })
+        .lean<ContactRecord>()
+        .exec();
+    }
+    // The phone moves: the document before the change tells which key to drop.
+    const before = await this.contacts
+      .findOneAndUpdate(filter, { $set: changes }, { new: false })
       .lean<ContactRecord>()
       .exec();
+    if (!before) return null;
+    const after: ContactRecord = { ...before, ...changes };
+    if (before.phone !== after.phone) {
+      await this.putPhoneKey(scope, after.phone, id);
+      await this.dropPhoneKey(scope, before.phone, id);
+    }
+    return after;
   }
 
   /** Several updates in one round trip (import). */
@@ -179,8 +268,12 @@ export class ContactRepository implements OnModuleInit {
   }
 
   async delete(scope: AccountScope, id: string): Promise<boolean> {
-    const res = await this.contacts.deleteOne({ _id: id, accountId: scope.accountId }).exec();
-    if (res.deletedCount === 0) return false;
+    const deleted = await this.contacts
+      .findOneAndDelete({ _id: id, accountId: scope.accountId })
+      .lean<ContactRecord>()
+      .exec();
+    if (!deleted) return false;
+    await this.dropPhoneKey(scope, deleted.phone, id);
     await this.activity.deleteOne({ _id: id, accountId: scope.accountId }).exec();
     return true;
   }
@@ -207,19 +300,27 @@ export class ContactRepository implements OnModuleInit {
     scope: AccountScope,
     id: string,
     activity: { at: Date; pushName?: string | null; connectionId: string },
+    created = false,
   ): Promise<ContactActivityRecord> {
+    const collection = this.activity.collection as unknown as mongo.Collection<ContactActivityRecord>;
     const $set: Partial<ContactActivityRecord> = {
       accountId: scope.accountId,
       lastInboundAt: activity.at,
       connectionId: activity.connectionId,
     };
     if (activity.pushName) $set.pushName = activity.pushName;
+    if (created) {
+      // The contact was just created: its first activity is an insert (cheaper than the upsert).
+      const first = { _id: id, ...$set, pushName: activity.pushName ?? null } as ContactActivityRecord;
+      try {
+        await collection.insertOne(first);
+        return first;
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
     const write = () =>
-      (this.activity.collection as unknown as mongo.Collection<ContactActivityRecord>).findOneAndUpdate(
-        { _id: id },
-        { $set },
-        { upsert: true, returnDocument: 'after' },
-      );
+      collection.findOneAndUpdate({ _id: id }, { $set }, { upsert: true, returnDocument: 'after' });
     let doc: ContactActivityRecord | null;
     try {
       doc = await write();

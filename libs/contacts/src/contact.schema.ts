@@ -92,3 +92,29 @@ export const ContactActivitySchema = SchemaFactory.createForClass(ContactActivit
 ContactActivitySchema.index({ accountId: 1, _id: 1 });
 
 export type ContactActivityRecord = ContactActivityDoc;
+
+/**
+ * The phone key of a contact (`_id` = `<accountId>/<E.164>`): lets the inbound pipeline find the
+ * contact of a phone by `_id` alone, the one filter FerretDB 1.24 answers without reading the
+ * whole collection. Written whenever a contact gets a phone (create, import, phone change) and
+ * removed with it (phone change, delete). A lookup aid only: the unique (accountId, phone) index
+ * of `contacts` stays the guard against two contacts of one number, and a reader checks the
+ * contact it points to (a key left behind by a crash is repaired by the next inbound message).
+ */
+@Schema({ collection: 'contact_phone_keys', versionKey: false })
+export class ContactPhoneKeyDoc {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  accountId!: string;
+
+  @Prop({ type: String, required: true })
+  contactId!: string;
+}
+
+export const ContactPhoneKeySchema = SchemaFactory.createForClass(ContactPhoneKeyDoc);
+
+export type ContactPhoneKeyRecord = ContactPhoneKeyDoc;
+
+export const phoneKeyId = (accountId: string, phone: string): string => `${accountId}/${phone}`;

@@ -8,7 +8,14 @@ import { ContactExportService } from './contact-export.service';
 import { ContactImportService } from './contact-import.service';
 import { ContactQuotaService } from './contact-quota.service';
 import { ContactRepository } from './contact.repository';
-import { ContactActivityDoc, ContactActivitySchema, ContactDoc, ContactSchema } from './contact.schema';
+import {
+  ContactActivityDoc,
+  ContactActivitySchema,
+  ContactDoc,
+  ContactPhoneKeyDoc,
+  ContactPhoneKeySchema,
+  ContactSchema,
+} from './contact.schema';
 import { CONTACTS_IMPORT_PATH, ContactsController, CSV_BODY_TYPE } from './contacts.controller';
 import { ContactsService } from './contacts.service';
 import { CsvUploadStore, IMPORT_MAX_BYTES, IMPORT_UPLOAD_DIR } from './csv-upload.store';
@@ -19,6 +26,7 @@ export { IMPORT_MAX_BYTES } from './csv-upload.store';
 const models = MongooseModule.forFeature([
   { name: ContactDoc.name, schema: ContactSchema },
   { name: ContactActivityDoc.name, schema: ContactActivitySchema },
+  { name: ContactPhoneKeyDoc.name, schema: ContactPhoneKeySchema },
 ]);
 
 /** The CSV goes to a temporary file, then is parsed as a stream from there (bounded memory). */

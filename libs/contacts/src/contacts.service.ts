@@ -228,33 +228,59 @@ export class ContactsService {
 
   /**
    * Per inbound message: finds or creates the sender's contact (created with the default time
-   * zone of the phone's country) and records the push name and time. Two round trips: the
-   * contact by (account, phone), then an upsert of the activity document that returns it (plus
-   * one insert the first time). It never writes the
-   * contact document itself, so an API edit made at the same moment cannot be undone by it (see
-   * ContactActivityDoc). The plan's contact limit does not apply: a person who writes in must
-   * be recorded, if only to honour their STOP.
+   * zone of the phone's country) and records the push name and time. Every round trip goes by
+   * `_id` (the only filter FerretDB 1.24 answers without reading the whole collection): the
+   * phone key, the contact it names, then an upsert of the activity document that returns it; a
+   * new phone: the key (absent), the unique insert of the contact, then its key and its first
+   * activity side by side. Only a missing or stale key (contacts from before the keys, a crash
+   * between two writes) costs one read by (account, phone), which also repairs the key. The
+   * activity goes to the contact the key names only once that contact was read and still holds
+   * the phone (a stale key must not move another contact's activity). It never writes the
+   * contact document itself,
+   * so an API edit made at the same moment cannot be undone by it (see ContactActivityDoc). The
+   * plan's contact limit does not apply: a person who writes in must be recorded, if only to
+   * honour their STOP.
    */
   async recordInbound(scope: AccountScope, inbound: InboundContact): Promise<ContactView> {
     const phone = normalisePhone(inbound.phone);
-    let contact = await this.contacts.findByPhone(scope, phone);
-    if (!contact) {
-      const fresh = newContact(this.ids, this.clock.now(), { phone, accountId: scope.accountId });
-      try {
-        await this.contacts.insert(scope, fresh);
-        contact = fresh;
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        contact = await this.contacts.findByPhone(scope, phone);
-        if (!contact) throw err;
-      }
-    }
-    const activity = await this.contacts.recordActivity(scope, contact._id, {
+    const known = await this.byPhoneKey(scope, phone);
+    const { contact, created } = known
+      ? { contact: known, created: false }
+      : await this.createForInbound(scope, phone);
+    const facts = {
       at: inbound.at,
       pushName: normalisePushName(inbound.name),
       connectionId: inbound.connectionId,
-    });
+    };
+    const [activity] = await Promise.all([
+      this.contacts.recordActivity(scope, contact._id, facts, created),
+      created ? this.contacts.addPhoneKey(scope, contact) : null,
+    ]);
     return toContactView(contact, activity);
+  }
+
+  /** The contact the phone's key names, if it still holds the phone. */
+  private async byPhoneKey(scope: AccountScope, phone: string): Promise<ContactRecord | null> {
+    const id = await this.contacts.contactIdByPhoneKey(scope, phone);
+    const contact = id ? await this.contacts.get(scope, id) : null;
+    return contact?.phone === phone ? contact : null;
+  }
+
+  private async createForInbound(
+    scope: AccountScope,
+    phone: string,
+  ): Promise<{ contact: ContactRecord; created: boolean }> {
+    const fresh = newContact(this.ids, this.clock.now(), { phone, accountId: scope.accountId });
+    try {
+      await this.contacts.insertContact(scope, fresh); // its key is written with its activity
+      return { contact: fresh, created: true };
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const holder = await this.contacts.findByPhone(scope, phone);
+      if (!holder) throw err;
+      await this.contacts.putPhoneKey(scope, phone, holder._id);
+      return { contact: holder, created: false };
+    }
   }
 
   private async load(scope: AccountScope, id: string): Promise<ContactRecord> {

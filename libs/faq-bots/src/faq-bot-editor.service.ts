@@ -222,6 +222,7 @@ export class FaqBotEditorService {
     if (!(await this.repository.deleteEntry(scope, botId, entryId))) throw entryNotFound();
     await this.repository.bumpRevision(scope, botId);
     this.indexes.forget(botId);
+    this.serving.forget(scope.accountId);
     await this.references.set(scope, owner(botId), await this.repository.templateIdsOf(scope, botId));
   }
 
@@ -239,6 +240,7 @@ export class FaqBotEditorService {
     await write();
     await this.repository.bumpRevision(scope, botId);
     this.indexes.forget(botId);
+    this.serving.forget(scope.accountId);
     await this.references.set(scope, owner(botId), await this.repository.templateIdsOf(scope, botId));
   }
 

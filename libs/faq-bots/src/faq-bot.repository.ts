@@ -30,8 +30,10 @@ export class FaqBotRepository {
     @InjectModel(FAQ_REVISION_MODEL) private readonly revisions: Model<FaqRevisionRecord>,
   ) {}
 
+  /** By `_id` alone (FerretDB reads no other filter without a scan); another account's is null. */
   async get(scope: AccountScope, id: string): Promise<FaqBotRecord | null> {
-    return this.bots.findOne({ _id: id, accountId: scope.accountId }).lean<FaqBotRecord>().exec();
+    const bot = await this.bots.findOne({ _id: id }).lean<FaqBotRecord>().exec();
+    return bot && bot.accountId === scope.accountId ? bot : null;
   }
 
   async list(scope: AccountScope, opts: { afterId?: string; limit: number }): Promise<FaqBotRecord[]> {
@@ -98,11 +100,8 @@ export class FaqBotRepository {
   }
 
   async revision(scope: AccountScope, id: string): Promise<string | null> {
-    const doc = await this.revisions
-      .findOne({ _id: id, accountId: scope.accountId })
-      .lean<FaqRevisionRecord>()
-      .exec();
-    return doc?.revision ?? null;
+    const doc = await this.revisions.findOne({ _id: id }).lean<FaqRevisionRecord>().exec();
+    return doc && doc.accountId === scope.accountId ? doc.revision : null;
   }
 
   /** Marks a change of the entries or the language, after it was written. */

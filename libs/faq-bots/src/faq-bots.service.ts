@@ -6,7 +6,7 @@ import { FaqAnswer, FaqBotView, toBotView, toEntryData } from './faq-bot.mapper'
 import { FaqReach, withinReach } from './faq-bot.policy';
 import { FaqBotRepository } from './faq-bot.repository';
 import { FaqIndexStore } from './faq-index.store';
-import { FaqServingStore } from './faq-serving.store';
+import { FaqServingStore, ServedBot } from './faq-serving.store';
 import { MISSES_LOOKBACK, missesInRow, outcomeId, utcDay } from './faq-misses.policy';
 import { FaqOutcomeRepository, Window } from './faq-outcome.repository';
 import { FaqTokenizer } from './faq-tokenizer.policy';
@@ -71,10 +71,7 @@ export class FaqBotsService {
 
   /** The ranked entries for `text`; nothing is sent or recorded. */
   async ask(scope: AccountScope, botId: string, text: string, reach?: FaqReach): Promise<FaqAnswer> {
-    const [bot, revision] = await Promise.all([
-      this.getRecord(scope, botId, reach),
-      this.bots.revision(scope, botId),
-    ]);
+    const { bot, revision } = await this.served(scope, botId, reach);
     const matcher = await this.indexes.matcher(bot._id, `${revision ?? ''}/${bot.language}`, async () => ({
       language: bot.language,
       entries: (await this.bots.entriesOf(scope, bot._id)).map(toEntryData),
@@ -85,19 +82,30 @@ export class FaqBotsService {
   }
 
   /**
-   * Records an answer, a miss or a hand-off (one insert-only row, idempotent for the same message)
-   * and returns the misses in a row of this chat with this bot: an answer or a hand-off resets it.
-   * The automation pipeline handles one chat's messages in order, so a chat has one writer.
+   * Records an answer, a miss or a hand-off (see `record`) and returns the misses in a row of
+   * this chat with this bot, read back from the outcomes: an answer or a hand-off resets it.
    */
   async recordOutcome(
     scope: AccountScope,
     botId: string,
     outcome: FaqOutcome,
   ): Promise<{ missesInRow: number }> {
+    await this.record(scope, botId, outcome);
+    const latest = await this.outcomes.latestInChat(scope, botId, outcome.chatId, MISSES_LOOKBACK);
+    return { missesInRow: missesInRow(latest) };
+  }
+
+  /**
+   * Records an answer, a miss or a hand-off for the bot's report: one insert-only row, idempotent
+   * for the same message. The automation pipeline uses this one (it counts misses in a row in its
+   * chat state, so it needs no read back); it handles one chat's messages in order, so a chat has
+   * one writer.
+   */
+  async record(scope: AccountScope, botId: string, outcome: FaqOutcome): Promise<void> {
     if (!(FAQ_OUTCOME_KINDS as readonly string[]).includes(outcome.kind)) {
       throw DomainError.invalid('invalid_outcome', `kind is one of ${FAQ_OUTCOME_KINDS.join(', ')}`);
     }
-    const bot = await this.getRecord(scope, botId);
+    const { bot } = await this.served(scope, botId);
     const question = outcome.question.slice(0, MAX_QUESTION);
     await this.outcomes.insertOnce({
       _id: outcomeId(bot._id, outcome.chatId, outcome.kind, outcome.at, question),
@@ -111,8 +119,6 @@ export class FaqBotsService {
       at: outcome.at,
       recordedAt: this.clock.now(),
     });
-    const latest = await this.outcomes.latestInChat(scope, bot._id, outcome.chatId, MISSES_LOOKBACK);
-    return { missesInRow: missesInRow(latest) };
   }
 
   /** Answers, misses and hand-offs per UTC day, and the unanswered questions grouped. */
@@ -169,6 +175,14 @@ export class FaqBotsService {
     const bot = await this.bots.get(scope, botId);
     if (!bot || !withinReach(bot.connectionIds, reach)) throw faqBotNotFound();
     return bot;
+  }
+
+  /** The bot for asking and recording, through FaqServingStore (read at most once a second). */
+  private async served(scope: AccountScope, botId: string, reach?: FaqReach): Promise<ServedBot> {
+    if (!FAQ_BOT_ID_PATTERN.test(botId)) throw faqBotNotFound();
+    const served = await this.serving.bot(scope, botId);
+    if (!served || !withinReach(served.bot.connectionIds, reach)) throw faqBotNotFound();
+    return served;
   }
 
   private windowOf(query: { from?: Date; to?: Date }): Window {

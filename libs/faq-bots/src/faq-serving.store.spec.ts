@@ -48,6 +48,18 @@ class FakeRepository {
     return list;
   }
 
+  entryRevisions = new Map<string, string>();
+  botReads = 0;
+
+  async get(scope: { accountId: string }, id: string): Promise<FaqBotRecord | null> {
+    this.botReads++;
+    return (this.bots.get(scope.accountId) ?? []).find((b) => b._id === id) ?? null;
+  }
+
+  async revision(_scope: { accountId: string }, id: string): Promise<string | null> {
+    return this.entryRevisions.get(id) ?? null;
+  }
+
   /** A change written by another process: the bots, then the revision. */
   change(accountId: string, bots: FaqBotRecord[], revision: string): void {
     this.bots.set(accountId, bots);
@@ -155,5 +167,31 @@ describe('FaqServingStore', () => {
     repo.gate = null;
     expect((await stale).map((b) => b._id)).toEqual(['faq_1']);
     expect(await ids()).toEqual(['faq_1', 'faq_3']);
+  });
+
+  describe('bot() (asked on every message a bot answers)', () => {
+    it("reads a bot and its entries revision once per check interval; another process's change is seen at the next check", async () => {
+      repo.entryRevisions.set('faq_1', 'e1');
+      expect(await store.bot(a, 'faq_1')).toMatchObject({ bot: { _id: 'faq_1' }, revision: 'e1' });
+      await Promise.all([store.bot(a, 'faq_1'), store.bot(a, 'faq_1')]);
+      expect(repo.botReads).toBe(1);
+      repo.entryRevisions.set('faq_1', 'e2');
+      clock.ms += SERVING_CHECK_MS - 1;
+      expect((await store.bot(a, 'faq_1'))?.revision).toBe('e1');
+      clock.ms += 1;
+      expect((await store.bot(a, 'faq_1'))?.revision).toBe('e2');
+      expect(repo.botReads).toBe(2);
+    });
+
+    it("forget() drops the account's bots; a missing bot or another account's is null and not kept", async () => {
+      await store.bot(a, 'faq_1');
+      repo.change('acc_a', [{ ...bot('faq_1'), threshold: 0.9 }], 'r2');
+      store.forget('acc_a');
+      expect((await store.bot(a, 'faq_1'))?.bot.threshold).toBe(0.9);
+      expect(await store.bot(scopeOf('acc_b'), 'faq_1')).toBeNull();
+      expect(await store.bot(a, 'faq_404')).toBeNull();
+      repo.change('acc_a', [bot('faq_1'), bot('faq_404')], 'r3');
+      expect(await store.bot(a, 'faq_404')).toMatchObject({ bot: { _id: 'faq_404' } });
+    });
   });
 });

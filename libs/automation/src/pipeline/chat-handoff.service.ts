@@ -107,6 +107,6 @@ export class ChatHandoffService {
         }),
       ]);
     }
-    await this.states.save(state);
+    await this.states.save(state, !loaded);
   }
 }

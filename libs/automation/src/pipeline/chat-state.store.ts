@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { AccountScope } from '@wwb/persistence';
+import { AccountScope, isDuplicateKeyError } from '@wwb/persistence';
 import { CHAT_STATE_MODEL, ChatStateRecord } from './chat-state.schema';
 
 export interface ChatRef {
@@ -14,7 +14,9 @@ export const chatStateId = (scope: AccountScope, chat: ChatRef): string =>
 
 /**
  * The automation state of chats. Written only by the `automation` consumer member that owns the
- * chat's partition, one event at a time: a read, then a whole-document replace.
+ * chat's partition, one event at a time: a read, then a whole-document replace. Both go by `_id`
+ * alone (it embeds the account): the one filter FerretDB 1.24 hands to its storage, any other
+ * shape scans the collection. The account is checked on the document read instead.
  */
 @Injectable()
 export class ChatStateStore {
@@ -25,16 +27,21 @@ export class ChatStateStore {
   }
 
   async get(scope: AccountScope, chat: ChatRef): Promise<ChatStateRecord | null> {
-    return this.model
-      .findOne({ _id: chatStateId(scope, chat), accountId: scope.accountId })
-      .lean<ChatStateRecord>();
+    const doc = await this.model.findOne({ _id: chatStateId(scope, chat) }).lean<ChatStateRecord>();
+    return doc && doc.accountId === scope.accountId ? doc : null;
   }
 
-  async save(record: ChatStateRecord): Promise<void> {
-    await (this.model.collection as unknown as mongo.Collection<ChatStateRecord>).replaceOne(
-      { _id: record._id },
-      record,
-      { upsert: true },
-    );
+  /** `created`: the chat had no state when the event was read (an insert, cheaper than an upsert). */
+  async save(record: ChatStateRecord, created = false): Promise<void> {
+    const collection = this.model.collection as unknown as mongo.Collection<ChatStateRecord>;
+    if (created) {
+      try {
+        await collection.insertOne(record);
+        return;
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+    await collection.replaceOne({ _id: record._id }, record, { upsert: true });
   }
 }

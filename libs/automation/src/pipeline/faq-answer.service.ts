@@ -16,7 +16,8 @@ export interface FaqAsk {
  * A FAQ bot's turn: ask it, answer with the best entry when it matched, else send its fallback
  * answer and count the miss; after `handoffAfterMisses` misses in a row (in this chat) the chat is
  * handed off to a human. Misses in a row live in the chat state, so a redelivered event does not
- * count twice; outcomes also go to the bot's report (recordOutcome).
+ * count twice; outcomes also go to the bot's report (FaqBotsService.record: insert-only, nothing
+ * is read back on this path).
  */
 @Injectable()
 export class FaqAnswerService {
@@ -41,13 +42,11 @@ export class FaqAnswerService {
     if (result?.matched && result.best) {
       const best = result.best;
       this.guards.resetFaqMisses(turn.state, bot.id);
-      await this.replies.send(
-        turn,
-        { text: best.answer.text, templateId: best.answer.templateId },
-        origin,
-        key,
-      );
-      await this.bots.recordOutcome(scope, bot.id, { kind: 'answered', ...outcome });
+      // Both idempotent (the reply's key, the outcome's id): side by side, one round trip less.
+      await Promise.all([
+        this.replies.send(turn, { text: best.answer.text, templateId: best.answer.templateId }, origin, key),
+        this.bots.record(scope, bot.id, { kind: 'answered', ...outcome }),
+      ]);
       turn.events.push(
         pending('faq.answered', {
           botId: bot.id,
@@ -63,7 +62,7 @@ export class FaqAnswerService {
     }
 
     const missesInRow = this.guards.faqMissed(turn.state, bot.id);
-    await this.bots.recordOutcome(scope, bot.id, { kind: 'missed', ...outcome });
+    const recorded = this.bots.record(scope, bot.id, { kind: 'missed', ...outcome });
     const near = result?.best;
     turn.events.push(
       pending('faq.missed', {
@@ -76,11 +75,13 @@ export class FaqAnswerService {
         ...via,
       }),
     );
-    if (bot.fallbackAnswer) await this.replies.send(turn, { text: bot.fallbackAnswer }, origin, key);
+    if (bot.fallbackAnswer) {
+      await Promise.all([this.replies.send(turn, { text: bot.fallbackAnswer }, origin, key), recorded]);
+    } else await recorded;
     if (bot.handoffAfterMisses <= 0 || missesInRow < bot.handoffAfterMisses) return false;
     this.guards.resetFaqMisses(turn.state, bot.id);
     this.handoffs.start(turn, { reason: 'faq_misses', botId: bot.id, ...via });
-    await this.bots.recordOutcome(scope, bot.id, { kind: 'handoff', ...outcome });
+    await this.bots.record(scope, bot.id, { kind: 'handoff', ...outcome });
     return true;
   }
 }

@@ -66,13 +66,18 @@ export class InboundAutomationService {
     if (data.fromMe || !event.connectionId || isBroadcast(data.chatId)) return;
     const scope = scopeOf(event.accountId);
     const chat = { connectionId: event.connectionId, chatId: data.chatId };
-    const loaded = await this.states.get(scope, chat);
+    const isGroup = data.chatId.endsWith('@g.us');
+    // Side by side (one round trip less): recording the contact sets the facts of this message
+    // (its time, its push name), so doing it again for an event the state shows as applied, after
+    // a redelivery, writes what the first handling wrote.
+    const [loaded, contact] = await Promise.all([
+      this.states.get(scope, chat),
+      isGroup ? null : this.contactOf(scope, event),
+    ]);
     if (loaded && this.guards.handled(loaded, event.id)) return;
 
     const now = this.clock.now();
     const state = loaded ? structuredClone(loaded) : this.guards.newState(scope, chat, now);
-    const isGroup = data.chatId.endsWith('@g.us');
-    const contact = isGroup ? null : await this.contactOf(scope, event);
     const turn: AutomationTurn = {
       scope,
       event,
@@ -92,7 +97,7 @@ export class InboundAutomationService {
     for (const work of turn.deferred) await work();
     this.guards.markHandled(state, event.id, now);
     await this.events.publish(scope, { ...chat, cause: event }, turn.events);
-    await this.states.save(state);
+    await this.states.save(state, !loaded);
   }
 
   private async run(turn: AutomationTurn): Promise<void> {

@@ -46,7 +46,7 @@ describe('SendMessageUseCase', () => {
         log.push(`insert ${m._id}`);
         stored.set(m._id, m);
       },
-      find: async (_s: object, _c: string, id: string) => stored.get(id) ?? null,
+      findById: async (id: string) => stored.get(id) ?? null,
     } as unknown as OutboundMessageRepository;
     const idempotency = {
       find: async (_s: object, key: string) => keys.get(key) ?? null,
@@ -189,6 +189,40 @@ describe('SendMessageUseCase', () => {
     await expect(service.execute(scope, cmd({ idempotencyKey: 'k2' }))).resolves.toMatchObject({
       replayed: false,
     });
+  });
+
+  it('one claim per new message (no lookup first); a replay still answers after the connection stopped', async () => {
+    const first = await service.execute(scope, cmd({ idempotencyKey: 'k3' }));
+    connection.desiredState = 'stopped';
+    await expect(service.execute(scope, cmd({ idempotencyKey: 'k3' }))).resolves.toEqual({
+      ...first,
+      replayed: true,
+    });
+    // A refused request gives its key back: nothing is stored, the key is free again.
+    await expect(service.execute(scope, cmd({ idempotencyKey: 'k4' }))).rejects.toMatchObject({
+      code: 'connection_stopped',
+    });
+    expect(keys.has('k4')).toBe(false);
+    connection.desiredState = 'running';
+    await expect(service.execute(scope, cmd({ idempotencyKey: 'k4' }))).resolves.toMatchObject({
+      replayed: false,
+    });
+  });
+
+  it('a duplicate waiting for a request that then fails runs anew instead of timing out', async () => {
+    // The claim of a request in progress (same body), given back shortly when it fails.
+    keys.set('k5', {
+      _id: 'k5',
+      accountId: 'acc_1',
+      messageId: 'msg_gone',
+      fingerprint: fingerprintOf(CON, body),
+      createdAt: new Date(),
+    });
+    setTimeout(() => keys.delete('k5'), 60);
+    const result = await service.execute(scope, cmd({ idempotencyKey: 'k5' }));
+    expect(result.replayed).toBe(false);
+    expect(stored.has(result.id)).toBe(true);
+    expect(keys.get('k5')?.messageId).toBe(result.id);
   });
 
   it('fingerprints ignore key order and undefined fields', () => {

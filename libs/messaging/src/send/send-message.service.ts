@@ -104,47 +104,29 @@ export class SendMessageUseCase {
     const draft = parseSendRequest(body, this.limits);
     const fingerprint = key ? fingerprintOf(connectionId, body) : '';
 
-    if (key) {
-      const earlier = await this.idempotency.find(scope, key);
-      if (earlier)
-        return this.replay(scope, connectionId, earlier.messageId, earlier.fingerprint, fingerprint);
-    }
-    if (connection.desiredState !== 'running') {
-      throw DomainError.conflict(
-        'connection_stopped',
-        'The connection is stopped; POST /v1/connections/{id}/restart starts it again',
-      );
-    }
-    if (connection.status === 'logged_out') {
-      throw DomainError.conflict(
-        'connection_logged_out',
-        'The connection is logged out; link it again first',
-      );
-    }
-    const resolved = draft.media
-      ? await this.resolveMedia(scope, draft.content.type, draft.media)
-      : undefined;
-
     const id = this.ids.prefixed('msg');
     if (key) {
+      // The claim (a unique insert) is also the lookup: a key used before answers with its record,
+      // so a new message costs one round trip here. Claimed before anything else is checked, so
+      // an earlier request replays as it did whatever changed since (connection state, media).
       const claim = await this.idempotency.claim(scope, key, {
         messageId: id,
         fingerprint,
         createdAt: this.clock.now(),
       });
       if (!claim.claimed) {
-        return this.replay(
-          scope,
-          connectionId,
-          claim.existing.messageId,
-          claim.existing.fingerprint,
-          fingerprint,
-        );
+        if (claim.existing.fingerprint !== fingerprint) throw idempotencyKeyReused();
+        const earlier = { connectionId, key, messageId: claim.existing.messageId };
+        return this.replay(scope, earlier, () => this.execute(scope, command));
       }
     }
 
     let record: OutboundMessageRecord;
     try {
+      checkRunning(connection);
+      const resolved = draft.media
+        ? await this.resolveMedia(scope, draft.content.type, draft.media)
+        : undefined;
       const ref = resolved ? await this.store(scope, resolved) : undefined;
       record = this.newRecord(scope, { connectionId, id, to: body.to ?? '', draft, media: ref, key, origin });
       await this.messages.insert(record);
@@ -162,19 +144,25 @@ export class SendMessageUseCase {
     return { id, status: 'queued', replayed: false };
   }
 
+  /**
+   * The message an earlier request with this key stored. That request may still be storing it:
+   * wait for it; if it failed and gave the key back meanwhile, this request runs anew (`again`).
+   */
   private async replay(
     scope: AccountScope,
-    connectionId: string,
-    messageId: string,
-    earlierFingerprint: string,
-    fingerprint: string,
+    earlier: { connectionId: string; key: string; messageId: string },
+    again: () => Promise<SendMessageResult>,
   ): Promise<SendMessageResult> {
-    if (earlierFingerprint !== fingerprint) throw idempotencyKeyReused();
-    // The request that claimed the key may still be storing the message.
     const deadline = this.clock.nowMs() + REPLAY_WAIT_MS;
-    for (;;) {
-      const message = await this.messages.find(scope, connectionId, messageId);
-      if (message) return { id: message._id, status: 'queued', replayed: true };
+    for (let polls = 0; ; polls++) {
+      // By `_id` alone (the one filter FerretDB 1.24 reads without a scan), checked here.
+      const message = await this.messages.findById(earlier.messageId);
+      if (message && message.accountId === scope.accountId && message.connectionId === earlier.connectionId)
+        return { id: message._id, status: 'queued', replayed: true };
+      if (polls > 0) {
+        const claim = await this.idempotency.find(scope, earlier.key);
+        if (claim?.messageId !== earlier.messageId) return again();
+      }
       if (this.clock.nowMs() > deadline) {
         throw DomainError.conflict(
           'idempotency_key_in_progress',
@@ -255,6 +243,18 @@ export class SendMessageUseCase {
       pending: true,
       createdAt: this.clock.now(),
     };
+  }
+}
+
+function checkRunning(connection: { desiredState: string; status: string }): void {
+  if (connection.desiredState !== 'running') {
+    throw DomainError.conflict(
+      'connection_stopped',
+      'The connection is stopped; POST /v1/connections/{id}/restart starts it again',
+    );
+  }
+  if (connection.status === 'logged_out') {
+    throw DomainError.conflict('connection_logged_out', 'The connection is logged out; link it again first');
   }
 }
 
