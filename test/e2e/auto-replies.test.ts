@@ -374,4 +374,36 @@ describe('auto-replies (e2e)', () => {
     await dryRun({ text: 'hi' }, otherKey).expect(404);
     await stack.http.get(`/v1/auto-replies/${mine.id}`).set(auth(key)).expect(200);
   });
+
+  it('a key restricted to some connections manages only rules limited to them (403 forbidden_scope, others 404)', async () => {
+    const restricted = await post('/v1/api-keys', {
+      name: 'only-support',
+      connectionIds: [connectionId],
+    }).expect(201);
+    const rKey = restricted.body.key as string;
+    const mine = await create(rule({ name: 'support only', connectionIds: [connectionId] }), rKey).expect(
+      201,
+    );
+    createdIds.push(mine.body.id as string);
+    for (const connectionIds of [undefined, [], [otherConnectionId], [connectionId, otherConnectionId]]) {
+      const refused = await create(rule({ connectionIds }), rKey).expect(403);
+      expect(refused.body.code).toBe('forbidden_scope');
+    }
+    const widen = await stack.http
+      .patch(`/v1/auto-replies/${mine.body.id as string}`)
+      .set(auth(rKey))
+      .send({ connectionIds: [] });
+    expect(widen.status).toBe(403);
+
+    // The account's rule for every connection is invisible to the restricted key.
+    const wide = await createOk(rule({ name: 'everywhere' }));
+    await stack.http.get(`/v1/auto-replies/${wide.id}`).set(auth(rKey)).expect(404);
+    await stack.http.patch(`/v1/auto-replies/${wide.id}`).set(auth(rKey)).send({ name: 'x' }).expect(404);
+    await stack.http.delete(`/v1/auto-replies/${wide.id}`).set(auth(rKey)).expect(404);
+    const listed = await stack.http.get('/v1/auto-replies').set(auth(rKey)).expect(200);
+    expect(listed.body.data.map((r: { id: string }) => r.id)).toEqual([mine.body.id]);
+    await dryRun({ connectionId: otherConnectionId, text: 'hi' }, rKey).expect(404);
+    await dryRun({ text: 'hi' }, rKey).expect(200);
+    await stack.http.get(`/v1/auto-replies/${wide.id}`).set(auth(key)).expect(200);
+  });
 });

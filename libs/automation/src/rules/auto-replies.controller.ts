@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
+import { DomainError } from '@wwb/runtime';
 import { AutoRepliesService } from './auto-replies.service';
 import { AutoReplyDryRunService } from './auto-reply-dry-run.service';
 import {
@@ -31,6 +32,31 @@ const SAVE_ERRORS =
   'http_url_forbidden (private, loopback, link-local or metadata address), template_not_found, ' +
   'faq_bot_not_found, unknown_connection, invalid_name, the template engine codes for inline reply text ' +
   '(e.g. unknown_helper, undeclared_variable), validation_failed.';
+
+const SCOPE_NOTE =
+  'A key restricted to some connections sees and manages only rules limited to those connections ' +
+  '(others are 404); a rule for other connections or for all of them is 403 forbidden_scope.';
+
+/** A restricted key reaches a rule only when the rule is limited to the key's connections. */
+function reaches(principal: Principal, rule: Rule): boolean {
+  return !principal.restricted || principal.mayGrant(rule.connectionIds);
+}
+
+/** The rule as the caller may see it: another connection's rule is as absent as another account's. */
+function visible(principal: Principal, rule: Rule): Rule {
+  if (!reaches(principal, rule)) throw DomainError.notFound('Auto-reply rule');
+  return rule;
+}
+
+function assertMayServe(principal: Principal, connectionIds: readonly string[] | undefined): void {
+  if (principal.restricted && !principal.mayGrant(connectionIds)) {
+    throw new DomainError(
+      'forbidden',
+      'forbidden_scope',
+      'A key restricted to some connections can only manage rules limited to those connections',
+    );
+  }
+}
 
 export function toAutoReplyDto(rule: Rule): AutoReplyDto {
   return {
@@ -61,7 +87,7 @@ export class AutoRepliesController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create an auto-reply rule',
-    description: `Rules are evaluated in ascending priority; a match of a rule with stopOnMatch ends the evaluation. ${SAVE_ERRORS} 403 plan_limit_exceeded.`,
+    description: `Rules are evaluated in ascending priority; a match of a rule with stopOnMatch ends the evaluation. ${SAVE_ERRORS} 403 plan_limit_exceeded, forbidden_scope. ${SCOPE_NOTE}`,
   })
   @ApiCreatedResponse({ type: AutoReplyDto })
   @ApiErrorResponses(400, 403, 413, 415)
@@ -69,6 +95,7 @@ export class AutoRepliesController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateAutoReplyDto,
   ): Promise<AutoReplyDto> {
+    assertMayServe(principal, body.connectionIds);
     return toAutoReplyDto(await this.rules.create(principal.scope, body as unknown as RuleInput));
   }
 
@@ -81,7 +108,10 @@ export class AutoRepliesController {
     @Query() query: AutoReplyPageQueryDto,
   ): Promise<AutoReplyPageDto> {
     const page = await this.rules.list(principal.scope, query);
-    return { data: page.data.map(toAutoReplyDto), nextCursor: page.nextCursor };
+    return {
+      data: page.data.filter((r) => reaches(principal, r)).map(toAutoReplyDto),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Post('test')
@@ -96,6 +126,7 @@ export class AutoRepliesController {
   @ApiErrorResponses(400, 404, 413, 415)
   async test(@CurrentPrincipal() principal: Principal, @Body() body: DryRunDto): Promise<DryRunResultDto> {
     const { at, ...rest } = body;
+    if (!principal.mayUseConnection(body.connectionId)) throw DomainError.notFound('Connection');
     const result = await this.dryRun.run(principal.scope, { ...rest, ...(at ? { at: new Date(at) } : {}) });
     return result as unknown as DryRunResultDto;
   }
@@ -106,22 +137,24 @@ export class AutoRepliesController {
   @ApiOkResponse({ type: AutoReplyDto })
   @ApiErrorResponses(404)
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<AutoReplyDto> {
-    return toAutoReplyDto(await this.rules.get(principal.scope, id));
+    return toAutoReplyDto(visible(principal, await this.rules.get(principal.scope, id)));
   }
 
   @Patch(':id')
   @ApiParam(ID)
   @ApiOperation({
     summary: 'Change a rule; conditions and actions are replaced whole',
-    description: SAVE_ERRORS,
+    description: `${SAVE_ERRORS} 403 forbidden_scope. ${SCOPE_NOTE}`,
   })
   @ApiOkResponse({ type: AutoReplyDto })
-  @ApiErrorResponses(400, 404, 413, 415)
+  @ApiErrorResponses(400, 403, 404, 413, 415)
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: UpdateAutoReplyDto,
   ): Promise<AutoReplyDto> {
+    visible(principal, await this.rules.get(principal.scope, id));
+    if (body.connectionIds !== undefined) assertMayServe(principal, body.connectionIds);
     return toAutoReplyDto(
       await this.rules.update(principal.scope, id, body as unknown as Partial<RuleInput>),
     );
@@ -134,6 +167,7 @@ export class AutoRepliesController {
   @ApiNoContentResponse()
   @ApiErrorResponses(404)
   async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    visible(principal, await this.rules.get(principal.scope, id));
     await this.rules.delete(principal.scope, id);
   }
 }
