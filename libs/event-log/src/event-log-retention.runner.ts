@@ -1,15 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeaseRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeaseRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
 import { Clock, IdGenerator } from '@wwb/runtime';
 import { EventLogRepository } from './event-log.repository';
 
 export const EVENT_LOG_RETENTION_LEASE = 'event-log.retention';
-const TIMER = 'event-log.retention';
 const BATCH = 1000;
 /** Batches per run: a backlog (first run after an upgrade) is worked off over several runs. */
 const MAX_BATCHES = 20;
@@ -28,14 +26,13 @@ export interface EventLogRetentionResult {
 @Injectable()
 export class EventLogRetentionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: Logger;
-  private readonly holder: string;
+  private readonly job: LeasedJob;
   private readonly intervalMs: number;
   private readonly retentionMs: number;
-  private running = false;
 
   constructor(
-    private readonly scheduler: SchedulerRegistry,
-    private readonly leases: LeaseRepository,
+    scheduler: SchedulerRegistry,
+    leases: LeaseRepository,
     private readonly events: EventLogRepository,
     private readonly clock: Clock,
     ids: IdGenerator,
@@ -43,38 +40,30 @@ export class EventLogRetentionRunner implements OnApplicationBootstrap, BeforeAp
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'EventLogRetentionRunner' });
-    this.holder = `${hostname()}/${process.pid}/${ids.ulid()}`;
     this.intervalMs = config.retention.sweepIntervalMs;
     this.retentionMs = config.retention.eventLogDays * DAY_MS;
+    this.job = new LeasedJob({
+      name: EVENT_LOG_RETENTION_LEASE,
+      intervalMs: this.intervalMs,
+      leaseMs: Math.max(3 * this.intervalMs, 60_000),
+      leases,
+      scheduler,
+      logger: this.logger,
+      holder: LeasedJob.holderId(ids.ulid()),
+    });
   }
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.tick(), this.intervalMs);
-    timer.unref();
-    this.scheduler.addInterval(TIMER, timer);
+    this.job.start(() => this.run());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', TIMER)) this.scheduler.deleteInterval(TIMER);
-    await this.leases.release(EVENT_LOG_RETENTION_LEASE, this.holder).catch(() => undefined);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.run();
-    } catch (err) {
-      this.logger.warn({ err }, 'event log retention failed');
-    } finally {
-      this.running = false;
-    }
+    await this.job.stop();
   }
 
   /** One run, if this node holds (or takes) the lease. */
   async run(): Promise<EventLogRetentionResult> {
-    const ttl = Math.max(3 * this.intervalMs, 60_000);
-    if (!(await this.leases.acquire(EVENT_LOG_RETENTION_LEASE, this.holder, ttl))) {
+    if (!(await this.job.lead())) {
       return { leader: false, deleted: 0 };
     }
     const before = new Date(this.clock.nowMs() - this.retentionMs);

@@ -1,3 +1,4 @@
 export * from './lease.schema';
 export * from './lease.repository';
 export * from './leases.module';
+export * from './leased.job';

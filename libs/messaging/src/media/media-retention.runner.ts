@@ -1,18 +1,16 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeaseRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeaseRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
 import { Clock, IdGenerator } from '@wwb/runtime';
 import { OutboundMessageRepository } from '../outbound';
 import { MediaStore } from './media.store';
 
 export const MEDIA_RETENTION_LEASE = 'messaging.media-retention';
-const TIMER = 'messaging.media-retention';
 const BATCH = 100;
 /** Batches per run: a backlog (first run after an upgrade) is worked off over several runs. */
 const MAX_BATCHES = 20;
@@ -33,14 +31,13 @@ export interface MediaRetentionResult {
 @Injectable()
 export class MediaRetentionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: Logger;
-  private readonly holder: string;
+  private readonly job: LeasedJob;
   private readonly intervalMs: number;
   private readonly retentionMs: number;
-  private running = false;
 
   constructor(
-    private readonly scheduler: SchedulerRegistry,
-    private readonly leases: LeaseRepository,
+    scheduler: SchedulerRegistry,
+    leases: LeaseRepository,
     private readonly media: MediaStore,
     private readonly messages: OutboundMessageRepository,
     @InjectConnection() private readonly connection: Connection,
@@ -50,38 +47,30 @@ export class MediaRetentionRunner implements OnApplicationBootstrap, BeforeAppli
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'MediaRetentionRunner' });
-    this.holder = `${hostname()}/${process.pid}/${ids.ulid()}`;
     this.intervalMs = config.retention.sweepIntervalMs;
     this.retentionMs = config.retention.mediaDays * DAY_MS;
+    this.job = new LeasedJob({
+      name: MEDIA_RETENTION_LEASE,
+      intervalMs: this.intervalMs,
+      leaseMs: Math.max(3 * this.intervalMs, 60_000),
+      leases,
+      scheduler,
+      logger: this.logger,
+      holder: LeasedJob.holderId(ids.ulid()),
+    });
   }
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.tick(), this.intervalMs);
-    timer.unref();
-    this.scheduler.addInterval(TIMER, timer);
+    this.job.start(() => this.run());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', TIMER)) this.scheduler.deleteInterval(TIMER);
-    await this.leases.release(MEDIA_RETENTION_LEASE, this.holder).catch(() => undefined);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.run();
-    } catch (err) {
-      this.logger.warn({ err }, 'media retention failed');
-    } finally {
-      this.running = false;
-    }
+    await this.job.stop();
   }
 
   /** One run, if this node holds (or takes) the lease. */
   async run(): Promise<MediaRetentionResult> {
-    const ttl = Math.max(3 * this.intervalMs, 60_000);
-    if (!(await this.leases.acquire(MEDIA_RETENTION_LEASE, this.holder, ttl))) {
+    if (!(await this.job.lead())) {
       return { leader: false, deleted: 0, kept: 0 };
     }
     const before = new Date(this.clock.nowMs() - this.retentionMs);

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeaseRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeaseRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
 import { Clock, IdGenerator } from '@wwb/runtime';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -11,7 +10,6 @@ import { MessageCommandProducer } from './message-command.producer';
 import { OutboundMessageRepository } from '../outbound';
 
 export const SWEEPER_LEASE = 'messaging.outbox-sweeper';
-const TIMER = 'messaging.outbox-sweeper';
 const BATCH = 500;
 const MAX_BACKOFF_MS = 10 * 60_000;
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -32,16 +30,15 @@ export interface SweepResult {
 @Injectable()
 export class OutboxSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: Logger;
-  private readonly holder: string;
+  private readonly job: LeasedJob;
   private readonly intervalMs: number;
   private readonly requeueAfterMs: number;
   private readonly idempotencyTtlMs: number;
-  private running = false;
   private lastPurge = 0;
 
   constructor(
-    private readonly scheduler: SchedulerRegistry,
-    private readonly leases: LeaseRepository,
+    scheduler: SchedulerRegistry,
+    leases: LeaseRepository,
     private readonly messages: OutboundMessageRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly commands: MessageCommandProducer,
@@ -51,38 +48,31 @@ export class OutboxSweeper implements OnApplicationBootstrap, BeforeApplicationS
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'OutboxSweeper' });
-    this.holder = `${hostname()}/${process.pid}/${ids.ulid()}`;
     this.intervalMs = config.messaging.sweepIntervalMs;
     this.requeueAfterMs = config.messaging.requeueAfterMs;
     this.idempotencyTtlMs = config.messaging.idempotencyKeyTtlHours * 3_600_000;
+    this.job = new LeasedJob({
+      name: SWEEPER_LEASE,
+      intervalMs: this.intervalMs,
+      leaseMs: Math.max(3 * this.intervalMs, 5_000),
+      leases,
+      scheduler,
+      logger: this.logger,
+      holder: LeasedJob.holderId(ids.ulid()),
+    });
   }
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.tick(), this.intervalMs);
-    timer.unref();
-    this.scheduler.addInterval(TIMER, timer);
+    this.job.start(() => this.sweep());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', TIMER)) this.scheduler.deleteInterval(TIMER);
-    await this.leases.release(SWEEPER_LEASE, this.holder).catch(() => undefined);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.sweep();
-    } catch (err) {
-      this.logger.warn({ err }, 'outbox sweep failed');
-    } finally {
-      this.running = false;
-    }
+    await this.job.stop();
   }
 
   /** One sweep, if this node holds (or takes) the lease. */
   async sweep(): Promise<SweepResult> {
-    if (!(await this.leases.acquire(SWEEPER_LEASE, this.holder, Math.max(3 * this.intervalMs, 5_000)))) {
+    if (!(await this.job.lead())) {
       return { leader: false, republished: 0 };
     }
     const now = this.clock.now();
