@@ -458,3 +458,71 @@ describe('gateway restarts', () => {
     await stack.startGateway();
   });
 });
+
+describe('live event stream limits', () => {
+  const streams: SseClient[] = [];
+  let con: string;
+
+  afterAll(() => streams.forEach((s) => s.close()));
+
+  const newKey = async (name: string) => {
+    const res = await stack.http.post('/v1/api-keys').set(auth(key)).send({ name }).expect(201);
+    return res.body as { id: string; key: string };
+  };
+  const openStream = async (k: string) => {
+    const sse = new SseClient(`${stack.baseUrl}/v1/connections/${con}/events`, auth(k));
+    streams.push(sse);
+    await sse.next((m) => m.event === 'connection', 30_000, 'SSE snapshot');
+    return sse;
+  };
+
+  beforeAll(async () => {
+    con = (await create('streams')).id;
+  });
+
+  it('a key holds at most 5 streams: the 6th is 429 too_many_streams (JSON); another key still opens one', async () => {
+    const busy = await newKey('busy');
+    for (let i = 0; i < 5; i++) await openStream(busy.key);
+    const sixth = await stack.http.get(`/v1/connections/${con}/events`).set(auth(busy.key)).expect(429);
+    expect(sixth.headers['content-type']).toMatch(/^application\/json/);
+    expect(sixth.body).toMatchObject({ code: 'too_many_streams' });
+    expect(sixth.body.message).toMatch(/at most 5/);
+
+    const other = await newKey('other');
+    const sse = await openStream(other.key);
+    expect(sse.status).toBe(200);
+
+    // Closing one stream frees its slot.
+    streams[0]!.close();
+    await waitFor(
+      async () => {
+        const again = new SseClient(`${stack.baseUrl}/v1/connections/${con}/events`, auth(busy.key));
+        streams.push(again);
+        const ok = await again
+          .next((m) => m.event === 'connection', 2_000, 'SSE snapshot')
+          .then(() => true)
+          .catch(() => false);
+        if (!ok) again.close();
+        return ok || undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'a freed stream slot' },
+    );
+  });
+
+  it('revoking the key ends its open stream within a few seconds', async () => {
+    const doomed = await newKey('doomed');
+    const sse = await openStream(doomed.key);
+    await stack.http.delete(`/v1/api-keys/${doomed.id}`).set(auth(key)).expect(204);
+    const revokedAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      sse.whenEnded(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('stream still open 10 s after the revocation')), 10_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    expect(Date.now() - revokedAt).toBeLessThan(10_000);
+    expect(sse.messages.at(-1)).toMatchObject({ event: 'closed', data: { code: 'invalid_api_key' } });
+    await stack.http.get(`/v1/connections/${con}/events`).set(auth(doomed.key)).expect(401);
+  });
+});

@@ -7,6 +7,7 @@ import { AccountDoc, AccountSchema } from './account.schema';
 import { AccountsService } from './accounts.service';
 import { AdminAccountsController } from './admin-accounts.controller';
 import { AdminGuard } from './admin.guard';
+import { AuthFailureLimiterService } from './auth-failure-limiter.service';
 import { ApiKeyAuthService } from './api-key-auth.service';
 import { ApiKeyGenerator } from './api-key.generator';
 import { ApiKeyGuard } from './api-key.guard';
@@ -45,10 +46,19 @@ import { RateLimiterService } from './rate-limiter.service';
     ApiKeysService,
     ApiKeyAuthService,
     RateLimiterService,
+    AuthFailureLimiterService,
     ApiKeyGuard,
     RateLimitGuard,
     AdminGuard,
   ],
-  exports: [AccountsService, ApiKeyAuthService, RateLimiterService, ApiKeyGuard, RateLimitGuard, AdminGuard],
+  exports: [
+    AccountsService,
+    ApiKeyAuthService,
+    RateLimiterService,
+    AuthFailureLimiterService,
+    ApiKeyGuard,
+    RateLimitGuard,
+    AdminGuard,
+  ],
 })
 export class AccountsModule {}

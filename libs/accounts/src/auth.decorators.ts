@@ -18,7 +18,7 @@ export const ApiKeyAuth = (): MethodDecorator & ClassDecorator =>
 
 /** Operator authentication (ADMIN_API_KEY). */
 export const AdminAuth = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(UseGuards(AdminGuard), ApiBearerAuth(SECURITY.admin), ApiErrorResponses(401, 500));
+  applyDecorators(UseGuards(AdminGuard), ApiBearerAuth(SECURITY.admin), ApiErrorResponses(401, 429, 500));
 
 /** The authenticated caller (account, key, connection restriction), in a handler behind ApiKeyAuth. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -11,3 +11,4 @@ export { Principal } from './principal.model';
 export { PLAN_NAMES, Plan } from './plan.value-object';
 export type { LimitedResource, PlanLimits, PlanName } from './plan.value-object';
 export { API_KEY_PREFIX, hashApiKey } from './api-key.generator';
+export { presentedKey } from './presented-key';

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { AppError } from '@wwb/http';
 
 /** The key from `Authorization: Bearer <key>`, else from `X-API-Key`. */
@@ -21,4 +21,20 @@ export function withChallenge(ctx: ExecutionContext, err: unknown): unknown {
     ctx.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
   }
   return err;
+}
+
+/** The client address: the socket's, or X-Forwarded-For through TRUST_PROXY trusted hops (express req.ip). */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** 429 too_many_auth_failures with Retry-After. */
+export function tooManyAuthFailures(ctx: ExecutionContext, retryAfterSeconds: number): AppError {
+  ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
+  return new AppError(
+    429,
+    'too_many_auth_failures',
+    'Too many failed authentications from this address; retry later',
+    { retryAfterSeconds },
+  );
 }

@@ -68,6 +68,18 @@ export const SETTINGS = {
     doc: 'Sustained requests per second allowed per API key (per API process)',
   }),
   RATE_LIMIT_BURST: spec({ parse: int({ min: 1 }), doc: 'Burst size of the per-key token bucket' }),
+  AUTH_FAILURES_PER_MINUTE: spec({
+    parse: int({ min: 1 }),
+    doc: 'Failed authentications (API key or operator key) allowed per client address and minute, per API process; further failures get 429 too_many_auth_failures',
+  }),
+  TRUST_PROXY: spec({
+    parse: int({ min: 0, max: 10 }),
+    doc: 'Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address (0 = the socket address)',
+  }),
+  SSE_MAX_STREAMS_PER_KEY: spec({
+    parse: int({ min: 1, max: 1000 }),
+    doc: 'Live event streams (GET /v1/connections/:id/events) one API key may hold open at once, per API process; one more is 429 too_many_streams',
+  }),
   API_KEY_CACHE_TTL_MS: spec({
     parse: int({ min: 0, max: 60000 }),
     doc: 'How long an API process caches a verified key (revocation on other processes waits at most this long)',
@@ -259,6 +271,7 @@ export class AppConfig {
       port: this.raw.HTTP_PORT,
       bodyLimitBytes: this.raw.HTTP_BODY_LIMIT_BYTES,
       publicBaseUrl: this.raw.PUBLIC_BASE_URL,
+      trustProxyHops: this.raw.TRUST_PROXY,
     };
   }
   get auth() {
@@ -266,7 +279,9 @@ export class AppConfig {
       adminApiKey: this.raw.ADMIN_API_KEY,
       rateLimitPerSecond: this.raw.RATE_LIMIT_PER_SECOND,
       rateLimitBurst: this.raw.RATE_LIMIT_BURST,
+      authFailuresPerMinute: this.raw.AUTH_FAILURES_PER_MINUTE,
       keyCacheTtlMs: this.raw.API_KEY_CACHE_TTL_MS,
+      sseMaxStreamsPerKey: this.raw.SSE_MAX_STREAMS_PER_KEY,
     };
   }
   get metrics() {

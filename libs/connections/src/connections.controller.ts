@@ -11,7 +11,6 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
-import { EventEnvelope } from '@wwb/contracts';
 import { ApiErrorResponses } from '@wwb/http';
 import {
   ConnectionDto,
@@ -23,13 +22,12 @@ import {
   QrDto,
   QrQueryDto,
 } from './connection.dto';
-import { ConnectionEventsFeed } from './connection-events.feed';
 import { ConnectionLifecycleService } from './connection-lifecycle.service';
 import { ConnectionsService } from './connections.service';
+import { EventStreamRunner } from './event-stream.runner';
 import { QrCodeRenderer } from './qr-code.renderer';
 
 const ID = ApiParam({ name: 'id', example: 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9' });
-const SSE_HEARTBEAT_MS = 15_000;
 
 @ApiTags('connections')
 @ApiKeyAuth()
@@ -39,7 +37,7 @@ export class ConnectionsController {
     private readonly reader: ConnectionsService,
     private readonly lifecycle: ConnectionLifecycleService,
     private readonly qrCodes: QrCodeRenderer,
-    private readonly feed: ConnectionEventsFeed,
+    private readonly streams: EventStreamRunner,
   ) {}
 
   @Post()
@@ -158,11 +156,13 @@ export class ConnectionsController {
   @ApiOperation({
     summary:
       'Live events of the connection as Server-Sent Events: first `connection` (the current state), then each event ' +
-      '(connection.status, connection.qr, message.*, …) with the event type as SSE event name and the envelope as data',
+      '(connection.status, connection.qr, message.*, …) with the event type as SSE event name and the envelope as data. ' +
+      'At most SSE_MAX_STREAMS_PER_KEY streams per key (per API process); a stream that is not read, or whose key is ' +
+      'revoked or account disabled, is ended',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(404, 429)
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -170,40 +170,13 @@ export class ConnectionsController {
     @Res() res: Response,
   ): Promise<void> {
     const view = await this.reader.getForPrincipal(principal, id);
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Connection', 'keep-alive');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    res.write('retry: 3000\n\n');
-    const stream = { open: true, unsubscribe: (): void => undefined };
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
-    heartbeat.unref();
-    const end = (): void => {
-      if (!stream.open) return;
-      stream.open = false;
-      clearInterval(heartbeat);
-      stream.unsubscribe();
-      res.end();
-    };
-    req.on('close', end);
-    const subscription = await this.feed.subscribe({
+    await this.streams.run({
+      principal,
       accountId: view.accountId,
       connectionId: view.id,
-      onEvent: (event: EventEnvelope) => {
-        if (stream.open)
-          res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      },
-      onClose: end,
+      req,
+      res,
+      snapshot: async () => ConnectionDto.from(await this.reader.get(principal.scope, id).catch(() => view)),
     });
-    stream.unsubscribe = subscription.unsubscribe;
-    if (!stream.open) {
-      subscription.unsubscribe();
-      return;
-    }
-    // The state now, read once the feed is live: nothing that happens from here on is missed.
-    const current = await this.reader.get(principal.scope, id).catch(() => view);
-    if (stream.open) res.write(`event: connection\ndata: ${JSON.stringify(ConnectionDto.from(current))}\n\n`);
   }
 }

@@ -10,6 +10,8 @@ import { ConnectionDoc, ConnectionSchema } from './connection.schema';
 import { ConnectionRepository } from './connection.repository';
 import { ConnectionsController } from './connections.controller';
 import { ConnectionsService } from './connections.service';
+import { EventStreamPolicy } from './event-stream.policy';
+import { EventStreamRunner } from './event-stream.runner';
 import { GatewayReplyDoc, GatewayReplySchema } from './gateway-reply.schema';
 import { GatewayReplyRepository } from './gateway-reply.repository';
 import { GatewayClient } from './gateway.client';
@@ -54,7 +56,13 @@ export class ConnectionsModule {
       module: ConnectionsHttpModule,
       imports: [ConnectionsModule, AccountsModule],
       controllers: [ConnectionsController, ConnectionSimulatorController],
-      providers: [ConnectionLifecycleService, QrCodeRenderer, ConnectionEventsFeed],
+      providers: [
+        ConnectionLifecycleService,
+        QrCodeRenderer,
+        ConnectionEventsFeed,
+        EventStreamPolicy,
+        EventStreamRunner,
+      ],
     };
   }
 }

@@ -22,7 +22,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type (bodies must be application/json)',
-  429: 'rate_limited (see the Retry-After header)',
+  429: 'rate_limited or too_many_auth_failures (see the Retry-After header)',
   500: 'internal_error',
   503: 'service_unavailable',
 };

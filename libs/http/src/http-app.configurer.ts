@@ -25,6 +25,8 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // req.ip: the socket address, or X-Forwarded-For through this many trusted proxies (TRUST_PROXY).
+  app.set('trust proxy', config.http.trustProxyHops);
   app.use(requestIdMiddleware);
   app.use(httpObserverMiddleware(app.get(MetricsRegistry), logger.child({ context: 'http' })));
   app.use(jsonBodyMiddleware(config.http.bodyLimitBytes));
