@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
@@ -41,7 +41,7 @@ type PartitionState = 'recovering' | 'active';
  * heap for retries, and per-partition abort controllers so that a lost lease stops its requests.
  */
 @Injectable()
-export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutdown {
+export class DeliveryDispatcher implements LeaseListener, OnModuleInit, BeforeApplicationShutdown {
   private readonly lanes = new Map<string, Lane>();
   private readonly known = new Map<string, PendingDelivery>();
   private readonly heap = new DueHeap();
@@ -90,8 +90,12 @@ export class DeliveryDispatcher implements LeaseListener, BeforeApplicationShutd
     this.cap = config.webhooks.maxInFlightPerEndpoint;
     this.maxHeld = config.webhooks.maxHeldPerEndpoint;
     this.logger = appLogger.child({ context: 'DeliveryDispatcher' });
-    leases.setListener(this);
-    directory.onChange((change) => {
+  }
+
+  /** Before any lease is taken (leases follow the consumer's assignment, at bootstrap). */
+  onModuleInit(): void {
+    this.leases.setListener(this);
+    this.directory.onChange((change) => {
       if (change.kind === 'removed') this.dropEndpoint(change.endpointId);
       else this.cancelEndpoint(change.endpointId, `endpoint disabled (${change.record.reason})`);
     });
