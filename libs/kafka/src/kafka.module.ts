@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ConsumerRunner } from './consumer.runner';
-import { DeadLetterProducer } from './dead-letter.producer';
+import { ConsumerRunner } from './consumer/consumer.runner';
+import { DeadLetterProducer } from './consumer/dead-letter.producer';
 import { EventFactory } from './event.factory';
 import { EventPublisher } from './event.publisher';
 import { KafkaClient } from './kafka.client';

@@ -361,6 +361,60 @@ it('deferredCommits: a failed durable step makes the partition be read again fro
   );
 });
 
+it('laneOf: a blocked key never holds another key of its partition; order per key; retries and dead letters per event; commits wait for the blocked one', async () => {
+  // One chat id, hence one partition, for all of them; the lane key is in the data.
+  const lanesOf = ['slow', 'fast', 'fast', 'slow', 'fast', 'poison', 'fast'];
+  const events = lanesOf.map((lane, i) =>
+    envelope({ accountId: 'acc_lanes', chatId: 'lanes-chat', sequence: i, data: { lane, i } }),
+  );
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  const done: string[] = [];
+  const tries = new Map<number, number>();
+  let slowPartition = -1;
+  let slowOffset = -1;
+  const handle = await runner.run({
+    groupId: 'lanes',
+    topic: 'events',
+    commitIntervalMs: 100,
+    laneOf: (e) => String((e.data as { lane?: string }).lane ?? ''),
+    handler: async (e, ctx) => {
+      if (e.accountId !== 'acc_lanes') return;
+      const { lane, i } = e.data as { lane: string; i: number };
+      tries.set(i, (tries.get(i) ?? 0) + 1);
+      if (lane === 'slow' && i === 0) {
+        slowPartition = ctx.partition;
+        slowOffset = Number(ctx.offset);
+        await gate;
+      }
+      if (lane === 'fast' && i === 2 && tries.get(i) === 1) throw new RetryableError('once');
+      if (lane === 'poison') throw new PermanentError('bad');
+      done.push(`${lane}:${i}`);
+    },
+  });
+  handles.push(handle);
+  await publisher.publish(events);
+
+  // The fast lane finishes (with its retry) while the first slow event is blocked.
+  await waitFor(() => done.filter((d) => d.startsWith('fast')).length === 4, { what: 'fast lane done' });
+  expect(done.filter((d) => d.startsWith('fast'))).toEqual(['fast:1', 'fast:2', 'fast:4', 'fast:6']);
+  expect(tries.get(2)).toBe(2);
+  expect(done).not.toContain('slow:3'); // behind slow:0 in its own lane
+  // (The group reads the whole shared topic: earlier tests' invalid messages are dead-lettered too.)
+  const poisoned = () =>
+    deadLettersOf('lanes').filter((m) => deadLetters.header(m, DLQ_HEADERS.reason) === 'permanent_error');
+  await waitFor(() => poisoned().length === 1, { what: 'poison dead-lettered' });
+  // Nothing is committed past the blocked event (several commit intervals later).
+  await new Promise((r) => setTimeout(r, 400));
+  expect(await committedOffset('lanes', slowPartition)).toBeLessThanOrEqual(slowOffset);
+  openGate();
+  await waitFor(() => done.includes('slow:3'), { what: 'slow lane done' });
+  expect(done.indexOf('slow:0')).toBeLessThan(done.indexOf('slow:3'));
+  await waitFor(async () => (await committedOffset('lanes', slowPartition)) >= slowOffset + events.length, {
+    what: 'committed past all of them once the blocked event is done',
+  });
+});
+
 it('topics are created idempotently with the configured partitions; health answers', async () => {
   await app.get(TopicAdmin).ensureTopics(); // a second time: no error
   const admin = await app.get(KafkaClient).admin();

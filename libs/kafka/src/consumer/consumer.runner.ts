@@ -6,7 +6,7 @@ import { Clock } from '@wwb/runtime';
 import { ConsumerSession } from './consumer.session';
 import { ConsumerHandle, RunOptions } from './consumer.types';
 import { DeadLetterProducer } from './dead-letter.producer';
-import { KafkaClient } from './kafka.client';
+import { KafkaClient } from '../kafka.client';
 import { RetryPolicy } from './retry.policy';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { MetricsRegistry } from '@wwb/observability';
-import { KafkaClient } from './kafka.client';
+import { KafkaClient } from '../kafka.client';
 
 export const DLQ_HEADERS = {
   reason: 'dlq-reason',

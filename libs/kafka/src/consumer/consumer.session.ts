@@ -4,17 +4,14 @@ import { Counter } from 'prom-client';
 import { EventEnvelope, EventValidator } from '@wwb/contracts';
 import { MetricsRegistry } from '@wwb/observability';
 import { Clock, RequestContext } from '@wwb/runtime';
-import { classifyError, describeError } from './consumer.errors';
-import {
-  BatchEventHandler,
-  ConsumerContext,
-  ConsumerHandle,
-  EventHandler,
-  RunOptions,
-} from './consumer.types';
-import { DeadLetterInfo, DeadLetterProducer } from './dead-letter.producer';
+import { ConsumerHandle, EventHandler, RunOptions } from './consumer.types';
+import { DeadLetterProducer } from './dead-letter.producer';
 import { DeferredCommits, DeferredFailure } from './deferred-commits';
-import { EVENT_HEADERS, headersToStrings, headerValue } from './event-message.mapper';
+import { EVENT_HEADERS, headerValue } from '../event-message.mapper';
+import { ChunkRunner, Deferred } from './chunk.runner';
+import { LaneRunner } from './lane.runner';
+import { MessageContext } from './message.context';
+import { Outcome, RetryRunner } from './retry.runner';
 import { RetryPolicy } from './retry.policy';
 
 export interface ConsumerSessionDeps {
@@ -28,45 +25,8 @@ export interface ConsumerSessionDeps {
   shutdownTimeoutMs: number;
 }
 
-/** Result of handling one message: it is done (handled or dead-lettered), or left for redelivery. */
-type Outcome = 'done' | 'aborted';
-
-type Invoke = (event: EventEnvelope, attempt: number) => Promise<unknown>;
-
-/** Work a batch handler passed to ctx.defer() (deferredCommits mode; empty otherwise). */
-type Deferred = Promise<unknown>[];
-
 const HOUSEKEEPING_EVERY_MS = 250;
-const MAX_HEARTBEAT_PAUSE_MS = 1000;
-
-/** The handler's context; headers are converted only when a handler reads them (hot path). */
-class MessageContext implements ConsumerContext {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  private headerStrings?: Record<string, string>;
-
-  constructor(
-    readonly groupId: string,
-    private readonly payload: EachBatchPayload,
-    private readonly message: KafkaMessage,
-    readonly attempt: number,
-    readonly correlationId: string | undefined,
-    readonly signal: AbortSignal,
-  ) {
-    this.topic = payload.batch.topic;
-    this.partition = payload.batch.partition;
-    this.offset = message.offset;
-  }
-
-  get headers(): Record<string, string> {
-    return (this.headerStrings ??= headersToStrings(this.message.headers));
-  }
-
-  heartbeat(): Promise<void> {
-    return this.payload.heartbeat();
-  }
-}
+const DEFAULT_MAX_LANED = 1000;
 
 /**
  * One running kafkajs consumer (one group, one topic). See ConsumerRunner for the contract.
@@ -95,15 +55,18 @@ export class ConsumerSession implements ConsumerHandle {
     retried: Counter.Internal;
     deadLettered: Counter.Internal;
   };
-  private readonly maxBatchSize: number;
   private pendingOk = 0;
   private assigned: readonly number[] = [];
   private readonly deferred?: DeferredCommits;
+  /** `laneOf` mode: the lanes events wait in. */
+  private readonly lanes?: LaneRunner;
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
   private activeBatches = 0;
   private batchesIdle?: () => void;
   private readonly failures = new Map<number, number>();
+  private readonly retries: RetryRunner;
+  private readonly chunks: ChunkRunner;
 
   constructor(
     private readonly deps: ConsumerSessionDeps,
@@ -119,9 +82,38 @@ export class ConsumerSession implements ConsumerHandle {
       retried: deps.metrics.consumedTotal.labels({ ...labels, outcome: 'retried' }),
       deadLettered: deps.metrics.consumedTotal.labels({ ...labels, outcome: 'dead_lettered' }),
     };
-    this.maxBatchSize = 'maxBatchSize' in options && options.maxBatchSize ? options.maxBatchSize : 500;
-    if ('deferredCommits' in options && options.deferredCommits)
+    this.retries = new RetryRunner(
+      deps,
+      {
+        groupId: this.groupId,
+        signal: this.abort.signal,
+        stopping: () => this.stopping,
+        canContinue: (payload) => this.canContinue(payload),
+        onOk: () => this.pendingOk++,
+      },
+      this.counters,
+    );
+    if (options.handler && options.laneOf) {
+      const host = { signal: this.abort.signal, canContinue: (p: EachBatchPayload) => this.canContinue(p) };
+      const max = options.maxLaned ?? DEFAULT_MAX_LANED;
+      this.lanes = new LaneRunner(host, this.retries, deps.clock, options.laneOf, max);
+    }
+    if (this.lanes || ('deferredCommits' in options && options.deferredCommits))
       this.deferred = new DeferredCommits((f) => this.onDeferredFailure(f));
+    this.chunks = new ChunkRunner(
+      deps,
+      {
+        groupId: this.groupId,
+        signal: this.abort.signal,
+        canContinue: (payload) => this.canContinue(payload),
+        housekeeper: (payload) => this.housekeeper(payload),
+        resolved: (payload, first, last, deferred) => this.resolved(payload, first, last, deferred),
+        onOk: (n) => (this.pendingOk += n),
+      },
+      this.retries,
+      'maxBatchSize' in options && options.maxBatchSize ? options.maxBatchSize : 500,
+      'deferredCommits' in options && !!options.deferredCommits,
+    );
 
     const { consumer } = deps;
     this.joined = new Promise<void>((resolve) => {
@@ -219,7 +211,7 @@ export class ConsumerSession implements ConsumerHandle {
     this.activeBatches++;
     try {
       lastDone = this.options.handlerBatch
-        ? await this.processChunks(payload, this.options.handlerBatch)
+        ? await this.chunks.run(payload, this.options.handlerBatch)
         : await this.processEach(payload, this.options.handler);
     } finally {
       this.flushCounters();
@@ -248,7 +240,8 @@ export class ConsumerSession implements ConsumerHandle {
       { err: f.error, partition: f.partition, offset: f.offset, delayMs },
       'deferred work failed; reading the partition again from its first unfinished chunk',
     );
-    if (this.stopping) return;
+    // Stopping, or the partition moved: its next reader starts from the committed offset anyway.
+    if (this.stopping || !this.assigned.includes(f.partition)) return;
     const { consumer } = this.deps;
     const tp = [{ topic: this.topic, partitions: [f.partition] }];
     try {
@@ -301,9 +294,19 @@ export class ConsumerSession implements ConsumerHandle {
     for (const message of batch.messages) {
       if (!this.canContinue(payload)) break;
       const parsed = this.deps.validator.parse(message.value);
+      if (parsed.ok && this.lanes) {
+        const queued = await this.lanes.enqueue(payload, message, parsed.event, (e, attempt) =>
+          this.invokeSingle(handler, e, message, payload, attempt),
+        );
+        if (!queued) break;
+        this.resolved(payload, message.offset, message.offset, [queued.done]);
+        lastDone = message.offset;
+        if (housekeeping.due()) await housekeeping.run();
+        continue;
+      }
       let outcome: Outcome;
       if (!parsed.ok) {
-        outcome = await this.deadLetter(payload, message, {
+        outcome = await this.retries.deadLetter(payload, message, {
           reason: 'invalid_message',
           error: parsed.errors.join('; '),
           attempts: 0,
@@ -315,7 +318,7 @@ export class ConsumerSession implements ConsumerHandle {
           this.pendingOk++;
           outcome = 'done';
         } catch (err) {
-          outcome = await this.retry(
+          outcome = await this.retries.retry(
             payload,
             message,
             parsed.event,
@@ -325,106 +328,12 @@ export class ConsumerSession implements ConsumerHandle {
         }
       }
       if (outcome === 'aborted') break;
-      payload.resolveOffset(message.offset);
+      if (this.deferred) this.resolved(payload, message.offset, message.offset, []);
+      else payload.resolveOffset(message.offset);
       lastDone = message.offset;
       if (housekeeping.due()) await housekeeping.run();
     }
     return lastDone;
-  }
-
-  /**
-   * Batch mode: hands the valid events of each chunk (at most maxBatchSize) to the batch handler
-   * in one call. Invalid messages are dead-lettered first. If the call fails, the chunk's events
-   * are handled one at a time with the normal retry and dead-letter rules.
-   */
-  private async processChunks(
-    payload: EachBatchPayload,
-    handler: BatchEventHandler,
-  ): Promise<string | undefined> {
-    const { batch } = payload;
-    const housekeeping = this.housekeeper(payload);
-    let lastDone: string | undefined;
-    let rangeFirst = batch.messages[0]!.offset;
-    const resolve = (last: string, deferred: Deferred) => {
-      this.resolved(payload, rangeFirst, last, deferred);
-      lastDone = last;
-      rangeFirst = String(BigInt(last) + 1n);
-    };
-    for (let start = 0; start < batch.messages.length; start += this.maxBatchSize) {
-      if (!this.canContinue(payload)) break;
-      const chunk = batch.messages.slice(start, start + this.maxBatchSize);
-      const valid: { message: KafkaMessage; event: EventEnvelope }[] = [];
-      let aborted = false;
-      for (const message of chunk) {
-        const parsed = this.deps.validator.parse(message.value);
-        if (parsed.ok) {
-          valid.push({ message, event: parsed.event });
-          continue;
-        }
-        const outcome = await this.deadLetter(payload, message, {
-          reason: 'invalid_message',
-          error: parsed.errors.join('; '),
-          attempts: 0,
-        });
-        if (outcome === 'aborted') {
-          aborted = true;
-          break;
-        }
-      }
-      if (aborted) break;
-
-      const chunkLast = chunk[chunk.length - 1]!.offset;
-      const deferred: Deferred = [];
-      if (valid.length === 0 || (await this.tryBatch(handler, valid, payload, deferred))) {
-        resolve(chunkLast, deferred);
-        if (housekeeping.due()) await housekeeping.run();
-        continue;
-      }
-
-      // The batch call failed: one event at a time, in order, resolving as we go.
-      for (const { message, event } of valid) {
-        if (!this.canContinue(payload)) return lastDone;
-        const own: Deferred = [];
-        const outcome = await this.handleWithRetries(payload, message, event, (e, attempt) =>
-          this.invokeBatch(handler, [e], message.offset, message.offset, payload, attempt, own),
-        );
-        if (outcome === 'aborted') return lastDone;
-        resolve(message.offset, own);
-        if (housekeeping.due()) await housekeeping.run();
-      }
-      if (lastDone !== chunkLast) resolve(chunkLast, []); // the chunk ended with dead-lettered invalid messages
-    }
-    return lastDone;
-  }
-
-  private async tryBatch(
-    handler: BatchEventHandler,
-    valid: { message: KafkaMessage; event: EventEnvelope }[],
-    payload: EachBatchPayload,
-    deferred: Deferred,
-  ): Promise<boolean> {
-    const { batch } = payload;
-    const first = valid[0]!.message.offset;
-    const last = valid[valid.length - 1]!.message.offset;
-    try {
-      await this.invokeBatch(
-        handler,
-        valid.map((v) => v.event),
-        first,
-        last,
-        payload,
-        1,
-        deferred,
-      );
-      this.pendingOk += valid.length;
-      return true;
-    } catch (err) {
-      this.deps.logger.warn(
-        { err, partition: batch.partition, firstOffset: first, lastOffset: last, events: valid.length },
-        'batch handler failed; handling the events one by one',
-      );
-      return false;
-    }
   }
 
   private invokeSingle(
@@ -437,163 +346,6 @@ export class ConsumerSession implements ConsumerHandle {
     const correlationId = headerValue(message.headers, EVENT_HEADERS.correlationId) ?? event.correlationId;
     const ctx = new MessageContext(this.groupId, payload, message, attempt, correlationId, this.abort.signal);
     return RequestContext.run({ correlationId }, () => handler(event, ctx));
-  }
-
-  /**
-   * Calls the batch handler. What it passes to ctx.defer() is awaited here (normal mode) or left
-   * in `sink` for DeferredCommits (deferredCommits mode); a failed call's deferred work is dropped.
-   */
-  private async invokeBatch(
-    handler: BatchEventHandler,
-    events: EventEnvelope[],
-    firstOffset: string,
-    lastOffset: string,
-    payload: EachBatchPayload,
-    attempt: number,
-    sink: Deferred,
-  ): Promise<void> {
-    const { batch } = payload;
-    const correlationId = events.length === 1 ? events[0]!.correlationId : undefined;
-    sink.length = 0;
-    try {
-      await RequestContext.run({ correlationId }, () =>
-        handler(events, {
-          groupId: this.groupId,
-          topic: batch.topic,
-          partition: batch.partition,
-          firstOffset,
-          lastOffset,
-          attempt,
-          signal: this.abort.signal,
-          heartbeat: () => payload.heartbeat(),
-          defer: (durable) => {
-            durable.catch(() => undefined); // observed later (DeferredCommits or below)
-            sink.push(durable);
-          },
-        }),
-      );
-      if (!this.deferred && sink.length > 0) {
-        const own = sink.splice(0);
-        await Promise.all(own);
-      }
-    } catch (err) {
-      sink.length = 0;
-      throw err;
-    }
-  }
-
-  /** Runs `invoke` until it succeeds, the error is permanent, attempts run out, or the runner stops. */
-  private async handleWithRetries(
-    payload: EachBatchPayload,
-    message: KafkaMessage,
-    event: EventEnvelope,
-    invoke: Invoke,
-  ): Promise<Outcome> {
-    try {
-      await invoke(event, 1);
-      this.pendingOk++;
-      return 'done';
-    } catch (err) {
-      return this.retry(payload, message, event, invoke, err);
-    }
-  }
-
-  /** After the first attempt failed with `firstError`: backoff, retry, or dead-letter. */
-  private async retry(
-    payload: EachBatchPayload,
-    message: KafkaMessage,
-    event: EventEnvelope,
-    invoke: Invoke,
-    firstError: unknown,
-  ): Promise<Outcome> {
-    let err = firstError;
-    for (let failed = 1; ; failed++) {
-      const log = {
-        err,
-        eventId: event.id,
-        type: event.type,
-        partition: payload.batch.partition,
-        attempt: failed,
-      };
-      if (classifyError(err) === 'permanent') {
-        this.deps.logger.warn(log, 'permanent error; dead-lettering the event');
-        return this.deadLetter(payload, message, {
-          reason: 'permanent_error',
-          error: describeError(err),
-          attempts: failed,
-        });
-      }
-      if (this.stopping) {
-        this.deps.logger.info(log, 'handler failed while stopping; the event will be redelivered');
-        return 'aborted';
-      }
-      if (!this.deps.retry.canRetry(failed)) {
-        this.deps.logger.warn(log, 'retries exhausted; dead-lettering the event');
-        return this.deadLetter(payload, message, {
-          reason: 'max_attempts',
-          error: describeError(err),
-          attempts: failed,
-        });
-      }
-      const delayMs = this.deps.retry.delayMs(failed);
-      this.deps.logger.warn({ ...log, delayMs }, 'handler failed; retrying');
-      this.counters.retried.inc();
-      if (!(await this.pause(payload, delayMs))) return 'aborted';
-      try {
-        await invoke(event, failed + 1);
-        this.pendingOk++;
-        return 'done';
-      } catch (next) {
-        err = next;
-      }
-    }
-  }
-
-  /** Sends to the dead-letter topic, retrying while Kafka refuses (a message is never skipped silently). */
-  private async deadLetter(
-    payload: EachBatchPayload,
-    message: KafkaMessage,
-    info: Pick<DeadLetterInfo, 'reason' | 'error' | 'attempts'>,
-  ): Promise<Outcome> {
-    const { batch } = payload;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.deps.deadLetters.send(message, {
-          ...info,
-          sourceTopic: batch.topic,
-          sourcePartition: batch.partition,
-          group: this.groupId,
-        });
-        this.counters.deadLettered.inc();
-        this.deps.logger.warn(
-          { partition: batch.partition, offset: message.offset, reason: info.reason, error: info.error },
-          'message dead-lettered',
-        );
-        return 'done';
-      } catch (err) {
-        this.deps.logger.error(
-          { err, partition: batch.partition, offset: message.offset },
-          'dead-letter send failed',
-        );
-        if (this.stopping || !(await this.pause(payload, this.deps.retry.delayMs(attempt)))) return 'aborted';
-      }
-    }
-  }
-
-  /** Sleeps, heartbeating meanwhile. Returns false if the runner was stopped during the pause. */
-  private async pause(payload: EachBatchPayload, ms: number): Promise<boolean> {
-    const until = this.deps.clock.nowMs() + ms;
-    for (;;) {
-      const left = until - this.deps.clock.nowMs();
-      if (left <= 0) return true;
-      try {
-        await this.deps.clock.sleep(Math.min(left, MAX_HEARTBEAT_PAUSE_MS), this.abort.signal);
-      } catch {
-        return false;
-      }
-      if (!this.canContinue(payload)) return false;
-      await payload.heartbeat();
-    }
   }
 
   private canContinue(payload: EachBatchPayload): boolean {

@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@wwb/contracts';
-import { TopicName } from './kafka.client';
+import { TopicName } from '../kafka.client';
 import { RetrySettings } from './retry.policy';
 
 /** What a handler knows about the message it handles. */
@@ -78,10 +78,23 @@ interface CommonRunOptions {
 export interface SingleRunOptions extends CommonRunOptions {
   handler: EventHandler;
   handlerBatch?: never;
+  /**
+   * Lanes within a partition: events with the same lane key are handled one at a time in
+   * offset order, events with different keys side by side, so a slow event (a send waiting for
+   * its connection) never delays another key's events. Each event keeps the retry and
+   * dead-letter rules; offsets are committed once every event up to them is done (deferred
+   * commits), so a crash redelivers the unfinished ones and anything after them. Default: none
+   * (the whole partition is one lane).
+   */
+  laneOf?: (event: EventEnvelope) => string;
+  /** With `laneOf`: events queued in lanes at most, over all partitions, before reading pauses. Default 1000. */
+  maxLaned?: number;
 }
 
 export interface BatchRunOptions extends CommonRunOptions {
   handlerBatch: BatchEventHandler;
+  laneOf?: never;
+  maxLaned?: never;
   /** Largest number of events per handlerBatch call. Default 500. */
   maxBatchSize?: number;
   /**
