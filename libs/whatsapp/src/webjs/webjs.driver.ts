@@ -20,15 +20,7 @@ import {
   classifyFailure,
   errorMessage,
 } from './webjs-failure.classifier';
-import {
-  mapAck,
-  normalizeCall,
-  normalizeGroupNotification,
-  normalizeMessage,
-  normalizeReaction,
-  readMessageId,
-  widToString,
-} from './webjs-message.mapper';
+import { bridgeMessageEvents } from './webjs-message.events';
 import { toWebJsSend } from './webjs-outgoing.mapper';
 import { WebJsPageObserver } from './webjs-page.observer';
 
@@ -361,82 +353,11 @@ export class WebJsDriver extends WhatsAppDriver implements GuardedClient {
       if (live()) this.logger.debug({ state }, 'WhatsApp Web socket state');
     });
 
-    client.on('message', (m: Message) => {
-      if (!live()) return;
-      const msg = normalizeMessage(m.rawData, me());
-      if (msg && !msg.fromMe) this.emit('message.received', msg);
-    });
-    client.on('message_create', (m: Message) => {
-      if (!live()) return;
-      const msg = normalizeMessage(m.rawData, me());
-      if (msg?.fromMe) this.emit('message.created', msg);
-    });
-    client.on('message_ack', (m: Message, ack: unknown) => {
-      if (!live()) return;
-      const status = mapAck(ack);
-      const id = readMessageId(m.id);
-      if (status && id)
-        this.emit('message.ack', {
-          messageId: id.serialized,
-          chatId: id.remote,
-          status,
-          timestamp: this.now(),
-        });
-    });
-    client.on('message_revoke_everyone', (m: Message, original?: Message | null) => {
-      if (!live()) return;
-      const id = readMessageId(m.id);
-      if (!id) return;
-      const before = original ? normalizeMessage(original.rawData, me()) : undefined;
-      const author = widToString(m.author);
-      this.emit('message.revoked', {
-        messageId: before?.id ?? id.serialized,
-        chatId: id.remote,
-        fromMe: id.fromMe,
-        ...(author ? { author } : {}),
-        timestamp: this.now(),
-        ...(before ? { original: before } : {}),
-      });
-    });
-    client.on('message_edit', (m: Message, newBody: unknown, prevBody: unknown) => {
-      if (!live()) return;
-      const id = readMessageId(m.id);
-      if (!id) return;
-      this.emit('message.edited', {
-        messageId: id.serialized,
-        chatId: id.remote,
-        body: String(newBody ?? ''),
-        previousBody: String(prevBody ?? ''),
-        timestamp: m.latestEditSenderTimestampMs ?? this.now(),
-      });
-    });
-    client.on('message_reaction', (r: unknown) => {
-      if (!live()) return;
-      const reaction = normalizeReaction(r);
-      if (reaction) this.emit('message.reaction', reaction);
-    });
-    const group = (event: 'group.join' | 'group.leave' | 'group.update') => (n: unknown) => {
-      if (!live()) return;
-      const g = normalizeGroupNotification(n);
-      if (g) this.emit(event, g);
-    };
-    client.on('group_join', group('group.join'));
-    client.on('group_leave', group('group.leave'));
-    client.on('group_update', group('group.update'));
-    client.on('group_admin_changed', group('group.update'));
-    client.on('call', (c: unknown) => {
-      if (!live()) return;
-      const call = normalizeCall(c);
-      if (call) this.emit('call', call);
-    });
-    client.on('contact_changed', (_m: Message, oldId: unknown, newId: unknown, isContact: unknown) => {
-      if (!live()) return;
-      this.emit('contact.changed', {
-        oldId: widToString(oldId) ?? '',
-        newId: widToString(newId) ?? '',
-        isContact: isContact === true,
-        timestamp: this.now(),
-      });
+    bridgeMessageEvents(client, {
+      live,
+      me,
+      now: this.now,
+      emit: (event, payload) => this.emit(event, payload),
     });
   }
 
