@@ -16,6 +16,9 @@
  *    a plain kafkajs consumer on the events topic times each `message.received` from the
  *    driver's `inbound()` call. Target: p99 < 20 ms.
  *
+ *    Same run, same rate, after it (bench/support/baselines.ts): GET /health/live (the HTTP floor
+ *    of that process), an authenticated GET (key lookup + rate limit) and a bare FerretDB
+ *    insertOne from the bench process (the storage floor): where the send's time goes.
  * Settings (environment): BENCH_RATE (500), BENCH_DURATION_S (20), BENCH_CONNECTIONS (20),
  * BENCH_INBOUND (2000), BENCH_INBOUND_RATE (200), BENCH_LOG_LEVEL (warn).
  */
@@ -32,7 +35,8 @@ import { loadConfig } from '@wwb/config';
 import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
 import { startHttpRole } from '@wwb/http';
 import { TEST_ADMIN_KEY, TEST_METRICS_TOKEN, testEnv, waitFor } from '@wwb/testing';
-import { json, pacedRequests, percentile, startBenchApi } from './support/bench-api';
+import { json, PacedResult, pacedRequests, percentile, startBenchApi } from './support/bench-api';
+import { measureBaselines } from './support/baselines';
 import { SimulatorDriver } from '@wwb/whatsapp';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -209,7 +213,15 @@ async function dropAndDeleteTopics(env: Record<string, string>): Promise<void> {
   }
 }
 
-async function acceptBench(): Promise<{ bursty: Figures; steady: Figures; server?: string }> {
+interface AcceptFigures {
+  bursty: Figures;
+  steady: Figures;
+  /** Same-run baselines (bench/support/baselines.ts), paced at the same rate. */
+  floors: Figures[];
+  server?: string;
+}
+
+async function acceptBench(): Promise<AcceptFigures> {
   const api = await startBenchApi({ WHATSAPP_DRIVER: 'simulator' });
   const { base, child, env } = api;
   try {
@@ -238,7 +250,22 @@ async function acceptBench(): Promise<{ bursty: Figures; steady: Figures; server
     );
     const steady = await paced(`paced ${RATE}/s, ${DURATION_S} s`, url, headers, body, RATE, DURATION_S);
     const server = await serverSide(base);
-    return { bursty, steady, ...(server ? { server } : {}) };
+    const b = await measureBaselines({
+      base,
+      mongoUri: env.MONGO_URI!,
+      headers,
+      connectionId,
+      rate: RATE,
+      durationS: DURATION_S,
+    });
+    const floor = (label: string, r: PacedResult) =>
+      figures(label, r.times, { requests: r.requests, rps: r.rps, non2xx: r.unexpected, errors: r.errors });
+    const floors = [
+      floor(`floor GET /health/live`, b.http),
+      floor(`floor authenticated GET`, b.authenticatedGet),
+      floor(`floor FerretDB insertOne`, b.insert),
+    ];
+    return { bursty, steady, floors, ...(server ? { server } : {}) };
   } finally {
     await api.stop();
     await dropAndDeleteTopics(env);
@@ -338,7 +365,7 @@ async function main(): Promise<void> {
   console.log(
     '\nrun                          count   per s    p50 ms   p99 ms p99.9 ms   max ms  non2xx errors',
   );
-  for (const r of [accept.bursty, accept.steady, inbound]) {
+  for (const r of [accept.bursty, accept.steady, ...accept.floors, inbound]) {
     console.log(
       `${r.label.padEnd(26)} ${String(r.requests).padStart(7)} ${r.rps.toFixed(0).padStart(7)} ${f(r.p50)} ${f(r.p99)} ${f(r.p999)} ${f(r.max)}  ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)}`,
     );

@@ -37,6 +37,11 @@ describe('plan limits (e2e)', () => {
       autoReplies: 20,
       faqBots: 1,
       contacts: 1000,
+      pendingMessages: 1000,
+      mediaBytes: 1073741824,
+      sseStreams: 5,
+      webhookJobs: 2,
+      mediaFetches: 4,
     });
     const first = await issue(acc.id).expect(201);
 
@@ -59,6 +64,11 @@ describe('plan limits (e2e)', () => {
       templates: 0,
       autoReplies: 0,
       faqBots: 0,
+      pendingMessages: 0,
+      mediaBytes: 0,
+      sseStreams: 0,
+      webhookJobs: 0,
+      mediaFetches: 0,
     });
   });
 
@@ -88,7 +98,7 @@ describe('plan limits (e2e)', () => {
     }
   });
 
-  it('enterprise is unlimited (limits null)', async () => {
+  it('enterprise is unlimited (limits null) but for what one tenant could starve the others with', async () => {
     const acc = await createAccount('enterprise');
     expect(acc.limits).toEqual({
       apiKeys: null,
@@ -98,6 +108,11 @@ describe('plan limits (e2e)', () => {
       autoReplies: null,
       faqBots: null,
       contacts: null,
+      pendingMessages: 100000,
+      mediaBytes: 107374182400,
+      sseStreams: 100,
+      webhookJobs: 20,
+      mediaFetches: 64,
     });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => issue(acc.id, `e${i}`)));
     expect(results.every((r) => r.status === 201)).toBe(true);

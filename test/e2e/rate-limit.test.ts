@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { accountWithKey, admin, bearer, E2eApp, startApi } from './support/e2e-app';
+import { untilWindowHasRoom } from './support/limit-windows';
+
+/** Failed authentications count per clock minute: a budget spent across a minute boundary resets. */
+const freshMinute = () => untilWindowHasRoom(60_000, 15_000);
+
+jest.setTimeout(60_000);
 
 describe('per-key rate limit (e2e)', () => {
   let api: E2eApp;
@@ -55,6 +61,7 @@ describe('failed-authentication throttling per client address (e2e)', () => {
     const from = { 'X-Forwarded-For': '198.51.100.21' };
     const a = await accountWithKey(api.http, 'enterprise');
     await api.http.get('/v1/account').set(bearer(a.key)).set(from).expect(200);
+    await freshMinute();
 
     for (let i = 0; i < 20; i++) {
       const res = await api.http.get('/v1/account').set(bearer(unknownKey())).set(from);
@@ -80,6 +87,7 @@ describe('failed-authentication throttling per client address (e2e)', () => {
 
   it('the admin routes: the 21st wrong operator key gets 429 with Retry-After; the right key still works', async () => {
     const from = { 'X-Forwarded-For': '198.51.100.31' };
+    await freshMinute();
     for (let i = 0; i < 20; i++) {
       const res = await api.http.get('/v1/admin/accounts').set(wrongOperatorKey).set(from);
       expect([res.status, res.body.code]).toEqual([401, 'invalid_admin_key']);
@@ -100,6 +108,7 @@ describe('failed-authentication throttling without a trusted proxy (e2e)', () =>
   afterAll(() => api.close());
 
   it('ignores X-Forwarded-For: a client cannot escape its budget by inventing addresses', async () => {
+    await freshMinute();
     for (let i = 0; i < 3; i++) {
       await api.http
         .get('/v1/admin/accounts')

@@ -8,7 +8,7 @@ import type {
 import { EventFactory, EventPublisher, NewEvent } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
 import { AccountRecord } from './account.schema';
-import { ApiKeyRecord } from './api-key.schema';
+import { ApiKeyRecord } from './keys/api-key.schema';
 
 /** How long a request waits for Kafka before it answers anyway (the publish goes on in the background). */
 export const PUBLISH_WAIT_MS = 3000;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { AccountRecord } from './account.schema';
-import type { Usage } from './plan-slot.repository';
-import { PLAN_NAMES, Plan, PlanName } from './plan.value-object';
+import type { AccountUsage } from './plans/account-usage.service';
+import { PLAN_NAMES, Plan, PlanName } from './plans/plan.value-object';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'Acme Support', maxLength: 200 })
@@ -65,6 +65,52 @@ export class PlanLimitsDto {
 
   @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 100000 })
   contacts!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Messages accepted and not yet sent or failed; one more send is 429 too_many_pending_messages. null = unlimited',
+    example: 10000,
+  })
+  pendingMessages!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Bytes of stored media (uploads, base64 and URL media of sent messages, until retention deletes them); ' +
+      'storing more is 403 plan_limit_exceeded. null = unlimited',
+    example: 10737418240,
+  })
+  mediaBytes!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Live event streams open at once over all API processes; one more is 429 too_many_streams. null = unlimited',
+    example: 25,
+  })
+  sseStreams!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Webhook redelivery and replay jobs not done yet; one more is 429 too_many_webhook_jobs. null = unlimited',
+    example: 5,
+  })
+  webhookJobs!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Media URL fetches in flight at once (sends with media.url); one more is 429 too_many_media_fetches. null = unlimited',
+    example: 16,
+  })
+  mediaFetches!: number | null;
 }
 
 export class UsageDto {
@@ -74,6 +120,20 @@ export class UsageDto {
   @ApiProperty({ example: 0 }) templates!: number;
   @ApiProperty({ example: 0 }) autoReplies!: number;
   @ApiProperty({ example: 0 }) faqBots!: number;
+  @ApiProperty({ example: 0, description: 'Messages accepted and not yet sent or failed' })
+  pendingMessages!: number;
+  @ApiProperty({ example: 0, description: 'Bytes of stored media' }) mediaBytes!: number;
+  @ApiProperty({ example: 0, description: 'Live event streams open now' }) sseStreams!: number;
+  @ApiProperty({ example: 0, description: 'Webhook redelivery and replay jobs not done yet' })
+  webhookJobs!: number;
+  @ApiProperty({ example: 0, description: 'Media URL fetches in flight now' }) mediaFetches!: number;
+}
+
+/** What the DTOs are made from: the account, its plan (PLAN_LIMITS applied) and its usage. */
+export interface AccountView {
+  account: AccountRecord;
+  plan: Plan;
+  usage: AccountUsage;
 }
 
 export class AccountDto {
@@ -86,12 +146,12 @@ export class AccountDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
-  static from(a: AccountRecord, usage: Usage): AccountDto {
+  static from({ account: a, plan, usage }: AccountView): AccountDto {
     return {
       id: a._id,
       name: a.name,
       plan: a.plan,
-      limits: { ...Plan.of(a.plan).limits },
+      limits: { ...plan.limits },
       disabled: a.disabled,
       usage: { ...usage },
       createdAt: a.createdAt.toISOString(),
@@ -118,12 +178,12 @@ export class AccountOverviewDto {
   @ApiProperty({ type: PlanLimitsDto }) limits!: PlanLimitsDto;
   @ApiProperty({ type: UsageDto }) usage!: UsageDto;
 
-  static from(a: AccountRecord, usage: Usage): AccountOverviewDto {
+  static from({ account: a, plan, usage }: AccountView): AccountOverviewDto {
     return {
       id: a._id,
       name: a.name,
       plan: a.plan,
-      limits: { ...Plan.of(a.plan).limits },
+      limits: { ...plan.limits },
       usage: { ...usage },
     };
   }

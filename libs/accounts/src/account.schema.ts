@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { PLAN_NAMES, PlanName } from './plan.value-object';
+import { PLAN_NAMES, PlanName } from './plans/plan.value-object';
 
 /**
  * An account (tenant). Usage (keys, connections) is not a counter on this document but the

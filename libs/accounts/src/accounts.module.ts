@@ -1,24 +1,28 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { QuotasModule, WindowCountsModule } from '@wwb/infrastructure';
 import { AccountController } from './account.controller';
+import { AccountQuotaService } from './plans/account-quota.service';
+import { AccountUsageService } from './plans/account-usage.service';
+import { PlanCatalog } from './plans/plan.catalog';
 import { AccountEventsProducer } from './account-events.producer';
 import { AccountRepository } from './account.repository';
 import { AccountDoc, AccountSchema } from './account.schema';
 import { AccountsService } from './accounts.service';
 import { AdminAccountsController } from './admin-accounts.controller';
-import { AdminGuard } from './admin.guard';
-import { AuthFailureLimiterService } from './auth-failure-limiter.service';
-import { ApiKeyAuthService } from './api-key-auth.service';
-import { ApiKeyGenerator } from './api-key.generator';
-import { ApiKeyGuard } from './api-key.guard';
-import { ApiKeyRepository } from './api-key.repository';
-import { ApiKeyDoc, ApiKeySchema, ApiKeyUsageDoc, ApiKeyUsageSchema } from './api-key.schema';
-import { PlanSlotRepository } from './plan-slot.repository';
-import { PlanSlotDoc, PlanSlotSchema } from './plan-slot.schema';
-import { ApiKeysController } from './api-keys.controller';
-import { ApiKeysService } from './api-keys.service';
-import { RateLimitGuard } from './rate-limit.guard';
-import { RateLimiterService } from './rate-limiter.service';
+import { AdminGuard } from './auth/admin.guard';
+import { AuthFailureLimiterService } from './auth/auth-failure-limiter.service';
+import { ApiKeyAuthService } from './keys/api-key-auth.service';
+import { ApiKeyGenerator } from './keys/api-key.generator';
+import { ApiKeyGuard } from './keys/api-key.guard';
+import { ApiKeyRepository } from './keys/api-key.repository';
+import { ApiKeyDoc, ApiKeySchema, ApiKeyUsageDoc, ApiKeyUsageSchema } from './keys/api-key.schema';
+import { PlanSlotRepository } from './plans/plan-slot.repository';
+import { PlanSlotDoc, PlanSlotSchema } from './plans/plan-slot.schema';
+import { ApiKeysController } from './keys/api-keys.controller';
+import { ApiKeysService } from './keys/api-keys.service';
+import { RateLimitGuard } from './auth/rate-limit.guard';
+import { RateLimiterService } from './auth/rate-limiter.service';
 
 /**
  * Accounts, plans, API keys, API-key and operator authentication, per-key rate limits.
@@ -34,6 +38,10 @@ import { RateLimiterService } from './rate-limiter.service';
       { name: ApiKeyUsageDoc.name, schema: ApiKeyUsageSchema },
       { name: PlanSlotDoc.name, schema: PlanSlotSchema },
     ]),
+    // Rate-limit and failed-authentication counts shared between API processes.
+    WindowCountsModule,
+    // Quota slots and usage counters: per-account limits of things held for a while, media bytes.
+    QuotasModule,
   ],
   controllers: [AdminAccountsController, AccountController, ApiKeysController],
   providers: [
@@ -43,6 +51,9 @@ import { RateLimiterService } from './rate-limiter.service';
     ApiKeyGenerator,
     AccountEventsProducer,
     AccountsService,
+    PlanCatalog,
+    AccountUsageService,
+    AccountQuotaService,
     ApiKeysService,
     ApiKeyAuthService,
     RateLimiterService,
@@ -53,6 +64,9 @@ import { RateLimiterService } from './rate-limiter.service';
   ],
   exports: [
     AccountsService,
+    PlanCatalog,
+    AccountQuotaService,
+    QuotasModule,
     ApiKeyAuthService,
     RateLimiterService,
     AuthFailureLimiterService,

@@ -1,4 +1,4 @@
-import type { AppConfig } from '@wwb/config';
+import type { AppConfig, PlanLimitOverrides } from '@wwb/config';
 import { AppError } from '@wwb/http';
 import { scopeOf } from '@wwb/persistence';
 import type { Clock, IdGenerator } from '@wwb/runtime';
@@ -6,9 +6,11 @@ import type { AccountEventsProducer } from './account-events.producer';
 import type { AccountRepository } from './account.repository';
 import type { AccountRecord } from './account.schema';
 import { AccountsService } from './accounts.service';
-import type { ApiKeyAuthService } from './api-key-auth.service';
-import type { PlanSlotRepository } from './plan-slot.repository';
-import type { LimitedResource, PlanName } from './plan.value-object';
+import type { ApiKeyAuthService } from './keys/api-key-auth.service';
+import type { AccountUsageService } from './plans/account-usage.service';
+import { PlanCatalog } from './plans/plan.catalog';
+import type { PlanSlotRepository } from './plans/plan-slot.repository';
+import type { LimitedResource, PlanName } from './plans/plan.value-object';
 
 const ACC = 'acc_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8';
 const scope = scopeOf(ACC);
@@ -46,7 +48,7 @@ class FakeSlots {
   });
 }
 
-function setup(plan: PlanName) {
+function setup(plan: PlanName, planLimits: PlanLimitOverrides = {}) {
   const account: AccountRecord = {
     _id: ACC,
     name: 'a',
@@ -65,10 +67,13 @@ function setup(plan: PlanName) {
     accountUpdated: jest.fn(async () => undefined),
     accountCreated: jest.fn(async () => undefined),
   };
+  const config = { auth: { keyCacheTtlMs: 5000 }, planLimits } as unknown as AppConfig;
   const service = new AccountsService(
-    { auth: { keyCacheTtlMs: 5000 } } as AppConfig,
+    config,
     accounts as unknown as AccountRepository,
     slots as unknown as PlanSlotRepository,
+    { of: slots.usage } as unknown as AccountUsageService,
+    new PlanCatalog(config),
     auth as unknown as ApiKeyAuthService,
     events as unknown as AccountEventsProducer,
     { prefixed: (p: string) => `${p}_01JDQ8Z6W5V7Y2M3N4P5Q6R7S9` } as IdGenerator,
@@ -180,5 +185,28 @@ describe('AccountsService.overview', () => {
     await service.update(scope, { plan: 'enterprise' });
     expect((await service.overview(scope)).account.plan).toBe('enterprise');
     expect(accounts.get.mock.calls.length).toBeGreaterThan(3);
+  });
+});
+
+describe('AccountsService.planOf', () => {
+  it('applies PLAN_LIMITS, is cached, and follows a plan change made through this process at once', async () => {
+    const { service, accounts } = setup('starter', { starter: { pendingMessages: 7, sseStreams: null } });
+    const plan = await service.planOf(scope);
+    expect(plan.name).toBe('starter');
+    expect(plan.limit('pendingMessages')).toBe(7);
+    expect(plan.limit('sseStreams')).toBeNull();
+    expect(plan.limit('apiKeys')).toBe(1);
+    const reads = accounts.get.mock.calls.length;
+    await service.planOf(scope);
+    expect(accounts.get.mock.calls.length).toBe(reads);
+    await service.update(scope, { plan: 'professional' });
+    expect((await service.planOf(scope)).limit('pendingMessages')).toBe(10_000);
+  });
+
+  it('enforces an overridden plan-slot limit in reserve()', async () => {
+    const { service } = setup('starter', { starter: { apiKeys: 2 } });
+    await service.reserve(scope, 'apiKeys', 'key_1');
+    await service.reserve(scope, 'apiKeys', 'key_2');
+    await expectLimit(service.reserve(scope, 'apiKeys', 'key_3'));
   });
 });

@@ -6,16 +6,18 @@ import { Clock, IdGenerator } from '@wwb/runtime';
 import { AccountEventsProducer } from './account-events.producer';
 import { AccountPatch, AccountRepository } from './account.repository';
 import { AccountRecord } from './account.schema';
-import { ApiKeyAuthService } from './api-key-auth.service';
+import { ApiKeyAuthService } from './keys/api-key-auth.service';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './page.dto';
-import { PlanSlotRepository, Usage } from './plan-slot.repository';
-import { LimitedResource, Plan, PlanName } from './plan.value-object';
+import { AccountUsage, AccountUsageService } from './plans/account-usage.service';
+import { PlanCatalog } from './plans/plan.catalog';
+import { PlanSlotRepository } from './plans/plan-slot.repository';
+import { LimitedResource, Plan, PlanLimits, PlanName } from './plans/plan.value-object';
 
 export const ACCOUNT_ID_PATTERN = /^acc_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export const accountNotFound = () => AppError.notFound('Account');
 
-export const planLimitExceeded = (resource: LimitedResource, plan: Plan) =>
+export const planLimitExceeded = (resource: keyof PlanLimits, plan: Plan) =>
   new AppError(
     403,
     'plan_limit_exceeded',
@@ -39,7 +41,9 @@ export interface Page<T> {
 
 export interface AccountWithUsage {
   account: AccountRecord;
-  usage: Usage;
+  /** The account's plan with PLAN_LIMITS applied. */
+  plan: Plan;
+  usage: AccountUsage;
 }
 
 const MAX_CACHED_VIEWS = 10_000;
@@ -52,11 +56,15 @@ export class AccountsService {
   private readonly viewLoading = new Map<string, Promise<AccountWithUsage>>();
   private viewGeneration = 0;
   private readonly viewTtlMs: number;
+  /** Plans of accounts, for the limit checks of hot paths (sends, uploads, streams), cached like views. */
+  private readonly plansById = new Map<string, { plan: Plan; expiresAt: number }>();
 
   constructor(
     config: AppConfig,
     private readonly accounts: AccountRepository,
     private readonly slots: PlanSlotRepository,
+    private readonly usage: AccountUsageService,
+    private readonly plans: PlanCatalog,
     private readonly auth: ApiKeyAuthService,
     private readonly events: AccountEventsProducer,
     private readonly ids: IdGenerator,
@@ -70,7 +78,7 @@ export class AccountsService {
     const account: AccountRecord = {
       _id: this.ids.prefixed('acc'),
       name: input.name,
-      plan: Plan.of(input.plan).name,
+      plan: this.plans.of(input.plan).name,
       disabled: false,
       createdAt: now,
       updatedAt: now,
@@ -89,9 +97,13 @@ export class AccountsService {
     }
     const rows = await this.accounts.page({ afterId, limit: limit + 1 });
     const page = rows.slice(0, limit);
-    const usage = await this.slots.usageOf(page.map((a) => a._id));
+    const usage = await this.usage.ofMany(page.map((a) => a._id));
     return {
-      data: page.map((account) => ({ account, usage: usage.get(account._id)! })),
+      data: page.map((account) => ({
+        account,
+        plan: this.plans.of(account.plan),
+        usage: usage.get(account._id)!,
+      })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!._id) : null,
     };
   }
@@ -105,9 +117,26 @@ export class AccountsService {
 
   async getWithUsage(scope: AccountScope): Promise<AccountWithUsage> {
     if (!ACCOUNT_ID_PATTERN.test(scope.accountId)) throw accountNotFound();
-    const [account, usage] = await Promise.all([this.accounts.get(scope), this.slots.usage(scope)]);
+    const [account, usage] = await Promise.all([this.accounts.get(scope), this.usage.of(scope)]);
     if (!account) throw accountNotFound();
-    return { account, usage };
+    return { account, plan: this.plans.of(account.plan), usage };
+  }
+
+  /**
+   * The account's plan (PLAN_LIMITS applied), for limit checks on hot paths: cached in this
+   * process for up to API_KEY_CACHE_TTL_MS; a plan changed through this process applies at once.
+   */
+  async planOf(scope: AccountScope): Promise<Plan> {
+    const now = this.clock.nowMs();
+    const cached = this.plansById.get(scope.accountId);
+    if (cached && cached.expiresAt > now) return cached.plan;
+    const generation = this.viewGeneration;
+    const plan = this.plans.of((await this.get(scope)).plan);
+    if (this.viewTtlMs > 0 && generation === this.viewGeneration) {
+      if (this.plansById.size >= MAX_CACHED_VIEWS) this.plansById.delete(this.plansById.keys().next().value!);
+      this.plansById.set(scope.accountId, { plan, expiresAt: now + this.viewTtlMs });
+    }
+    return plan;
   }
 
   /**
@@ -142,6 +171,12 @@ export class AccountsService {
     this.viewGeneration++;
     this.views.delete(scope.accountId);
     this.viewLoading.delete(scope.accountId);
+    this.plansById.delete(scope.accountId);
+  }
+
+  /** Drops the cached view of the account (its usage changed through this process). */
+  forgetUsage(scope: AccountScope): void {
+    this.forgetView(scope);
   }
 
   /**
@@ -153,7 +188,8 @@ export class AccountsService {
     const current = await this.get(scope);
     const changes: AccountPatch = {};
     if (patch.name !== undefined && patch.name !== current.name) changes.name = patch.name;
-    if (patch.plan !== undefined && patch.plan !== current.plan) changes.plan = Plan.of(patch.plan).name;
+    if (patch.plan !== undefined && patch.plan !== current.plan)
+      changes.plan = this.plans.of(patch.plan).name;
     if (patch.disabled !== undefined && patch.disabled !== current.disabled)
       changes.disabled = patch.disabled;
     if (Object.keys(changes).length === 0) return current;
@@ -173,7 +209,7 @@ export class AccountsService {
    * if it is over the limit.
    */
   async reserve(scope: AccountScope, resource: LimitedResource, holderId: string): Promise<void> {
-    const plan = Plan.of((await this.get(scope)).plan);
+    const plan = this.plans.of((await this.get(scope)).plan);
     const limit = plan.limit(resource);
     const now = this.clock.now();
     if (limit === null) {

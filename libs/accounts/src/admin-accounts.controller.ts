@@ -4,9 +4,11 @@ import { ApiErrorResponses } from '@wwb/http';
 import { scopeOf } from '@wwb/persistence';
 import { AccountDto, AccountPageDto, CreateAccountDto, UpdateAccountDto } from './account.dto';
 import { AccountsService } from './accounts.service';
-import { CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
-import { ApiKeysService } from './api-keys.service';
-import { AdminAuth } from './auth.decorators';
+import { AccountUsageService } from './plans/account-usage.service';
+import { PlanCatalog } from './plans/plan.catalog';
+import { CreateApiKeyDto, CreatedApiKeyDto } from './keys/api-key.dto';
+import { ApiKeysService } from './keys/api-keys.service';
+import { AdminAuth } from './auth/auth.decorators';
 import { PageQueryDto } from './page.dto';
 
 @ApiTags('admin')
@@ -16,6 +18,7 @@ export class AdminAccountsController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly apiKeys: ApiKeysService,
+    private readonly plans: PlanCatalog,
   ) {}
 
   @Post()
@@ -24,14 +27,8 @@ export class AdminAccountsController {
   @ApiCreatedResponse({ type: AccountDto })
   @ApiErrorResponses(400, 413, 415)
   async create(@Body() body: CreateAccountDto): Promise<AccountDto> {
-    return AccountDto.from(await this.accounts.create(body), {
-      apiKeys: 0,
-      connections: 0,
-      webhooks: 0,
-      templates: 0,
-      autoReplies: 0,
-      faqBots: 0,
-    });
+    const account = await this.accounts.create(body);
+    return AccountDto.from({ account, plan: this.plans.of(account.plan), usage: AccountUsageService.none() });
   }
 
   @Get()
@@ -40,7 +37,7 @@ export class AdminAccountsController {
   @ApiErrorResponses(400)
   async list(@Query() query: PageQueryDto): Promise<AccountPageDto> {
     const page = await this.accounts.list(query);
-    return { data: page.data.map((a) => AccountDto.from(a.account, a.usage)), nextCursor: page.nextCursor };
+    return { data: page.data.map((a) => AccountDto.from(a)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -49,8 +46,7 @@ export class AdminAccountsController {
   @ApiOkResponse({ type: AccountDto })
   @ApiErrorResponses(404)
   async get(@Param('id') id: string): Promise<AccountDto> {
-    const { account, usage } = await this.accounts.getWithUsage(scopeOf(id));
-    return AccountDto.from(account, usage);
+    return AccountDto.from(await this.accounts.getWithUsage(scopeOf(id)));
   }
 
   @Patch(':id')
@@ -66,8 +62,7 @@ export class AdminAccountsController {
   @ApiErrorResponses(400, 404, 413, 415)
   async update(@Param('id') id: string, @Body() body: UpdateAccountDto): Promise<AccountDto> {
     await this.accounts.update(scopeOf(id), body);
-    const { account, usage } = await this.accounts.getWithUsage(scopeOf(id));
-    return AccountDto.from(account, usage);
+    return AccountDto.from(await this.accounts.getWithUsage(scopeOf(id)));
   }
 
   @Post(':id/api-keys')

@@ -12,6 +12,7 @@ import {
   str,
   url,
 } from './setting.parsers';
+import { planLimitOverrides } from './plan-limits.setting';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -65,12 +66,19 @@ export const SETTINGS = {
   }),
   RATE_LIMIT_PER_SECOND: spec({
     parse: int({ min: 1 }),
-    doc: 'Sustained requests per second allowed per API key (per API process)',
+    doc: 'Sustained requests per second allowed per API key, over all API processes together',
   }),
-  RATE_LIMIT_BURST: spec({ parse: int({ min: 1 }), doc: 'Burst size of the per-key token bucket' }),
+  RATE_LIMIT_BURST: spec({
+    parse: int({ min: 1 }),
+    doc: 'Requests one API key may make at once; also the per-key budget of each window of BURST/PER_SECOND seconds (at least 1 s), over all API processes',
+  }),
   AUTH_FAILURES_PER_MINUTE: spec({
     parse: int({ min: 1 }),
-    doc: 'Failed authentications (API key or operator key) allowed per client address and minute, per API process; further failures get 429 too_many_auth_failures',
+    doc: 'Failed authentications (API key or operator key) allowed per client address and minute, over all API processes; further failures get 429 too_many_auth_failures',
+  }),
+  RATE_LIMIT_SYNC_MS: spec({
+    parse: int({ min: 0, max: 10000 }),
+    doc: 'How often each API process shares its rate-limit and failed-authentication counts with the others through MongoDB (ms); 0 = each process limits on its own',
   }),
   TRUST_PROXY: spec({
     parse: int({ min: 0, max: 10 }),
@@ -79,6 +87,10 @@ export const SETTINGS = {
   SSE_MAX_STREAMS_PER_KEY: spec({
     parse: int({ min: 1, max: 1000 }),
     doc: 'Live event streams (GET /v1/connections/:id/events) one API key may hold open at once, per API process; one more is 429 too_many_streams',
+  }),
+  PLAN_LIMITS: spec({
+    parse: planLimitOverrides,
+    doc: 'Per-plan limits replacing the built-in ones, as JSON: `{"<plan>":{"<resource>":<integer or null>}}` (null = unlimited), e.g. `{"starter":{"pendingMessages":200,"mediaBytes":104857600}}`. Resources: apiKeys, connections, webhooks, templates, autoReplies, faqBots, contacts, pendingMessages, mediaBytes, sseStreams, webhookJobs, mediaFetches; the built-in values are in docs/api.md (Plans and limits). An unknown plan or resource stops the process at start-up',
   }),
   API_KEY_CACHE_TTL_MS: spec({
     parse: int({ min: 0, max: 60000 }),
@@ -280,9 +292,14 @@ export class AppConfig {
       rateLimitPerSecond: this.raw.RATE_LIMIT_PER_SECOND,
       rateLimitBurst: this.raw.RATE_LIMIT_BURST,
       authFailuresPerMinute: this.raw.AUTH_FAILURES_PER_MINUTE,
+      limitSyncMs: this.raw.RATE_LIMIT_SYNC_MS,
       keyCacheTtlMs: this.raw.API_KEY_CACHE_TTL_MS,
       sseMaxStreamsPerKey: this.raw.SSE_MAX_STREAMS_PER_KEY,
     };
+  }
+  /** PLAN_LIMITS: the limits replacing the built-in ones, per plan and resource. */
+  get planLimits() {
+    return this.raw.PLAN_LIMITS;
   }
   get metrics() {
     return { token: this.raw.METRICS_TOKEN || null, port: this.raw.METRICS_PORT };

@@ -3,3 +3,4 @@ export * from './config.loader';
 export * from './config.module';
 export { redactUrl } from './setting.parsers';
 export * from './config-docs';
+export * from './plan-limits.setting';

@@ -157,8 +157,9 @@ export class ConnectionsController {
     summary:
       'Live events of the connection as Server-Sent Events: first `connection` (the current state), then each event ' +
       '(connection.status, connection.qr, message.*, …) with the event type as SSE event name and the envelope as data. ' +
-      'At most SSE_MAX_STREAMS_PER_KEY streams per key (per API process); a stream that is not read, or whose key is ' +
-      'revoked or account disabled, is ended',
+      'At most SSE_MAX_STREAMS_PER_KEY streams per key (per API process) and the plan limit sseStreams per account ' +
+      '(over all API processes, GET /v1/account): one more is 429 too_many_streams. A stream that is not read, or ' +
+      'whose key is revoked or account disabled, is ended',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })

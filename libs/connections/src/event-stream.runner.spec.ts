@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
-import { ApiKeyAuthService, Principal } from '@wwb/accounts';
+import { AccountQuotaService, ApiKeyAuthService, Principal, QuotaHold, quotaExceeded } from '@wwb/accounts';
 import type { AppConfig } from '@wwb/config';
 import type { EventEnvelope } from '@wwb/contracts';
 import { AppError } from '@wwb/http';
@@ -50,8 +50,22 @@ describe('EventStreamRunner', () => {
   let subscriber: FeedSubscriber | undefined;
   let unsubscribe: jest.Mock;
   let runner: EventStreamRunner;
+  /** The account's stream slots (over every API process): a fake of AccountQuotaService with limit 3. */
+  let accountSlots: Set<string>;
+  let renewals: jest.Mock;
 
   beforeEach(() => {
+    accountSlots = new Set();
+    renewals = jest.fn(async (hold: QuotaHold) => accountSlots.has(hold.slotId));
+    const quotas = {
+      acquire: jest.fn(async (_scope: unknown, _r: string, holderId: string) => {
+        if (accountSlots.size >= 3) throw quotaExceeded('sseStreams', 'starter', 3);
+        accountSlots.add(holderId);
+        return { slotId: holderId, holderId };
+      }),
+      release: jest.fn(async (_scope: unknown, hold: QuotaHold) => void accountSlots.delete(hold.slotId)),
+      renew: renewals,
+    } as unknown as AccountQuotaService;
     jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
     metrics = new MetricsRegistry();
     policy = new EventStreamPolicy({ auth: { sseMaxStreamsPerKey: 2 } } as AppConfig, metrics);
@@ -69,6 +83,7 @@ describe('EventStreamRunner', () => {
       feed,
       policy,
       { authenticate } as unknown as ApiKeyAuthService,
+      quotas,
       new Clock(),
       logger,
     );
@@ -76,11 +91,11 @@ describe('EventStreamRunner', () => {
 
   afterEach(() => jest.useRealTimers());
 
-  const open = async () => {
+  const open = async (who: Principal = principal) => {
     const req = Object.assign(new EventEmitter(), { headers: { authorization: `Bearer ${KEY}` } });
     const res = new FakeResponse();
     await runner.run({
-      principal,
+      principal: who,
       accountId: 'acc_1',
       connectionId: 'con_1',
       req: req as unknown as Request,
@@ -168,5 +183,34 @@ describe('EventStreamRunner', () => {
     expect(res.ended).toBe(true);
     expect(res.chunks.join('')).toContain('"code":"account_disabled"');
     expect(await metrics.render()).toMatch(/^wwb_sse_streams_closed_total\{reason="account_disabled"\} 1$/m);
+  });
+
+  it("holds one of the account's stream slots (over all API processes) per stream; at its limit 429, and the key slot is given back", async () => {
+    const { req } = await open();
+    await open(new Principal('acc_1', 'key_2'));
+    await open(new Principal('acc_1', 'key_3'));
+    expect(accountSlots.size).toBe(3);
+    await expect(open(new Principal('acc_1', 'key_4'))).rejects.toMatchObject({
+      code: 'too_many_streams',
+      details: { resource: 'sseStreams', limit: 3 },
+    });
+    expect(policy.openFor('key_4')).toBe(0);
+    req.emit('close');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(accountSlots.size).toBe(2);
+    await open(new Principal('acc_1', 'key_4'));
+  });
+
+  it('renews its registration; one that lapsed is registered again, or the stream is closed when the account has no room', async () => {
+    const { res } = await open();
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect(renewals).toHaveBeenCalledTimes(1);
+    expect(res.ended).toBe(false);
+    // Lapsed and reaped, and meanwhile other streams took every slot of the account.
+    accountSlots.clear();
+    for (const id of ['a', 'b', 'c']) accountSlots.add(id);
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect(res.ended).toBe(true);
+    expect(res.chunks.join('')).toContain('event: closed\ndata: {"code":"too_many_streams"');
   });
 });

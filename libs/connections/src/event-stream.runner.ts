@@ -1,14 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiKeyAuthService, presentedKey, Principal } from '@wwb/accounts';
+import { randomUUID } from 'node:crypto';
+import { AccountQuotaService, ApiKeyAuthService, presentedKey, Principal, QuotaHold } from '@wwb/accounts';
 import { EventEnvelope } from '@wwb/contracts';
 import { AppError } from '@wwb/http';
 import { AppLogger } from '@wwb/observability';
-import { Clock } from '@wwb/runtime';
+import { Clock, DomainError } from '@wwb/runtime';
 import { ConnectionEventsFeed } from './connection-events.feed';
 import { EventStreamPolicy, StreamCloseReason } from './event-stream.policy';
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * A stream's registration in the account's sseStreams quota lapses this long after its last
+ * renewal (renewed every third of it): the streams of an API process that died stop counting
+ * once the reaper deletes them.
+ */
+export const STREAM_SLOT_TTL_MS = 60_000;
+const STREAM_SLOT_RENEW_MS = STREAM_SLOT_TTL_MS / 3;
+
+/** A stream's place in the account's quota of streams (over every API process). */
+interface StreamRegistration {
+  /** True while the stream may go on (renewed, or registered again after it lapsed). */
+  renew(): Promise<boolean>;
+  release(): void;
+}
 
 export interface EventStreamRequest {
   principal: Principal;
@@ -21,8 +36,10 @@ export interface EventStreamRequest {
 }
 
 /**
- * Runs the Server-Sent Events stream of one connection: takes a slot of the key (429 before any
- * byte is written), streams the feed's events, and ends the stream when the client goes away,
+ * Runs the Server-Sent Events stream of one connection: takes a slot of the key in this process
+ * and one of the account's plan limit sseStreams over every API process (either 429
+ * too_many_streams before any byte is written), streams the feed's events, and ends the stream
+ * when the client goes away,
  * stops reading (back-pressure bounds of EventStreamPolicy), or its key is revoked or its
  * account disabled (the key is verified again every few seconds, as the guard verifies it).
  */
@@ -32,14 +49,55 @@ export class EventStreamRunner {
     private readonly feed: ConnectionEventsFeed,
     private readonly policy: EventStreamPolicy,
     private readonly auth: ApiKeyAuthService,
+    private readonly quotas: AccountQuotaService,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {}
 
   async run(request: EventStreamRequest): Promise<void> {
-    const release = this.policy.acquire(request.principal.apiKeyId);
-    const stream = new LiveStream(request, release, this.policy, this.auth, this.clock, this.logger);
+    const releaseKeySlot = this.policy.acquire(request.principal.apiKeyId);
+    let registration: StreamRegistration;
+    try {
+      registration = await this.register(request.principal);
+    } catch (err) {
+      releaseKeySlot();
+      throw err;
+    }
+    const release = () => {
+      releaseKeySlot();
+      registration.release();
+    };
+    const stream = new LiveStream(
+      request,
+      release,
+      registration,
+      this.policy,
+      this.auth,
+      this.clock,
+      this.logger,
+    );
     await stream.start(this.feed);
+  }
+
+  /** Takes the stream's slot of the account's sseStreams (429 too_many_streams at the limit). */
+  private async register(principal: Principal): Promise<StreamRegistration> {
+    const { scope } = principal;
+    const acquire = () =>
+      this.quotas.acquire(scope, 'sseStreams', `sse-${randomUUID()}`, { ttlMs: STREAM_SLOT_TTL_MS });
+    let hold: QuotaHold = await acquire();
+    return {
+      renew: async () => {
+        if (await this.quotas.renew(hold, STREAM_SLOT_TTL_MS)) return true;
+        // Lapsed (this process stalled past the TTL) and reaped: register again if there is room.
+        hold = await acquire();
+        return true;
+      },
+      release: () => {
+        this.quotas.release(scope, hold).catch((err: unknown) => {
+          this.logger.pino.warn({ err }, 'stream slot not given back; it lapses on its own');
+        });
+      },
+    };
   }
 }
 
@@ -48,6 +106,8 @@ class LiveStream {
   private stalledSince: number | null = null;
   private lastKeyCheck: number;
   private checkingKey = false;
+  private lastRenewal: number;
+  private renewing = false;
   private unsubscribe: () => void = () => undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly presentedKey: string | undefined;
@@ -55,12 +115,14 @@ class LiveStream {
   constructor(
     private readonly request: EventStreamRequest,
     private readonly release: () => void,
+    private readonly registration: StreamRegistration,
     private readonly policy: EventStreamPolicy,
     private readonly auth: ApiKeyAuthService,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {
     this.lastKeyCheck = clock.nowMs();
+    this.lastRenewal = this.lastKeyCheck;
     this.presentedKey = presentedKey(request.req.headers);
   }
 
@@ -109,6 +171,27 @@ class LiveStream {
       this.lastKeyCheck = now;
       this.checkingKey = true;
       void this.checkKey().finally(() => (this.checkingKey = false));
+    }
+    if (this.open && !this.renewing && now - this.lastRenewal >= STREAM_SLOT_RENEW_MS) {
+      this.lastRenewal = now;
+      this.renewing = true;
+      void this.renew().finally(() => (this.renewing = false));
+    }
+  }
+
+  /** Keeps the account's stream slot; a stream that lost it and finds no room is closed. */
+  private async renew(): Promise<void> {
+    try {
+      await this.registration.renew();
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'too_many_streams') {
+        // The quota store is unreachable: keep the stream, the next renewal decides.
+        this.logger.pino.warn({ err }, 'live event stream could not renew its slot');
+        return;
+      }
+      if (!this.open) return;
+      this.write(`event: closed\ndata: ${JSON.stringify({ code: err.code, message: err.message })}\n\n`);
+      this.end();
     }
   }
 

@@ -26,8 +26,7 @@ export class ContactQuotaService {
 
   /** How many more contacts the account may create (null: unlimited) and its plan. */
   async room(scope: AccountScope): Promise<{ room: number | null; plan: Plan }> {
-    const account = await this.accounts.get(scope);
-    const plan = Plan.of(account.plan);
+    const plan = await this.accounts.planOf(scope);
     const limit = plan.limit('contacts');
     if (limit === null) return { room: null, plan };
     return { room: Math.max(0, limit - (await this.contacts.count(scope))), plan };

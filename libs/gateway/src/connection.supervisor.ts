@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
+import { DisabledAccountsStore } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
 import {
   ConnectionRepository,
@@ -19,7 +21,7 @@ import {
 } from '@wwb/whatsapp';
 import { ConnectionRuntime } from './connection.runtime';
 import type { BridgedEvent } from './driver-event.mapper';
-import { EventOutbox } from './event.outbox';
+import { EventOutbox, nodeOutbox } from './event.outbox';
 import type { GatewaySession } from './gateway-command.registry';
 import { OutgoingTagStore } from './outgoing-tag.store';
 import { GatewayNodeIdentity } from './gateway-node.identity';
@@ -78,17 +80,12 @@ export class ConnectionSupervisor {
     private readonly clock: Clock,
     private readonly tags: OutgoingTagStore,
     private readonly handOff: ConnectionHandOff,
+    signals: EventEmitter2,
+    private readonly accounts: DisabledAccountsStore,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'ConnectionSupervisor', nodeId: node.id });
-    this.outbox = new EventOutbox({
-      publish: (events) => publisher.publish(events),
-      onError: (err, events) =>
-        this.logger.error(
-          { err, events: events.length, first: events[0]?.id },
-          'events could not be published',
-        ),
-    });
+    this.outbox = nodeOutbox(publisher, signals, this.logger);
   }
 
   /** Partitions owned now. */
@@ -151,7 +148,9 @@ export class ConnectionSupervisor {
     const lost = this.running.filter((id) => !this.owns(id));
     await Promise.all(lost.map((id) => this.stop(id, 'moved to another gateway')));
     if (this.owned.size === 0) return;
-    const mine = (await this.connections.running()).filter((c) => this.owns(c._id));
+    const mine = (await this.connections.running()).filter(
+      (c) => this.owns(c._id) && !this.accounts.isDisabled(c.accountId),
+    );
     const wanted = new Set(mine.map((c) => c._id));
     const unwanted = this.running.filter((id) => this.owns(id) && !wanted.has(id));
     await Promise.all(unwanted.map((id) => this.stop(id, 'stopped')));
@@ -270,7 +269,8 @@ export class ConnectionSupervisor {
 
   private async startLocked(ref: ConnectionRef): Promise<ConnectionRuntime | undefined> {
     const existing = this.runtimes.get(ref.id);
-    if (existing || this.closing || !this.owns(ref.id)) return existing;
+    if (existing || this.closing || !this.owns(ref.id) || this.accounts.isDisabled(ref.accountId))
+      return existing;
     const scope: AccountScope = { accountId: ref.accountId };
     const { record, previous } = await this.handOff.claim(ref, 'starting');
     await this.handOff.awaitRelease(scope, previous, () => this.closing);

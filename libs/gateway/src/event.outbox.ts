@@ -1,4 +1,8 @@
+import type { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EventEnvelope } from '@wwb/contracts';
+import type { EventPublisher } from '@wwb/kafka';
+import type { Logger } from 'pino';
+import { GATEWAY_SIGNALS, readySignal } from './gateway.signals';
 
 export interface EventOutboxOptions {
   /** Sends one batch (resolves once Kafka has it). */
@@ -58,4 +62,22 @@ export class EventOutbox {
       }
     }
   }
+}
+
+/**
+ * The outbox of a gateway node: its events go to Kafka in order; once Kafka has a
+ * `connection.ready`, the node's in-process listeners are told (GATEWAY_SIGNALS.connectionReady),
+ * e.g. to resume the sends that waited for the connection.
+ */
+export function nodeOutbox(publisher: EventPublisher, signals: EventEmitter2, logger: Logger): EventOutbox {
+  return new EventOutbox({
+    publish: async (events) => {
+      await publisher.publish(events);
+      for (const e of events) {
+        if (e.type === 'connection.ready') signals.emit(GATEWAY_SIGNALS.connectionReady, readySignal(e));
+      }
+    },
+    onError: (err, events) =>
+      logger.error({ err, events: events.length, first: events[0]?.id }, 'events could not be published'),
+  });
 }

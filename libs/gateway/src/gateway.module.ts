@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AccountStatusModule } from '@wwb/accounts';
 import { ConnectionsModule } from '@wwb/connections';
 import { WhatsAppModule } from '@wwb/whatsapp';
+import { AccountSuspensionService } from './account-suspension.service';
 import { ConnectionCommandHandlers } from './connection-command.handlers';
 import { ConnectionHandOff } from './connection-handoff.service';
 import { ConnectionSupervisor } from './connection.supervisor';
@@ -22,6 +24,7 @@ import { OutgoingTagStore } from './outgoing-tag.store';
 @Module({
   imports: [
     ConnectionsModule,
+    AccountStatusModule,
     WhatsAppModule.forRoot({ sessions: 'mongo' }),
     MongooseModule.forFeature([{ name: GatewayNodeDoc.name, schema: GatewayNodeSchema }]),
   ],
@@ -34,7 +37,15 @@ import { OutgoingTagStore } from './outgoing-tag.store';
     ConnectionCommandHandlers,
     GatewayNode,
     OutgoingTagStore,
+    AccountSuspensionService,
   ],
-  exports: [GatewayCommandRegistry, ConnectionSupervisor, GatewayNode, GatewayNodeIdentity, OutgoingTagStore],
+  exports: [
+    AccountStatusModule,
+    GatewayCommandRegistry,
+    ConnectionSupervisor,
+    GatewayNode,
+    GatewayNodeIdentity,
+    OutgoingTagStore,
+  ],
 })
 export class GatewayModule {}

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/com
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
 import { GatewayReplyRepository } from '@wwb/connections';
-import { EventEnvelope } from '@wwb/contracts';
+import { EventEnvelope, GATEWAY_COMMANDS } from '@wwb/contracts';
 import { ConsumerContext, ConsumerHandle, ConsumerRunner, PermanentError } from '@wwb/kafka';
 import { Gauge } from 'prom-client';
 import { AppLogger, MetricsRegistry } from '@wwb/observability';
@@ -22,11 +22,25 @@ const KEEPALIVE_MS = 2_000;
 const PURGE_MS = 10 * 60_000;
 const REPLY_RETENTION_MS = 60 * 60_000;
 const SILENT_NODE_RETENTION_MS = 24 * 60 * 60_000;
+/** Commands read and not yet done, over all connections, before the node stops reading (memory bound). */
+const MAX_QUEUED_COMMANDS = 2_000;
+
+/**
+ * Two lanes per connection (ConsumerRunner `laneOf`): its sends, in order, and its other commands
+ * (lifecycle, pairing code, number check, simulator controls), in order. A command waiting on
+ * its connection (a send waiting for `ready`, a start waiting for the previous owner) never
+ * delays another connection's commands, and a backlog of sends never delays the pairing code
+ * or the restart that would make them possible.
+ */
+export function laneOf(command: EventEnvelope): string {
+  const connection = command.connectionId ?? '';
+  return command.type === GATEWAY_COMMANDS.messageSend ? `${connection}/send` : connection;
+}
 
 /**
  * A gateway node: a member of the `gateway` consumer group on the commands topic. Kafka assigns
  * it partitions; it runs exactly the connections of those partitions (ConnectionSupervisor) and
- * carries out their commands, in order per connection. When a node joins, leaves or dies, the
+ * carries out their commands, in order per connection and side by side across connections. When a node joins, leaves or dies, the
  * group rebalances and the connections move with their partitions.
  *
  * Shutdown (SIGTERM): leave the group first (the others take the partitions at once), then stop
@@ -99,6 +113,8 @@ export class GatewayNode implements OnApplicationBootstrap, OnModuleDestroy {
         // At shutdown the consumer reports [] once it left the group: stopAll() takes it from there.
         if (!this.closing) void this.supervisor.assign(partitions);
       },
+      laneOf: laneOf,
+      maxLaned: MAX_QUEUED_COMMANDS,
       handler: (command, ctx) => this.keepAlive(ctx, () => this.dispatch(command)),
     });
     this.logger.info({ handlers: this.registry.types }, 'gateway node started');

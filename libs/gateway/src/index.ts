@@ -8,3 +8,5 @@ export { BRIDGED_EVENT_TYPES } from './driver-event.mapper';
 export { OfflineDriver } from './offline.driver';
 export { OutgoingTagStore } from './outgoing-tag.store';
 export type { OutgoingTag } from './outgoing-tag.store';
+export { GATEWAY_SIGNALS } from './gateway.signals';
+export type { ConnectionReadySignal } from './gateway.signals';

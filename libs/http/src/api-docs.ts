@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorBodyDto } from './error-body.dto';
 
 /** Names of the OpenAPI security schemes (used by the auth decorators of domain libs). */
@@ -22,7 +22,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type (bodies must be application/json)',
-  429: 'rate_limited or too_many_auth_failures (see the Retry-After header)',
+  429:
+    'rate_limited, too_many_auth_failures, or a plan limit of things held for a while: too_many_pending_messages, ' +
+    'too_many_streams, too_many_media_fetches, too_many_webhook_jobs (details {resource, plan, limit}; see the Retry-After header)',
   500: 'internal_error',
   503: 'service_unavailable',
 };
@@ -35,14 +37,18 @@ const ERROR_HEADERS: Record<
   429: {
     'Retry-After': { description: 'Seconds until the key may send again', schema: { type: 'integer' } },
     'X-RateLimit-Limit': {
-      description: 'Burst size of the per-key token bucket',
+      description: 'Requests per key per rate-limit window, over all API processes',
       schema: { type: 'integer' },
     },
-    'X-RateLimit-Remaining': { description: 'Requests left in the bucket (0)', schema: { type: 'integer' } },
+    'X-RateLimit-Remaining': { description: 'Requests left in the window (0)', schema: { type: 'integer' } },
   },
 };
 
-/** Documents error responses (all with the one error body) on an endpoint or a controller. */
+/**
+ * Documents error responses (all with the one error body) on an endpoint or a controller. The
+ * content type is given explicitly: with `type` the generator would list the error body under the
+ * route's @ApiProduces types (text/event-stream, text/csv, image/png), while errors are always JSON.
+ */
 export function ApiErrorResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ErrorBodyDto),
@@ -50,7 +56,7 @@ export function ApiErrorResponses(...statuses: number[]): MethodDecorator & Clas
       ApiResponse({
         status,
         description: ERROR_DESCRIPTIONS[status] ?? 'error',
-        type: ErrorBodyDto,
+        content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } },
         ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] } : {}),
       }),
     ),

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
 /** One invalid field of a request (body, query or path), as listed in a `validation_failed` error. */
 export class FieldErrorDto {
@@ -29,9 +29,22 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'Request validation failed' })
   message!: string;
 
+  // Documented as what the server sends: the field list of validation_failed, and for other codes
+  // an object of code-specific facts ({status} on 409 connection_not_waiting_for_qr, {resource,
+  // plan, limit} on 403 plan_limit_exceeded, ...) or a list (header messages, template problems).
   @ApiPropertyOptional({
-    type: [FieldErrorDto],
-    description: 'Extra information; for validation_failed the invalid fields',
+    anyOf: [
+      { type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) } },
+      {
+        type: 'array',
+        items: { anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] },
+      },
+      { type: 'object', additionalProperties: true },
+    ],
+    description:
+      'Extra information: for validation_failed the invalid fields; for other codes an object of ' +
+      'code-specific facts (e.g. `{resource, plan, limit}` for plan_limit_exceeded) or a list ' +
+      '(messages, or the problems of a template with their line and column)',
   })
   details?: unknown;
 

@@ -1,4 +1,5 @@
 import { BadRequestException, ForbiddenException, HttpException, NotFoundException } from '@nestjs/common';
+import { DomainError } from '@wwb/runtime';
 import { AppError } from './app.error';
 import { bodyParserError, codeForStatus, mapError } from './error-mapping';
 
@@ -61,6 +62,24 @@ describe('mapError', () => {
     });
     expect(mapError('a string').unexpected).toBe(true);
     expect(mapError(undefined).body.code).toBe('internal_error');
+  });
+
+  it('gives a 429 domain error whose details say when to come back a Retry-After, and no other error', () => {
+    const limited = new DomainError('limit_reached', 'too_many_pending_messages', 'wait', {
+      resource: 'pendingMessages',
+      limit: 5,
+      retryAfterSeconds: 4.2,
+    });
+    expect(mapError(limited)).toMatchObject({
+      body: { statusCode: 429, code: 'too_many_pending_messages' },
+      retryAfterSeconds: 5,
+    });
+    expect(mapError(new DomainError('limit_reached', 'x', 'm', { limit: 1 }))).not.toHaveProperty(
+      'retryAfterSeconds',
+    );
+    expect(
+      mapError(new DomainError('forbidden', 'plan_limit_exceeded', 'm', { retryAfterSeconds: 3 })),
+    ).not.toHaveProperty('retryAfterSeconds');
   });
 
   it('flags 5xx HttpExceptions as unexpected', () => {

@@ -79,6 +79,8 @@ export interface MappedError {
   body: Omit<ErrorBody, 'requestId'>;
   /** True when the error is unexpected (500) and must be logged with its stack. */
   unexpected: boolean;
+  /** Retry-After (seconds) for a 429 whose details carry `retryAfterSeconds` (quota limits). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -91,11 +93,16 @@ export function mapError(err: unknown): MappedError {
     return {
       body: withDetails(err.status, err.code, err.message, err.details),
       unexpected: err.status >= 500,
+      ...retryAfterOf(err.status, err.details),
     };
   }
   if (err instanceof DomainError) {
     const status = STATUS_BY_DOMAIN_KIND[err.kind];
-    return { body: withDetails(status, err.code, err.message, err.details), unexpected: status >= 500 };
+    return {
+      body: withDetails(status, err.code, err.message, err.details),
+      unexpected: status >= 500,
+      ...retryAfterOf(status, err.details),
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
@@ -127,6 +134,15 @@ export function mapError(err: unknown): MappedError {
     },
     unexpected: true,
   };
+}
+
+/** A 429 telling when to come back in its details (`retryAfterSeconds`) gets a Retry-After header too. */
+function retryAfterOf(status: number, details: unknown): { retryAfterSeconds?: number } {
+  if (status !== 429 || typeof details !== 'object' || details === null) return {};
+  const seconds = (details as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+    ? { retryAfterSeconds: Math.ceil(seconds) }
+    : {};
 }
 
 function withDetails(

@@ -20,7 +20,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const requestId = requestIdOf(req);
-    const { body, unexpected } = mapError(exception);
+    const { body, unexpected, retryAfterSeconds } = mapError(exception);
     if (unexpected) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.pino.error(
@@ -32,6 +32,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
     const out: ErrorBody = { ...body, requestId };
     res.status(out.statusCode).json(out);
   }

@@ -14,7 +14,11 @@ export interface PageQuery {
  */
 export function pageQueryDto(options: { maxLimit: number; defaultLimit: number }): NestType<PageQuery> {
   class PageQueryDto implements PageQuery {
-    @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+    @ApiPropertyOptional({
+      description: 'nextCursor of the previous page',
+      pattern: '^[A-Za-z0-9_-]+$',
+      maxLength: 512,
+    })
     @IsOptional()
     @IsString()
     @MaxLength(512)

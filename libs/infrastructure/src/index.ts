@@ -3,3 +3,5 @@ export * from './claims';
 export * from './mongo';
 export * from './http';
 export * from './with-timeout';
+export * from './counters';
+export * from './quotas';

@@ -6,7 +6,7 @@ import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
 import { GatewayModule } from '@wwb/gateway';
 import { allowMultipartBody } from '@wwb/http';
-import { LeasesModule } from '@wwb/infrastructure';
+import { LeasesModule, QuotasModule } from '@wwb/infrastructure';
 import { ContactCheckService, ContactsController } from './contacts';
 import {
   CHAT_MESSAGE_MODEL,
@@ -26,6 +26,7 @@ import {
   MessageSendRegistrar,
   MessageSendSchema,
   MessageStatusProducer,
+  ParkedSendsService,
   SendClaimRepository,
   SentMessageLookupRegistrar,
 } from './gateway';
@@ -45,6 +46,7 @@ import {
   OUTBOUND_MESSAGE_MODEL,
   OutboundMessageRepository,
   OutboundMessageSchema,
+  QuotaUpkeepRunner,
 } from './outbound';
 import {
   ConnectionLookupService,
@@ -57,6 +59,7 @@ import {
   MessagesController,
   OutboxSweeper,
   SendMessageUseCase,
+  SendQuotaService,
 } from './send';
 import { MessageStatusConsumer } from './statuses';
 
@@ -71,7 +74,20 @@ export const MESSAGING_MODELS = [
   { name: CHAT_MODEL, schema: ChatSchema },
   { name: CHAT_MESSAGE_MODEL, schema: ChatMessageSchema },
 ];
-const models = MongooseModule.forFeature(MESSAGING_MODELS);
+const collections = MongooseModule.forFeature(MESSAGING_MODELS);
+
+@Module({})
+class MessagingStoreModule {}
+
+/**
+ * Messaging's collections plus the quota slots and usage counters (@wwb/infrastructure) that
+ * pending messages, media fetches and stored media bytes are counted with, in every role.
+ */
+const models: DynamicModule = {
+  module: MessagingStoreModule,
+  imports: [collections, QuotasModule],
+  exports: [collections, QuotasModule],
+};
 
 /** Multer for POST /v1/media: memory storage, one file of at most MEDIA_MAX_BYTES. */
 const multer = MulterModule.registerAsync({
@@ -121,6 +137,7 @@ export class MessagingModule {
         IdempotencyRepository,
         MessageCommandProducer,
         ConnectionLookupService,
+        SendQuotaService,
         SendMessageUseCase,
       ],
       exports: [SendMessageUseCase],
@@ -163,10 +180,15 @@ export class MessagingModule {
         ...(options.sweeper === false ? [] : [OutboxSweeper]),
         MediaStore,
         MediaRetentionRunner,
+        QuotaUpkeepRunner,
       ],
-      exports: [OutboxSweeper, ConversationsConsumer, MessageStatusConsumer, MediaRetentionRunner].filter(
-        (p) => options.sweeper !== false || p !== OutboxSweeper,
-      ),
+      exports: [
+        OutboxSweeper,
+        ConversationsConsumer,
+        MessageStatusConsumer,
+        MediaRetentionRunner,
+        QuotaUpkeepRunner,
+      ].filter((p) => options.sweeper !== false || p !== OutboxSweeper),
     };
   }
 
@@ -181,6 +203,8 @@ export class MessagingModule {
         MessageStatusProducer,
         MessageSendHandler,
         MessageSendRegistrar,
+        MessageCommandProducer,
+        ParkedSendsService,
       ],
       exports: [MessageSendHandler],
     };

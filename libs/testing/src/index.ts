@@ -1,2 +1,3 @@
 export * from './test-config';
 export * from './wait-for';
+export * from './memory-window-counts';

@@ -56,6 +56,9 @@ export class WebhookDeliveriesController {
   @ApiParam(ID)
   @ApiOperation({
     summary: 'Send a delivery again (same webhook-id and body; a new delivery with its own attempts)',
+    description:
+      'A redelivery is a job of the account until a worker has taken it: at the plan limit webhookJobs ' +
+      '(GET /v1/account) 429 too_many_webhook_jobs with Retry-After.',
   })
   @ApiAcceptedResponse({ type: RedeliveryDto })
   @ApiErrorResponses(404)
@@ -72,7 +75,9 @@ export class WebhookDeliveriesController {
   @ApiParam(ID)
   @ApiOperation({
     summary: 'Re-send every event of a time window that the endpoint matches now',
-    description: 'Errors: invalid_replay_window. Follow the job with GET /v1/webhooks/:id/replays/:jobId.',
+    description:
+      'Errors: invalid_replay_window; 429 too_many_webhook_jobs (with Retry-After) while the account has its ' +
+      "plan's webhookJobs redeliveries and replays not done yet. Follow the job with GET /v1/webhooks/:id/replays/:jobId.",
   })
   @ApiAcceptedResponse({ type: ReplayJobDto })
   @ApiErrorResponses(400, 404, 413, 415)

@@ -3,12 +3,19 @@ import { AppConfig } from '@wwb/config';
 import { Principal } from '@wwb/accounts';
 import { AppError } from '@wwb/http';
 import { Clock, IdGenerator } from '@wwb/runtime';
-import { DELIVERY_ID_PATTERN, deliveryIdOf, JOB_ID_PATTERN } from './delivery-ids';
-import { DeliveryProgress, progressByDelivery, RECOVERY_HORIZON_MS, statusOf } from './delivery-state';
-import { WebhookEndpointsService } from './webhook-endpoints.service';
-import { WebhookDeliveryRecord } from './webhook-delivery.schema';
-import { DeliveryHead, WebhookDeliveryRepository } from './webhook-delivery.repository';
-import { WebhookJobRepository } from './webhook-job.repository';
+import { DELIVERY_ID_PATTERN, deliveryIdOf, JOB_ID_PATTERN } from './delivery/delivery-ids';
+import {
+  DeliveryProgress,
+  progressByDelivery,
+  RECOVERY_HORIZON_MS,
+  statusOf,
+} from './delivery/delivery-state';
+import { WebhookStatsService } from './stats';
+import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service';
+import { WebhookDeliveryRecord } from './delivery/webhook-delivery.schema';
+import { DeliveryHead, WebhookDeliveryRepository } from './delivery/webhook-delivery.repository';
+import { WebhookJobRepository } from './jobs/webhook-job.repository';
+import { WebhookJobQuotaService } from './jobs/webhook-job-quota.service';
 import {
   AttemptDto,
   DeliveryDetailDto,
@@ -38,6 +45,8 @@ export class WebhookDeliveriesService {
     private readonly jobs: WebhookJobRepository,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly jobQuota: WebhookJobQuotaService,
+    private readonly counters: WebhookStatsService,
   ) {
     this.partitions = config.kafka.topics.events.partitions;
   }
@@ -111,6 +120,7 @@ export class WebhookDeliveriesService {
     const original = await this.record(principal, endpointId, deliveryId);
     const jobId = this.ids.prefixed('job');
     const now = this.clock.now();
+    await this.jobQuota.acquire(principal.scope, 'redeliver', endpoint._id, jobId);
     const id = deliveryIdOf(original.eventId, endpoint._id, jobId);
     const copy: WebhookDeliveryRecord = {
       ...original,
@@ -149,6 +159,7 @@ export class WebhookDeliveriesService {
     if (since < now - RECOVERY_HORIZON_MS * 4) problems.push('since must be within the last 28 days');
     if (problems.length) throw new AppError(400, 'invalid_replay_window', problems.join('; '));
     const jobId = this.ids.prefixed('job');
+    await this.jobQuota.acquire(principal.scope, 'replay', endpoint._id, jobId);
     await this.jobs.insert({
       _id: jobId,
       accountId: endpoint.accountId,
@@ -177,26 +188,13 @@ export class WebhookDeliveriesService {
     };
   }
 
-  /** Success rate of attempts and event-to-first-attempt percentiles over a window. */
+  /**
+   * Success rate of attempts and event-to-first-attempt percentiles over a window, from the
+   * endpoint's hour counters (bounded work for any window; see WebhookStatsService).
+   */
   async stats(principal: Principal, endpointId: string, hours = 24): Promise<WebhookStatsDto> {
     await this.endpoints.getRecord(principal, endpointId);
-    const since = new Date(this.clock.nowMs() - hours * 3_600_000);
-    const attempts = await this.deliveries.attemptsForEndpoint(principal.scope, endpointId, since);
-    const real = attempts.filter((a) => a.outcome !== 'cancelled');
-    const succeeded = real.filter((a) => a.outcome === 'delivered').length;
-    const firsts = real
-      .map((a) => a.firstAttemptDelayMs)
-      .filter((v): v is number => v !== undefined)
-      .sort((a, b) => a - b);
-    return {
-      since: since.toISOString(),
-      attempts: real.length,
-      succeededAttempts: succeeded,
-      successRate: real.length ? succeeded / real.length : null,
-      firstAttempts: firsts.length,
-      firstAttemptP50Ms: percentile(firsts, 0.5),
-      firstAttemptP99Ms: percentile(firsts, 0.99),
-    };
+    return this.counters.forEndpoint(endpointId, hours);
   }
 
   private async record(
@@ -209,12 +207,6 @@ export class WebhookDeliveriesService {
     if (!record) throw deliveryNotFound();
     return record;
   }
-}
-
-export function percentile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
 }
 
 function toDeliveryDto(r: DeliveryHead, progress: DeliveryProgress | undefined): DeliveryDto {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEnvelope, WebhookEndpointDisabledData, WebhookTestData } from '@wwb/contracts';
 import { EventFactory, EventPublisher } from '@wwb/kafka';
 import { Clock } from '@wwb/runtime';
-import { WebhookDisableRecord } from './webhook-endpoint.schema';
+import { WebhookDisableRecord } from './endpoints/webhook-endpoint.schema';
 
 /** Publishes the webhook feature's own events (`webhook.test`, `webhook.endpoint.disabled`). */
 @Injectable()

@@ -16,7 +16,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ORDERINGS, Ordering } from './webhook-endpoint.schema';
+import { ORDERINGS, Ordering } from './endpoints/webhook-endpoint.schema';
 import { pageQueryDto } from '@wwb/http';
 
 export const MAX_PAGE = 100;
@@ -241,15 +241,24 @@ export class ReplayJobDto {
 }
 
 export class WebhookStatsDto {
-  @ApiProperty({ format: 'date-time' }) since!: string;
+  @ApiProperty({ format: 'date-time', description: 'Start of the window: the top of the hour `hours` ago' })
+  since!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty() succeededAttempts!: number;
   @ApiProperty({ nullable: true, type: Number, description: 'Successful attempts / attempts' })
   successRate!: number | null;
   @ApiProperty({ description: 'Deliveries whose first attempt is in the window' }) firstAttempts!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Event to first attempt, median (ms)' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Event to first attempt, median (ms, rounded up to 2 significant digits)',
+  })
   firstAttemptP50Ms!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Event to first attempt, 99th percentile (ms)' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Event to first attempt, 99th percentile (ms, rounded up to 2 significant digits)',
+  })
   firstAttemptP99Ms!: number | null;
 }
 

@@ -1,18 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AccountsModule } from '@wwb/accounts';
+import { AccountStatusModule, AccountsModule } from '@wwb/accounts';
 import { ConnectionsModule } from '@wwb/connections';
 import { EventLogModule } from '@wwb/event-log';
-import { LeasesModule } from '@wwb/infrastructure';
-import { AttemptRecorder } from './attempt.recorder';
-import { DeliveryDispatcher } from './delivery.dispatcher';
-import { DeliveryWriter } from './delivery.writer';
-import { DnsResolver } from './dns.resolver';
-import { EndpointDirectory } from './endpoint.directory';
-import { EndpointHealthTracker } from './endpoint-health.tracker';
+import { LeasesModule, QuotasModule } from '@wwb/infrastructure';
+import { AttemptRecorder } from './delivery/attempt.recorder';
+import { DeliveryDispatcher } from './delivery/delivery.dispatcher';
+import { DeliveryWriter } from './delivery/delivery.writer';
+import { DnsResolver } from './delivery/dns.resolver';
+import { EndpointDirectory } from './endpoints/endpoint.directory';
+import { EndpointHealthTracker } from './delivery/endpoint-health.tracker';
 import { EventsController } from './events.controller';
-import { PartitionLeases } from './partition.leases';
-import { SsrfGuard } from './ssrf.guard';
+import { PartitionLeases } from './delivery/partition.leases';
+import { SsrfGuard } from './delivery/ssrf.guard';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import {
@@ -20,8 +20,8 @@ import {
   WEBHOOK_DELIVERY_MODEL,
   WebhookAttemptSchema,
   WebhookDeliverySchema,
-} from './webhook-delivery.schema';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+} from './delivery/webhook-delivery.schema';
+import { WebhookDeliveryRepository } from './delivery/webhook-delivery.repository';
 import {
   WEBHOOK_DISABLE_MODEL,
   WEBHOOK_ENDPOINT_MODEL,
@@ -33,22 +33,26 @@ import {
   WebhookHealthSchema,
   WebhookSecretSchema,
   WebhookVersionSchema,
-} from './webhook-endpoint.schema';
-import { WebhookEndpointRepository } from './webhook-endpoint.repository';
-import { WebhookEndpointsController } from './webhook-endpoints.controller';
-import { WebhookEndpointsService } from './webhook-endpoints.service';
+} from './endpoints/webhook-endpoint.schema';
+import { WebhookEndpointRepository } from './endpoints/webhook-endpoint.repository';
+import { WebhookEndpointsController } from './endpoints/webhook-endpoints.controller';
+import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service';
 import { WebhookEventsProducer } from './webhook-events.producer';
-import { WebhookFanoutConsumer } from './webhook-fanout.consumer';
-import { WebhookHttpClient } from './webhook-http.client';
+import { WebhookFanoutConsumer } from './delivery/webhook-fanout.consumer';
+import { WebhookHttpClient } from './delivery/webhook-http.client';
 import {
   WEBHOOK_JOB_MODEL,
   WEBHOOK_JOB_PROGRESS_MODEL,
   WebhookJobProgressSchema,
   WebhookJobSchema,
-} from './webhook-job.schema';
-import { WebhookJobRepository } from './webhook-job.repository';
-import { WebhookJobsRunner } from './webhook-jobs.runner';
-import { WebhookMetrics } from './webhook.metrics';
+} from './jobs/webhook-job.schema';
+import { WebhookJobRepository } from './jobs/webhook-job.repository';
+import { ReplayCursorsModule, WebhookJobsRunner, WebhookReplayService } from './jobs';
+import { WebhookStatsModule } from './stats';
+import { WebhookJobQuotaService } from './jobs/webhook-job-quota.service';
+import { WebhookJobSlotsRunner } from './jobs/webhook-job-slots.runner';
+import { WebhookJobSlotsService } from './jobs/webhook-job-slots.service';
+import { WebhookMetrics } from './delivery/webhook.metrics';
 
 const models = MongooseModule.forFeature([
   { name: WEBHOOK_ENDPOINT_MODEL, schema: WebhookEndpointSchema },
@@ -81,7 +85,7 @@ export class WebhooksModule {
   static forApi(): DynamicModule {
     return {
       module: WebhooksApiModule,
-      imports: [models, AccountsModule, ConnectionsModule, EventLogModule],
+      imports: [models, WebhookStatsModule, AccountsModule, ConnectionsModule, EventLogModule],
       controllers: [WebhookEndpointsController, WebhookDeliveriesController, EventsController],
       providers: [
         DnsResolver,
@@ -92,6 +96,8 @@ export class WebhooksModule {
         WebhookEventsProducer,
         WebhookEndpointsService,
         WebhookDeliveriesService,
+        WebhookJobSlotsService,
+        WebhookJobQuotaService,
       ],
     };
   }
@@ -99,7 +105,15 @@ export class WebhooksModule {
   static forWorker(): DynamicModule {
     return {
       module: WebhooksWorkerModule,
-      imports: [models, EventLogModule, LeasesModule],
+      imports: [
+        models,
+        WebhookStatsModule,
+        ReplayCursorsModule,
+        EventLogModule,
+        LeasesModule,
+        QuotasModule,
+        AccountStatusModule,
+      ],
       providers: [
         DnsResolver,
         SsrfGuard,
@@ -116,7 +130,10 @@ export class WebhooksModule {
         DeliveryDispatcher,
         DeliveryWriter,
         WebhookFanoutConsumer,
+        WebhookReplayService,
         WebhookJobsRunner,
+        WebhookJobSlotsService,
+        WebhookJobSlotsRunner,
       ],
       exports: [WebhookFanoutConsumer, DeliveryDispatcher, PartitionLeases, DnsResolver],
     };

@@ -60,11 +60,12 @@ export class ConnectionsStack {
   /** Another API process on the same database and topics, with some settings changed. */
   async startExtraApi(
     overrides: Record<string, string>,
-  ): Promise<{ http: TestAgent; close(): Promise<void> }> {
+  ): Promise<{ http: TestAgent; baseUrl: string; close(): Promise<void> }> {
     const app = await bootstrapApi(loadConfig({ ...this.env, ...overrides }));
     const address = app.getHttpServer().address();
     if (typeof address !== 'object' || !address) throw new Error('server has no address');
-    return { http: request(`http://127.0.0.1:${address.port}`), close: () => app.close() };
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+    return { http: request(baseUrl), baseUrl, close: () => app.close() };
   }
 
   async stopGateway(app: NestExpressApplication): Promise<void> {

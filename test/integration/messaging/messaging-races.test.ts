@@ -7,7 +7,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { ConfigModule } from '@wwb/config';
-import { LeaseRepository, LeasesModule } from '@wwb/infrastructure';
+import { LeaseRepository, LeasesModule, QuotasModule } from '@wwb/infrastructure';
 import { ObservabilityModule } from '@wwb/observability';
 import { PersistenceModule } from '@wwb/persistence';
 import { Clock, IdGenerator, RuntimeModule } from '@wwb/runtime';
@@ -49,6 +49,8 @@ beforeAll(async () => {
       PersistenceModule,
       MongooseModule.forFeature(MESSAGING_MODELS),
       LeasesModule,
+      // Messages give their pending-message quota slot back when settled.
+      QuotasModule,
     ],
     providers: [IdempotencyRepository, OutboundMessageRepository, SendClaimRepository],
   })

@@ -1,19 +1,17 @@
 import { promises as dns } from 'node:dns';
 import { isIP, LookupFunction } from 'node:net';
 import { NetworkPolicy } from '@wwb/outbound';
+import { cachingResolver, HostResolver, ResolvedAddress } from './host-resolution.store';
 
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
+export type { HostResolver, ResolvedAddress };
 
-/** Name resolution as a dependency (tests point names at chosen addresses). */
-export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
-
-export const systemResolver: HostResolver = async (hostname) => {
+const lookupAll: HostResolver = async (hostname) => {
   const found = await dns.lookup(hostname, { all: true, verbatim: true });
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
+
+/** The system's resolver (getaddrinfo: /etc/hosts, then DNS), shared and cached per process. */
+export const systemResolver: HostResolver = cachingResolver(lookupAll);
 
 /** Raised (as the connection error) when a host resolves only to refused addresses. */
 export class AddressRefusedError extends Error {

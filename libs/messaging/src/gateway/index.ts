@@ -5,3 +5,5 @@ export * from './message-status.producer';
 export * from './send-claim.policy';
 export * from './send-claim.repository';
 export * from './sent-message-lookup.registrar';
+export * from './parked-sends.service';
+export * from './send-command.mapper';

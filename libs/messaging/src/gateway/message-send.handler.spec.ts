@@ -1,3 +1,4 @@
+import { DisabledAccountsStore } from '@wwb/accounts';
 import { OutgoingTagStore } from '@wwb/gateway';
 import pino from 'pino';
 import { AppConfig } from '@wwb/config';
@@ -113,6 +114,7 @@ describe('MessageSendHandler', () => {
   let handler: MessageSendHandler;
   let session: SendSession;
   let config: AppConfig;
+  let accounts: { disabled: Set<string>; isDisabled(id: string): boolean };
   const build = () =>
     new MessageSendHandler(
       claims as unknown as SendClaimRepository,
@@ -122,6 +124,7 @@ describe('MessageSendHandler', () => {
         publish: async (_t: object, _c: string, data: object) => void events.push({ data }),
       } as unknown as MessageStatusProducer,
       new OutgoingTagStore({ nowMs: () => now } as unknown as Clock),
+      accounts as unknown as DisabledAccountsStore,
       { now: () => new Date(now), nowMs: () => now } as unknown as Clock,
       config,
       { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
@@ -129,6 +132,7 @@ describe('MessageSendHandler', () => {
 
   beforeEach(() => {
     claims = new FakeClaims();
+    accounts = { disabled: new Set(), isDisabled: (id) => accounts.disabled.has(id) };
     messages = new FakeMessages();
     driver = new FakeDriver();
     events = [];
@@ -150,6 +154,7 @@ describe('MessageSendHandler', () => {
       store,
       statusEvents,
       new OutgoingTagStore(clock),
+      accounts as unknown as DisabledAccountsStore,
       clock,
       config,
       logger,
@@ -170,6 +175,42 @@ describe('MessageSendHandler', () => {
       expect.objectContaining({ messageId: MSG, waMessageId: waId, status: 'sent' }),
     ]);
     expect(messages.settled).toEqual([MSG, MSG]);
+  });
+
+  it('parks a send whose connection waits for a QR scan: no wait, no driver call, one waiting claim; a later delivery after the ready timeout fails it not_ready', async () => {
+    driver.state = { status: 'qr' };
+    driver.ready = false;
+    await handler.handle(command(), session); // returns at once (no RetryableError, no wait)
+    expect(claims.latest(MSG)).toMatchObject({ gen: 0, state: 'waiting' });
+    await handler.handle(command(), session); // a re-publish while parked writes nothing
+    expect(claims.sends.size).toBe(1);
+    expect(driver.sent).toHaveLength(0);
+    expect(messages.settled).toEqual([]);
+
+    now += 51; // MESSAGE_READY_TIMEOUT_MS (50 here) since the first delivery
+    await handler.handle(command(), session);
+    expect(messages.statuses.get(`${MSG}/failed`)).toMatchObject({ reason: { code: 'not_ready' } });
+    expect(messages.settled).toEqual([MSG]);
+  });
+
+  it('a parked send goes out once its connection is ready', async () => {
+    driver.state = { status: 'disconnected' };
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(0);
+    driver.state = { status: 'ready' };
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(1);
+    expect(messages.statuses.get(`${MSG}/sent`)).toBeDefined();
+  });
+
+  it('fails the sends of a disabled account (account_disabled), without calling WhatsApp', async () => {
+    accounts.disabled.add('acc_1');
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(0);
+    expect(messages.statuses.get(`${MSG}/failed`)).toMatchObject({ reason: { code: 'account_disabled' } });
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({ status: 'failed', reason: 'account_disabled' }),
+    ]);
   });
 
   it('two deliveries at the same time still send once', async () => {

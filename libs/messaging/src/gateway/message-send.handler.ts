@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { DisabledAccountsStore } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
 import { EventEnvelope, MediaRef, SendMessageCommandData } from '@wwb/contracts';
 import { OutgoingTagStore } from '@wwb/gateway';
@@ -10,7 +11,8 @@ import { OutgoingMessage, phoneNumberOfChatId, WhatsAppDriver, WhatsAppDriverErr
 import { MediaStore } from '../media';
 import { MessageStatusProducer } from './message-status.producer';
 import { OutboundMessageRepository } from '../outbound';
-import { sendClaimId } from './message-send.schema';
+import { MessageSendRecord, sendClaimId } from './message-send.schema';
+import { parseSendCommand, SEND_FAILURE_CODES, SendFailureCode, textOf } from './send-command.mapper';
 import { decideClaim, mayCallDriver, SENDING_LEASE_MS } from './send-claim.policy';
 import { SendClaimRepository } from './send-claim.repository';
 
@@ -20,21 +22,6 @@ export interface SendSession {
   accountId: string;
   driver: WhatsAppDriver;
 }
-
-/** Why a send failed: a stable code (GET /messages/:id shows it, message.status carries it as `reason`). */
-export const SEND_FAILURE_CODES = {
-  not_ready: 'the connection did not become ready within MESSAGE_READY_TIMEOUT_MS',
-  number_not_on_whatsapp: 'the phone number has no WhatsApp account',
-  chat_not_found: 'WhatsApp could not resolve the chat',
-  message_not_found: 'the message replied or reacted to does not exist in this chat',
-  media_missing: 'the stored media of the message is gone',
-  invalid_message: 'WhatsApp refused the content',
-  not_supported: 'this driver cannot send this kind of message',
-  send_failed: 'the send failed; WhatsApp may or may not have received it',
-  send_interrupted: 'the gateway stopped during the send; it is not repeated, so as never to send twice',
-  whatsapp_error: 'WhatsApp reported an error for the message',
-} as const;
-export type SendFailureCode = keyof typeof SEND_FAILURE_CODES;
 
 interface Claim {
   kind: 'claim';
@@ -50,6 +37,15 @@ type Outcome =
 
 /** A claim older than this (plus one ready wait) is presumed dead: its gateway stopped before calling WhatsApp. */
 const CLAIM_GRACE_MS = 60_000;
+
+/**
+ * Statuses that become `ready` only through something outside this gateway (a QR scan, the
+ * phone back online, a start): a send finding its connection in one of them does not wait in
+ * place (it would hold its connection's later commands, e.g. the pairing code that links it);
+ * it is parked and resumed when the connection is ready (ParkedSendResumer), or fails
+ * `not_ready` at a re-publish after MESSAGE_READY_TIMEOUT_MS.
+ */
+const PARK_STATUSES: ReadonlySet<string> = new Set(['qr', 'disconnected', 'failed', 'logged_out', 'stopped']);
 
 /**
  * Handles `gateway.message.send` on the gateway that runs the connection. At most once per
@@ -75,6 +71,7 @@ export class MessageSendHandler {
     private readonly media: MediaStore,
     private readonly statusEvents: MessageStatusProducer,
     private readonly tags: OutgoingTagStore,
+    private readonly accounts: DisabledAccountsStore,
     private readonly clock: Clock,
     config: AppConfig,
     appLogger: AppLogger,
@@ -90,7 +87,10 @@ export class MessageSendHandler {
     const { messageId, chatId } = data;
     const log = this.logger.child({ messageId, connectionId: session.connectionId });
 
-    const claim = await this.takeClaim(messageId, session, chatId);
+    const disabled = this.accounts.isDisabled(session.accountId);
+    const parkable = !disabled && PARK_STATUSES.has(session.driver.state.status);
+    const claim = await this.takeClaim(messageId, session, chatId, parkable);
+    if (claim.kind === 'parked') return;
     if (claim.kind === 'done') return this.resettle(messageId, session, chatId);
     if (claim.kind === 'interrupted') {
       const recorded = await this.messages.statusesOf(messageId);
@@ -101,13 +101,21 @@ export class MessageSendHandler {
       return this.resettle(messageId, session, chatId);
     }
 
-    let outcome: Outcome | 'waiting' | 'aborted';
+    let outcome: Outcome | 'waiting' | 'parked' | 'aborted';
     try {
       outcome = await this.send(session, data, claim);
     } catch (err) {
       // Nothing was sent: back off, so that the retry of the command takes over.
       await this.claims.setState(claim.id, 'claimed', 'aborted').catch(() => undefined);
       throw err;
+    }
+    if (outcome === 'parked') {
+      await this.claims.setState(claim.id, 'claimed', 'waiting', { waitingSince: claim.waitingSince });
+      log.info(
+        { status: session.driver.state.status },
+        'connection not ready; the send is parked until it is',
+      );
+      return;
     }
     if (outcome === 'waiting') {
       await this.claims.setState(claim.id, 'claimed', 'waiting', { waitingSince: claim.waitingSince });
@@ -144,10 +152,12 @@ export class MessageSendHandler {
     messageId: string,
     session: SendSession,
     chatId: string,
-  ): Promise<Claim | { kind: 'done' } | { kind: 'interrupted' }> {
+    parkable: boolean,
+  ): Promise<Claim | { kind: 'done' } | { kind: 'interrupted' } | { kind: 'parked' }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.clock.now();
-      const decision = decideClaim(await this.claims.generations(messageId), now.getTime(), {
+      const gens = await this.claims.generations(messageId);
+      const decision = decideClaim(gens, now.getTime(), {
         claimGraceMs: CLAIM_GRACE_MS + this.readySliceMs,
         sendingLeaseMs: SENDING_LEASE_MS,
       });
@@ -168,6 +178,17 @@ export class MessageSendHandler {
         continue;
       }
       const waitingSince = decision.waitingSince ?? now;
+      if (parkable && now.getTime() - waitingSince.getTime() < this.readyTimeoutMs) {
+        // Connection not ready: park, with as few writes as possible (the sweeper re-publishes
+        // pending messages, and each re-publish reaches this connection's lane).
+        const latest = gens.reduce<MessageSendRecord | undefined>(
+          (a, g) => (!a || g.gen > a.gen ? g : a),
+          undefined,
+        );
+        if (latest?.state === 'waiting') return { kind: 'parked' };
+        if (await this.claims.insert({ ...base, state: 'waiting', waitingSince })) return { kind: 'parked' };
+        continue;
+      }
       const inserted = await this.claims.insert({
         ...base,
         state: 'claimed',
@@ -182,9 +203,13 @@ export class MessageSendHandler {
     session: SendSession,
     data: SendMessageCommandData,
     claim: Claim,
-  ): Promise<Outcome | 'waiting' | 'aborted'> {
+  ): Promise<Outcome | 'waiting' | 'parked' | 'aborted'> {
     const { driver } = session;
+    if (this.accounts.isDisabled(session.accountId)) {
+      return fail('account_disabled', SEND_FAILURE_CODES.account_disabled);
+    }
     const left = this.readyTimeoutMs - (this.clock.nowMs() - claim.waitingSince.getTime());
+    if (left > 0 && PARK_STATUSES.has(driver.state.status)) return 'parked';
     const slice = Math.max(0, Math.min(left, this.readySliceMs));
     try {
       await driver.waitForStatus('ready', slice);
@@ -354,25 +379,3 @@ export class MessageSendHandler {
 type OutgoingWithRef = { type: string; media?: MediaRef } & Record<string, unknown>;
 
 const fail = (code: SendFailureCode, message: string): Outcome => ({ ok: false, code, message });
-
-/** The command's data, checked (commands are ours, but a consumer validates what it reads). */
-export function parseSendCommand(data: unknown): SendMessageCommandData | undefined {
-  if (!data || typeof data !== 'object') return undefined;
-  const d = data as Partial<SendMessageCommandData>;
-  if (typeof d.messageId !== 'string' || !/^msg_[0-9A-Z]{26}$/.test(d.messageId)) return undefined;
-  if (typeof d.chatId !== 'string' || !d.chatId.includes('@')) return undefined;
-  const message = d.message as { type?: unknown; media?: unknown } | undefined;
-  if (!message || typeof message !== 'object' || typeof message.type !== 'string') return undefined;
-  if (message.media !== undefined) {
-    const media = message.media as Partial<MediaRef> | null;
-    if (!media || typeof media.uploadId !== 'string' || typeof media.mimetype !== 'string') return undefined;
-  }
-  return d as SendMessageCommandData;
-}
-
-/** The text a driver reports as the body of the message it creates for `m` (text, or a caption). */
-function textOf(m: OutgoingMessage): string | undefined {
-  const { text, caption } = m as { text?: unknown; caption?: unknown };
-  if (m.type === 'text' && typeof text === 'string') return text;
-  return typeof caption === 'string' && caption ? caption : undefined;
-}

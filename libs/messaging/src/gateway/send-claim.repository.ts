@@ -48,6 +48,15 @@ export class SendClaimRepository {
     return res.matchedCount === 1;
   }
 
+  /** Messages whose latest claim on this connection is parked (`waiting`), at most `limit`. */
+  async parkedOn(connectionId: string, limit: number): Promise<string[]> {
+    const rows = await this.sends
+      .find({ connectionId, state: 'waiting' }, { messageId: 1 })
+      .limit(limit)
+      .lean<Pick<MessageSendRecord, 'messageId'>[]>();
+    return [...new Set(rows.map((r) => r.messageId))];
+  }
+
   /** Whether a send to this chat is between the driver call and its recorded outcome (started after `since`). */
   async hasSendInFlight(connectionId: string, chatId: string, since: Date): Promise<boolean> {
     return (

@@ -4,29 +4,40 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeasedJob, LeaseRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeaseRepository, UsageCounterRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
 import { Clock, IdGenerator } from '@wwb/runtime';
 import { OutboundMessageRepository } from '../outbound';
-import { MediaStore } from './media.store';
+import { MEDIA_BYTES, MediaStore } from './media.store';
 
 export const MEDIA_RETENTION_LEASE = 'messaging.media-retention';
 const BATCH = 100;
 /** Batches per run: a backlog (first run after an upgrade) is worked off over several runs. */
 const MAX_BATCHES = 20;
 const DAY_MS = 86_400_000;
+/**
+ * A byte counter is reconciled only when it has not moved for this long: a file being stored
+ * is counted before it is written, and a counter corrected in the middle would count it twice
+ * or not at all.
+ */
+export const COUNTER_QUIET_MS = 120_000;
 
 export interface MediaRetentionResult {
   leader: boolean;
   deleted: number;
   /** Expired but still used by a pending message or a template. */
   kept: number;
+  /** Accounts whose stored-bytes counter was corrected to the sum of their files. */
+  reconciled: number;
 }
 
 /**
  * MEDIA_RETENTION_DAYS: deletes stored media older than that, except files a pending message
  * still has to send or a template names (a template's media stays as long as the template).
  * A @nestjs/schedule interval fires on every worker; only the holder of the Mongo lease works.
+ * Each run then reconciles the accounts' stored-bytes counters (plan limit mediaBytes) with
+ * their files: exact on MongoDB, the counters drift on FerretDB 1.24, which loses some
+ * concurrent `$inc`s of one document; the drift lasts until the next run (RETENTION_SWEEP_INTERVAL_MS).
  */
 @Injectable()
 export class MediaRetentionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -40,6 +51,7 @@ export class MediaRetentionRunner implements OnApplicationBootstrap, BeforeAppli
     leases: LeaseRepository,
     private readonly media: MediaStore,
     private readonly messages: OutboundMessageRepository,
+    private readonly counters: UsageCounterRepository,
     @InjectConnection() private readonly connection: Connection,
     private readonly clock: Clock,
     ids: IdGenerator,
@@ -71,7 +83,7 @@ export class MediaRetentionRunner implements OnApplicationBootstrap, BeforeAppli
   /** One run, if this node holds (or takes) the lease. */
   async run(): Promise<MediaRetentionResult> {
     if (!(await this.job.lead())) {
-      return { leader: false, deleted: 0, kept: 0 };
+      return { leader: false, deleted: 0, kept: 0, reconciled: 0 };
     }
     const before = new Date(this.clock.nowMs() - this.retentionMs);
     let after: string | undefined;
@@ -89,7 +101,38 @@ export class MediaRetentionRunner implements OnApplicationBootstrap, BeforeAppli
       if (ids.length < BATCH) break;
     }
     if (deleted) this.logger.info({ deleted, kept }, 'deleted expired media');
-    return { leader: true, deleted, kept };
+    const reconciled = await this.reconcileBytes();
+    if (reconciled) this.logger.info({ reconciled }, 'stored media byte counters corrected');
+    return { leader: true, deleted, kept, reconciled };
+  }
+
+  /**
+   * Sets each account's byte counter to the sum of its files, by adding the difference, when
+   * the counter did not move while the files were summed nor for COUNTER_QUIET_MS before.
+   */
+  private async reconcileBytes(): Promise<number> {
+    const before = new Map((await this.counters.all(MEDIA_BYTES)).map((c) => [c.accountId, c]));
+    const actual = await this.media.bytesByAccount();
+    const after = await this.counters.all(MEDIA_BYTES);
+    const quietSince = this.clock.nowMs() - COUNTER_QUIET_MS;
+    let reconciled = 0;
+    const counted = new Set<string>();
+    for (const c of after) {
+      counted.add(c.accountId);
+      const earlier = before.get(c.accountId);
+      if (!earlier || earlier.value !== c.value || c.changedAt.getTime() > quietSince) continue;
+      const delta = (actual.get(c.accountId) ?? 0) - c.value;
+      if (delta === 0) continue;
+      await this.counters.add(c.accountId, MEDIA_BYTES, delta);
+      reconciled += 1;
+    }
+    // Files without a counter were stored before the counters existed (a file is counted first).
+    for (const [accountId, bytes] of actual) {
+      if (counted.has(accountId) || before.has(accountId) || bytes === 0) continue;
+      await this.counters.add(accountId, MEDIA_BYTES, bytes);
+      reconciled += 1;
+    }
+    return reconciled;
   }
 
   private async inUse(ids: string[]): Promise<Set<string>> {

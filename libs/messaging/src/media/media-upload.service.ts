@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccountQuotaService } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
 import { AccountScope } from '@wwb/persistence';
 import { DomainError } from '@wwb/runtime';
@@ -15,13 +16,17 @@ export interface UploadedFilePart {
   buffer: Buffer;
 }
 
-/** `POST /v1/media`: checks the media type against MEDIA_ALLOWED_MIMETYPES and stores the file in GridFS. */
+/**
+ * `POST /v1/media`: checks the media type against MEDIA_ALLOWED_MIMETYPES and the account's
+ * stored bytes against its plan's mediaBytes (403 plan_limit_exceeded), and stores the file in GridFS.
+ */
 @Injectable()
 export class MediaUploadService {
   private readonly mimetypes: MimetypePolicy;
 
   constructor(
     private readonly store: MediaStore,
+    private readonly quotas: AccountQuotaService,
     config: AppConfig,
   ) {
     this.mimetypes = new MimetypePolicy(config.media.allowedMimetypes);
@@ -37,6 +42,7 @@ export class MediaUploadService {
       );
     }
     const name = cleanUploadedFilename(file.originalname);
+    await this.quotas.checkMediaBytes(scope, file.buffer.length);
     const stored = await this.store.save(scope, {
       data: file.buffer,
       mimetype: file.mimetype,

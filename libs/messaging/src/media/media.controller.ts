@@ -22,7 +22,9 @@ export class MediaController {
     summary: 'Upload a media file (multipart/form-data, field "file") to send with messages',
     description:
       'Limited to MEDIA_MAX_BYTES; the part Content-Type must be in MEDIA_ALLOWED_MIMETYPES. Errors: ' +
-      '400 file_required, file_empty, media_too_large, unsupported_mimetype, invalid_multipart.',
+      '400 file_required, file_empty, media_too_large, unsupported_mimetype, invalid_multipart. 403 ' +
+      "plan_limit_exceeded when the file would take the account's stored media over its plan's mediaBytes " +
+      '(GET /v1/account shows limit and usage).',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: MediaUploadBodyDto })

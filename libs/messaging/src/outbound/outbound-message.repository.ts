@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { insertOnce } from '@wwb/infrastructure';
+import { insertOnce, QuotaSlotRepository } from '@wwb/infrastructure';
 import { AccountScope } from '@wwb/persistence';
 import { CoalescingQueue } from './coalescing.queue';
 import type { MessageStatus } from './message-status.rank';
@@ -35,6 +35,7 @@ export class OutboundMessageRepository {
     @InjectModel(OUTBOUND_MESSAGE_MODEL) private readonly messages: Model<OutboundMessageRecord>,
     @InjectModel(MESSAGE_STATUS_MODEL) private readonly statuses: Model<MessageStatusRecord>,
     @InjectModel(MESSAGE_REQUEUE_MODEL) private readonly requeues: Model<MessageRequeueRecord>,
+    private readonly slots: QuotaSlotRepository,
   ) {
     this.inserts = new CoalescingQueue((docs) => this.insertMany(docs));
   }
@@ -77,9 +78,25 @@ export class OutboundMessageRepository {
     return this.messages.findOne({ _id: id }).lean<OutboundMessageRecord>();
   }
 
-  /** The gateway settled the send: the sweeper stops re-publishing the message. */
+  /**
+   * The gateway settled the send: the sweeper stops re-publishing the message, and the pending
+   * slot it held is given back (also when an earlier settle stopped before that).
+   */
   async settle(id: string): Promise<void> {
-    await this.messages.updateOne({ _id: id, pending: true }, { $set: { pending: false } });
+    const before = await this.messages
+      .findOneAndUpdate({ _id: id, pending: true }, { $set: { pending: false } })
+      .lean<OutboundMessageRecord>();
+    const message = before ?? (await this.findById(id));
+    if (message?.pendingSlot) await this.slots.release(message.pendingSlot, id);
+  }
+
+  /** Of these message ids, those still pending (the pending-slot healer; `_id` lookups on MongoDB). */
+  async stillPending(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.messages
+      .find({ _id: { $in: ids }, pending: true }, { _id: 1 })
+      .lean<Pick<OutboundMessageRecord, '_id'>[]>();
+    return new Set(rows.map((r) => r._id));
   }
 
   /** Retention: which of these uploads a pending (not yet sent) message still has to send. */
@@ -97,6 +114,15 @@ export class OutboundMessageRepository {
       .find({ pending: true, createdAt: { $lt: before } })
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
+      .lean<OutboundMessageRecord[]>();
+  }
+
+  /** Those of `ids` still pending, oldest first. */
+  async pendingAmong(ids: string[]): Promise<OutboundMessageRecord[]> {
+    if (ids.length === 0) return [];
+    return this.messages
+      .find({ _id: { $in: ids }, pending: true })
+      .sort({ createdAt: 1, _id: 1 })
       .lean<OutboundMessageRecord[]>();
   }
 

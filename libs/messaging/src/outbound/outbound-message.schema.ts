@@ -39,6 +39,11 @@ export interface OutboundMessageRecord {
   origin?: MessageOrigin;
   /** True until the gateway recorded `sent` or `failed`: the sweeper re-publishes pending messages. */
   pending: boolean;
+  /**
+   * `_id` of the quota slot (pendingMessages) the message holds while pending; given back when it
+   * is settled. Absent on messages stored before pending messages were limited.
+   */
+  pendingSlot?: string;
   createdAt: Date;
 }
 
@@ -54,6 +59,7 @@ export const OutboundMessageSchema = new Schema<OutboundMessageRecord>(
     idempotencyKey: { type: String },
     origin: { type: Schema.Types.Mixed },
     pending: { type: Boolean, required: true },
+    pendingSlot: { type: String },
     createdAt: { type: Date, required: true },
   },
   { collection: 'messages', versionKey: false, _id: false, minimize: false },

@@ -11,3 +11,4 @@ export * from './send-message.dto';
 export * from './send-message.service';
 export * from './send-request.errors';
 export * from './send-request.parser';
+export * from './send-quota.service';

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
+import { AccountQuotaService, ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
 import { assertConnectionReach } from './connection-lookup.service';
 import { MessageQueryService, MessageView } from './message-query.service';
@@ -23,6 +23,7 @@ export class MessagesController {
   constructor(
     private readonly sending: SendMessageUseCase,
     private readonly query: MessageQueryService,
+    private readonly quotas: AccountQuotaService,
   ) {}
 
   @Post()
@@ -34,7 +35,10 @@ export class MessagesController {
       'message.status events. 400 codes: ' +
       Object.keys(SEND_ERROR_CODES).join(', ') +
       ', validation_failed, invalid_idempotency_key. 409 connection_stopped, connection_logged_out, ' +
-      'idempotency_key_in_progress. 422 idempotency_key_reused.',
+      'idempotency_key_in_progress. 422 idempotency_key_reused. Plan limits (GET /v1/account): 429 ' +
+      'too_many_pending_messages (messages accepted and not yet sent or failed) and too_many_media_fetches ' +
+      '(media URLs being fetched), with Retry-After; 403 plan_limit_exceeded when the media would take the ' +
+      'stored bytes over mediaBytes.',
   })
   @ApiParam({ name: 'id', example: 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9' })
   @ApiHeader({
@@ -53,11 +57,18 @@ export class MessagesController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptedMessageDto> {
     assertConnectionReach(principal, connectionId);
+    const plan = await this.quotas.planOf(principal.scope);
     const result = await this.sending.execute(principal.scope, {
       connectionId,
       message: body,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       origin: { source: 'api' },
+      quota: {
+        plan: plan.name,
+        pendingMessages: plan.limit('pendingMessages'),
+        mediaFetches: plan.limit('mediaFetches'),
+        mediaBytes: plan.limit('mediaBytes'),
+      },
     });
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { id: result.id, status: result.status };

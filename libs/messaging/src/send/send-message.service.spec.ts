@@ -12,6 +12,42 @@ import { MediaUrlFetcher } from './media-url.fetcher';
 import { canonicalJson, fingerprintOf, SendMessageCommand, SendMessageUseCase } from './send-message.service';
 import { MessageCommandProducer } from './message-command.producer';
 import { OutboundMessageRecord, OutboundMessageRepository } from '../outbound';
+import { SendQuota, SendQuotaService } from './send-quota.service';
+import type { QuotaSlotRepository, TakeSlot, UsageCounterRepository } from '@wwb/infrastructure';
+
+/** Quota slots in memory, with the property that matters: at most `limit` numbered slots per account and resource. */
+class MemorySlots {
+  readonly held = new Map<string, string>();
+  async take(req: TakeSlot): Promise<string | null> {
+    for (let i = 0; req.limit === null || i < req.limit; i++) {
+      const id = `${req.accountId}/${req.resource}/n${i}`;
+      if (!this.held.has(id)) {
+        this.held.set(id, req.holderId);
+        return id;
+      }
+    }
+    return null;
+  }
+  async takeUncapped(req: Omit<TakeSlot, 'limit'>): Promise<string> {
+    const id = `${req.accountId}/${req.resource}/h-${req.holderId}`;
+    this.held.set(id, req.holderId);
+    return id;
+  }
+  async release(id: string, holderId: string): Promise<void> {
+    if (this.held.get(id) === holderId) this.held.delete(id);
+  }
+  count(resource: string): number {
+    return [...this.held.keys()].filter((k) => k.includes(`/${resource}/`)).length;
+  }
+}
+
+const quota = (over: Partial<SendQuota> = {}): SendQuota => ({
+  plan: 'starter',
+  pendingMessages: 2,
+  mediaFetches: 1,
+  mediaBytes: 100,
+  ...over,
+});
 
 const scope = scopeOf('acc_1');
 const CON = 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9';
@@ -31,6 +67,9 @@ describe('SendMessageUseCase', () => {
   let connection: Partial<ConnectionView>;
   let service: SendMessageUseCase;
   let missing: boolean;
+  let slots: MemorySlots;
+  let storedBytes: number;
+  let saved: number;
 
   beforeEach(() => {
     log = [];
@@ -39,6 +78,9 @@ describe('SendMessageUseCase', () => {
     publishFails = false;
     insertFails = false;
     missing = false;
+    slots = new MemorySlots();
+    storedBytes = 0;
+    saved = 0;
     connection = { id: CON, accountId: 'acc_1', desiredState: 'running', status: 'ready' };
     const messages = {
       insert: async (m: OutboundMessageRecord) => {
@@ -78,15 +120,24 @@ describe('SendMessageUseCase', () => {
       nowMs: () => Date.now(),
       sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)),
     } as unknown as Clock;
+    const media = {
+      save: async (_s: object, m: { data: Buffer; mimetype: string }) => {
+        saved += 1;
+        storedBytes += m.data.length;
+        return { uploadId: `upl_${saved}`, mimetype: m.mimetype, size: m.data.length, createdAt: new Date() };
+      },
+    } as unknown as MediaStore;
+    const counters = { get: async () => storedBytes } as unknown as UsageCounterRepository;
     service = new SendMessageUseCase(
       connections,
       messages,
       idempotency,
-      {} as MediaStore,
+      media,
       {} as MediaUrlFetcher,
       commands,
       new IdGenerator(),
       clock,
+      new SendQuotaService(slots as unknown as QuotaSlotRepository, counters, config),
       config,
       { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
     );
@@ -223,6 +274,63 @@ describe('SendMessageUseCase', () => {
     expect(result.replayed).toBe(false);
     expect(stored.has(result.id)).toBe(true);
     expect(keys.get('k5')?.messageId).toBe(result.id);
+  });
+
+  it('pending messages: at the plan limit 429 too_many_pending_messages; a settled message frees its slot', async () => {
+    const first = await service.execute(scope, cmd({ quota: quota() }));
+    await service.execute(scope, cmd({ quota: quota() }));
+    const refused = service.execute(scope, cmd({ quota: quota(), idempotencyKey: 'k9' }));
+    await expect(refused).rejects.toMatchObject({
+      kind: 'limit_reached',
+      code: 'too_many_pending_messages',
+      details: { resource: 'pendingMessages', plan: 'starter', limit: 2, retryAfterSeconds: 5 },
+    });
+    expect(stored.size).toBe(2);
+    expect(keys.has('k9')).toBe(false);
+    // The message records its slot; giving it back (the gateway settling the send) makes room.
+    const slot = stored.get(first.id)!.pendingSlot!;
+    expect(slots.held.get(slot)).toBe(first.id);
+    await slots.release(slot, first.id);
+    await expect(service.execute(scope, cmd({ quota: quota() }))).resolves.toMatchObject({
+      status: 'queued',
+    });
+  });
+
+  it('without a quota (automated replies) pending messages are counted but never refused', async () => {
+    for (let i = 0; i < 5; i++) await service.execute(scope, cmd({ origin: { source: 'auto_reply' } }));
+    expect(slots.count('pendingMessages')).toBe(5);
+    expect([...stored.values()].every((m) => m.pendingSlot?.includes('/pendingMessages/h-'))).toBe(true);
+  });
+
+  it('a message that is not stored gives its pending slot back', async () => {
+    insertFails = true;
+    await expect(service.execute(scope, cmd({ quota: quota({ pendingMessages: 1 }) }))).rejects.toThrow(
+      'mongo down',
+    );
+    expect(slots.count('pendingMessages')).toBe(0);
+    insertFails = false;
+    await expect(
+      service.execute(scope, cmd({ quota: quota({ pendingMessages: 1 }) })),
+    ).resolves.toBeDefined();
+  });
+
+  it('stored media bytes: 403 plan_limit_exceeded before anything is stored, when the bytes would pass mediaBytes', async () => {
+    const image = (n: number) => ({
+      to: '+15551234567',
+      type: 'image',
+      media: { base64: Buffer.alloc(n, 1).toString('base64'), mimetype: 'image/png' },
+    });
+    await service.execute(scope, cmd({ message: image(60), quota: quota() }));
+    expect(storedBytes).toBe(60);
+    await expect(service.execute(scope, cmd({ message: image(41), quota: quota() }))).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'plan_limit_exceeded',
+      details: { resource: 'mediaBytes', limit: 100, used: 60, size: 41 },
+    });
+    expect(saved).toBe(1);
+    expect(slots.count('pendingMessages')).toBe(1);
+    await service.execute(scope, cmd({ message: image(40), quota: quota() }));
+    expect(storedBytes).toBe(100);
   });
 
   it('fingerprints ignore key order and undefined fields', () => {

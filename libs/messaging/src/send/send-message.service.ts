@@ -11,6 +11,7 @@ import { IdempotencyRepository } from './idempotency.repository';
 import { MediaStore, MimetypePolicy } from '../media';
 import { MediaUrlFetcher } from './media-url.fetcher';
 import { MessageCommandProducer } from './message-command.producer';
+import { SendQuota, SendQuotaService } from './send-quota.service';
 import {
   MESSAGE_SOURCES,
   MessageOrigin,
@@ -38,6 +39,12 @@ export interface SendMessageCommand {
   idempotencyKey?: string;
   /** Who sends it; `{ source: 'api' }` when absent. */
   origin?: MessageOrigin;
+  /**
+   * The account's plan limits to enforce (the API passes them). Absent: the message, its media
+   * fetch and its bytes are counted but never refused (automated replies: a refusal would hold
+   * up the inbound pipeline, which AUTOMATION_MAX_REPLIES_PER_CHAT bounds instead).
+   */
+  quota?: SendQuota;
 }
 
 export interface SendMessageResult {
@@ -71,6 +78,11 @@ export const idempotencyKeyReused = (): DomainError =>
  * messages. Knows no transport: it throws DomainErrors (the HTTP filter maps their kinds to
  * statuses; a consumer retries what is transient). The caller checks an API key's reach to the
  * connection; the use case checks the account's.
+ *
+ * Per-account limits (command.quota): each pending message holds a quota slot until the gateway
+ * settles it (429 too_many_pending_messages when the account holds its limit: its flood waits
+ * in its own quota, never in front of other accounts), a media URL fetch holds one while it
+ * runs (429 too_many_media_fetches), and stored bytes must stay within mediaBytes (403).
  */
 @Injectable()
 export class SendMessageUseCase {
@@ -86,6 +98,7 @@ export class SendMessageUseCase {
     private readonly commands: MessageCommandProducer,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly quotas: SendQuotaService,
     config: AppConfig,
     appLogger: AppLogger,
   ) {
@@ -122,15 +135,28 @@ export class SendMessageUseCase {
     }
 
     let record: OutboundMessageRecord;
+    let pendingSlot: string | undefined;
+    const { quota } = command;
     try {
       checkRunning(connection);
+      pendingSlot = await this.quotas.takePendingSlot(scope, id, quota);
       const resolved = draft.media
-        ? await this.resolveMedia(scope, draft.content.type, draft.media)
+        ? await this.resolveMedia(scope, draft.content.type, draft.media, { id, quota })
         : undefined;
-      const ref = resolved ? await this.store(scope, resolved) : undefined;
-      record = this.newRecord(scope, { connectionId, id, to: body.to ?? '', draft, media: ref, key, origin });
+      const ref = resolved ? await this.store(scope, resolved, quota) : undefined;
+      record = this.newRecord(scope, {
+        connectionId,
+        id,
+        to: body.to ?? '',
+        draft,
+        media: ref,
+        key,
+        origin,
+        pendingSlot,
+      });
       await this.messages.insert(record);
     } catch (err) {
+      if (pendingSlot) await this.quotas.releasePendingSlot(pendingSlot, id).catch(() => undefined);
       if (key) await this.idempotency.release(scope, key, id).catch(() => undefined);
       throw err;
     }
@@ -177,6 +203,7 @@ export class SendMessageUseCase {
     scope: AccountScope,
     type: MessageType,
     source: MediaSource,
+    send: { id: string; quota?: SendQuota },
   ): Promise<ResolvedMedia> {
     switch (source.kind) {
       case 'upload': {
@@ -196,7 +223,9 @@ export class SendMessageUseCase {
           },
         };
       case 'url': {
-        const fetched = await this.fetcher.fetch(source.url);
+        const fetched = await this.quotas.whileFetching(scope, send.id, send.quota, () =>
+          this.fetcher.fetch(source.url),
+        );
         const mimetype = source.mimetype ?? fetched.mimetype;
         if (!mimetype) {
           throw sendError('mimetype_required', 'the media URL sent no Content-Type; give media.mimetype');
@@ -208,8 +237,9 @@ export class SendMessageUseCase {
     }
   }
 
-  private async store(scope: AccountScope, resolved: ResolvedMedia): Promise<MediaRef> {
+  private async store(scope: AccountScope, resolved: ResolvedMedia, quota?: SendQuota): Promise<MediaRef> {
     if ('ref' in resolved) return resolved.ref;
+    await this.quotas.checkStoredBytes(scope, resolved.bytes.data.length, quota);
     const stored = await this.media.save(scope, resolved.bytes);
     return {
       uploadId: stored.uploadId,
@@ -228,6 +258,7 @@ export class SendMessageUseCase {
       media: MediaRef | undefined;
       key: string | undefined;
       origin: MessageOrigin;
+      pendingSlot: string;
     },
   ): OutboundMessageRecord {
     return {
@@ -241,6 +272,7 @@ export class SendMessageUseCase {
       ...(m.key ? { idempotencyKey: m.key } : {}),
       origin: m.origin,
       pending: true,
+      pendingSlot: m.pendingSlot,
       createdAt: this.clock.now(),
     };
   }

@@ -1,0 +1,2 @@
+export * from './account-status.module';
+export * from './disabled-accounts.store';

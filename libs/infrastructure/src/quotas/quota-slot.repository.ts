@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { randomInt } from 'node:crypto';
+import { Model } from 'mongoose';
+import { Clock } from '@wwb/runtime';
+import { insertOnce } from '../mongo/insert.store';
+import { QUOTA_SLOT_MODEL, QuotaSlotRecord } from './quota-slot.schema';
+
+export interface TakeSlot {
+  accountId: string;
+  resource: string;
+  /** Most slots the account may hold; `null` = unlimited (counted, never refused). */
+  limit: number | null;
+  /** Who holds the slot (a message, stream, fetch or job id). */
+  holderId: string;
+  /** A registration that lapses unless renewed (the holder may die without giving it back). */
+  ttlMs?: number;
+}
+
+/** Random slots tried before reading which are free. */
+const RANDOM_PROBES = 6;
+/** Free slots tried after reading them (others may be taking them at the same moment). */
+const FREE_PROBES = 6;
+/** After a refusal, this process refuses the same account and resource without a read for this long. */
+export const FULL_MEMORY_MS = 1_000;
+const MAX_FULL_REMEMBERED = 10_000;
+
+export const quotaSlotId = (accountId: string, resource: string, slot: string): string =>
+  `${accountId}/${resource}/${slot}`;
+
+/**
+ * Quota slots (see QuotaSlotRecord): race-free limits on things an account holds for a while.
+ * Taking a slot costs one unique insert while the account is well under its limit (a random
+ * numbered slot); when random slots are taken, the account's slots are read once and free ones
+ * tried. A refusal is remembered for FULL_MEMORY_MS in this process, so an account hammering at
+ * its limit costs the database nothing more. Releasing is a read and a delete by `_id` (the only
+ * filter FerretDB 1.24 serves from an index).
+ */
+@Injectable()
+export class QuotaSlotRepository {
+  private readonly fullUntil = new Map<string, number>();
+
+  constructor(
+    @InjectModel(QUOTA_SLOT_MODEL) private readonly model: Model<QuotaSlotRecord>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Takes a slot for `holderId`: its `_id`, or null when the account holds `limit` already. */
+  async take(req: TakeSlot): Promise<string | null> {
+    if (req.limit === null) return this.takeUncapped(req);
+    const key = `${req.accountId}/${req.resource}`;
+    const now = this.clock.nowMs();
+    if (req.limit <= 0 || (this.fullUntil.get(key) ?? 0) > now) return null;
+    const tried = new Set<number>();
+    const probes = Math.min(req.limit, RANDOM_PROBES);
+    while (tried.size < probes) {
+      const i = randomInt(req.limit);
+      if (tried.has(i)) continue;
+      tried.add(i);
+      const id = await this.tryTake(req, `n${i}`);
+      if (id) return id;
+    }
+    if (tried.size < req.limit) {
+      // Most of what was tried is taken: read which slots are free rather than guess on.
+      const taken = new Set(
+        (
+          await this.model
+            .find({ accountId: req.accountId, resource: req.resource }, { slot: 1 })
+            .lean<Pick<QuotaSlotRecord, 'slot'>[]>()
+            .exec()
+        ).map((s) => s.slot),
+      );
+      const free: number[] = [];
+      for (let i = 0; i < req.limit; i++) if (!tried.has(i) && !taken.has(`n${i}`)) free.push(i);
+      for (let n = 0; n < FREE_PROBES && free.length > 0; n++) {
+        const [i] = free.splice(randomInt(free.length), 1);
+        const id = await this.tryTake(req, `n${i!}`);
+        if (id) return id;
+      }
+    }
+    if (this.fullUntil.size >= MAX_FULL_REMEMBERED) this.fullUntil.clear();
+    this.fullUntil.set(key, now + FULL_MEMORY_MS);
+    return null;
+  }
+
+  /** A slot that is counted but never refused (`h-<holderId>`; taking it again is a no-op). */
+  async takeUncapped(req: Omit<TakeSlot, 'limit'>): Promise<string> {
+    const slot = `h-${req.holderId}`;
+    await insertOnce(this.model, this.record(req, slot));
+    return quotaSlotId(req.accountId, req.resource, slot);
+  }
+
+  /**
+   * Extends a registration held by `holderId`; false when it is no longer theirs (reaped after
+   * it expired): the holder must take a slot again or stop.
+   */
+  async renew(id: string, holderId: string, ttlMs: number): Promise<boolean> {
+    const current = await this.model.findOne({ _id: id }).lean<QuotaSlotRecord>().exec();
+    if (current?.holderId !== holderId) return false;
+    const res = await this.model
+      .updateOne({ _id: id }, { $set: { expiresAt: new Date(this.clock.nowMs() + ttlMs) } })
+      .exec();
+    return res.matchedCount === 1;
+  }
+
+  /**
+   * Gives a slot back if `holderId` still holds it (idempotent). Read, then delete by `_id`: a
+   * slot freed and taken by another holder between the two is the one case that can be deleted
+   * wrongly (its new holder then runs without a slot: one over the limit until it ends).
+   */
+  async release(id: string, holderId: string): Promise<void> {
+    const current = await this.model.findOne({ _id: id }).lean<QuotaSlotRecord>().exec();
+    if (current?.holderId !== holderId) return;
+    await this.model.deleteOne({ _id: id }).exec();
+    this.fullUntil.delete(`${current.accountId}/${current.resource}`);
+  }
+
+  /** Slots the account holds of `resource` (expired registrations included until reaped). */
+  held(accountId: string, resource: string): Promise<QuotaSlotRecord[]> {
+    return this.model.find({ accountId, resource }).lean<QuotaSlotRecord[]>().exec();
+  }
+
+  /** Live slots per account and resource (expired registrations not counted). */
+  async usageOf(accountIds: string[]): Promise<Map<string, Record<string, number>>> {
+    const out = new Map<string, Record<string, number>>(accountIds.map((id) => [id, {}]));
+    if (accountIds.length === 0) return out;
+    const [rows, expired] = await Promise.all([
+      this.model
+        .aggregate<{ _id: { accountId: string; resource: string }; n: number }>([
+          { $match: { accountId: { $in: accountIds } } },
+          { $group: { _id: { accountId: '$accountId', resource: '$resource' }, n: { $sum: 1 } } },
+        ])
+        .exec(),
+      this.model
+        .find(
+          { accountId: { $in: accountIds }, expiresAt: { $lte: this.clock.now() } },
+          { accountId: 1, resource: 1 },
+        )
+        .lean<Pick<QuotaSlotRecord, 'accountId' | 'resource'>[]>()
+        .exec(),
+    ]);
+    for (const row of rows) {
+      const usage = out.get(row._id.accountId);
+      if (usage) usage[row._id.resource] = row.n;
+    }
+    for (const slot of expired) {
+      const usage = out.get(slot.accountId);
+      if (usage && usage[slot.resource]) usage[slot.resource]! -= 1;
+    }
+    return out;
+  }
+
+  /** Reaper: registrations that expired before `before` (their holders died), at most `limit`. */
+  expired(before: Date, limit: number): Promise<QuotaSlotRecord[]> {
+    return this.model
+      .find({ expiresAt: { $lt: before } })
+      .limit(limit)
+      .lean<QuotaSlotRecord[]>()
+      .exec();
+  }
+
+  /** Healer: slots of `resource` taken before `before`, in `_id` order after `afterId`, at most `limit`. */
+  takenBefore(resource: string, before: Date, afterId: string | undefined, limit: number) {
+    const filter: Record<string, unknown> = { resource, takenAt: { $lt: before } };
+    if (afterId !== undefined) filter._id = { $gt: afterId };
+    return this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<QuotaSlotRecord[]>().exec();
+  }
+
+  /** Reaper and healer: deletes a slot that is still the one that was read (same holder and taking). */
+  async remove(slot: Pick<QuotaSlotRecord, '_id' | 'holderId' | 'takenAt'>): Promise<boolean> {
+    const res = await this.model
+      .deleteOne({ _id: slot._id, holderId: slot.holderId, takenAt: slot.takenAt })
+      .exec();
+    return res.deletedCount === 1;
+  }
+
+  private async tryTake(req: TakeSlot, slot: string): Promise<string | null> {
+    return (await insertOnce(this.model, this.record(req, slot)))
+      ? quotaSlotId(req.accountId, req.resource, slot)
+      : null;
+  }
+
+  private record(req: Omit<TakeSlot, 'limit'>, slot: string): QuotaSlotRecord {
+    const now = this.clock.nowMs();
+    return {
+      _id: quotaSlotId(req.accountId, req.resource, slot),
+      accountId: req.accountId,
+      resource: req.resource,
+      slot,
+      holderId: req.holderId,
+      takenAt: new Date(now),
+      ...(req.ttlMs !== undefined ? { expiresAt: new Date(now + req.ttlMs) } : {}),
+    };
+  }
+}

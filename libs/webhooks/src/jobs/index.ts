@@ -1,0 +1,12 @@
+export { WebhookJobsRunner } from './webhook-jobs.runner';
+export { WebhookReplayService, REPLAY_PAGE, ulidFloor } from './webhook-replay.service';
+export { ReplayCursorsModule } from './replay-cursors.module';
+export { ReplayCursorRepository } from './replay-cursor.repository';
+export type { ReplayPosition } from './replay-cursor.repository';
+export { JobTurns } from './job-turns';
+export * from './webhook-job-quota.policy';
+export * from './webhook-job-quota.service';
+export * from './webhook-job-slots.runner';
+export * from './webhook-job-slots.service';
+export * from './webhook-job.repository';
+export * from './webhook-job.schema';
