@@ -16,7 +16,7 @@
  *    a plain kafkajs consumer on the events topic times each `message.received` from the
  *    driver's `inbound()` call. Target: p99 < 20 ms.
  *
- *    Same run, same rate, after it (bench/support/baselines.ts): GET /health/live (the HTTP floor
+ *    Same run, same rate, just before it (bench/support/baselines.ts): GET /health/live (the HTTP floor
  *    of that process), an authenticated GET (key lookup + rate limit) and a bare FerretDB
  *    insertOne from the bench process (the storage floor): where the send's time goes.
  * Settings (environment): BENCH_RATE (500), BENCH_DURATION_S (20), BENCH_CONNECTIONS (20),
@@ -239,6 +239,21 @@ async function acceptBench(): Promise<AcceptFigures> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
+    // Floors first, on a fresh database (the send runs leave thousands of pending messages).
+    const b = await measureBaselines({
+      base,
+      mongoUri: env.MONGO_URI!,
+      headers,
+      rate: RATE,
+      durationS: DURATION_S,
+    });
+    const floor = (label: string, r: PacedResult) =>
+      figures(label, r.times, { requests: r.requests, rps: r.rps, non2xx: r.unexpected, errors: r.errors });
+    const floors = [
+      floor(`floor GET /health/live`, b.http),
+      floor(`floor authenticated GET`, b.authenticatedGet),
+      floor(`floor FerretDB insertOne`, b.insert),
+    ];
     await autocannonRun('warm-up', url, headers, body, RATE, 5);
     const bursty = await autocannonRun(
       `autocannon ${RATE}/s, ${DURATION_S} s`,
@@ -250,21 +265,6 @@ async function acceptBench(): Promise<AcceptFigures> {
     );
     const steady = await paced(`paced ${RATE}/s, ${DURATION_S} s`, url, headers, body, RATE, DURATION_S);
     const server = await serverSide(base);
-    const b = await measureBaselines({
-      base,
-      mongoUri: env.MONGO_URI!,
-      headers,
-      connectionId,
-      rate: RATE,
-      durationS: DURATION_S,
-    });
-    const floor = (label: string, r: PacedResult) =>
-      figures(label, r.times, { requests: r.requests, rps: r.rps, non2xx: r.unexpected, errors: r.errors });
-    const floors = [
-      floor(`floor GET /health/live`, b.http),
-      floor(`floor authenticated GET`, b.authenticatedGet),
-      floor(`floor FerretDB insertOne`, b.insert),
-    ];
     return { bursty, steady, floors, ...(server ? { server } : {}) };
   } finally {
     await api.stop();

@@ -12,7 +12,7 @@ import { pacedRequests, PacedResult } from './bench-api';
 export interface Baselines {
   /** GET /health/live on the API process: HTTP parsing, routing, middleware. */
   http: PacedResult;
-  /** GET /v1/connections/:id with the key: authentication, rate limit, one cached read. */
+  /** GET /v1/account with the key: authentication, rate limit, the account's cached view (no read). */
   authenticatedGet: PacedResult;
   /** insertOne of a message-sized document, straight from the bench process to FerretDB. */
   insert: PacedResult;
@@ -22,7 +22,6 @@ export async function measureBaselines(opts: {
   base: string;
   mongoUri: string;
   headers: Record<string, string>;
-  connectionId: string;
   rate: number;
   durationS: number;
 }): Promise<Baselines> {
@@ -35,7 +34,7 @@ export async function measureBaselines(opts: {
     durationS,
   });
   const authenticatedGet = await pacedRequests({
-    url: `${base}/v1/connections/${opts.connectionId}`,
+    url: `${base}/v1/account`,
     headers,
     expectStatus: 200,
     rate,

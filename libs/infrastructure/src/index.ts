@@ -1,3 +1,4 @@
+export * from './batching';
 export * from './leases';
 export * from './claims';
 export * from './mongo';

@@ -1,4 +1,3 @@
-export * from './coalescing.queue';
 export * from './message-status.rank';
 export * from './outbound-message.repository';
 export * from './outbound-message.schema';

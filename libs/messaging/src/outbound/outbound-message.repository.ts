@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { insertOnce, QuotaSlotRepository } from '@wwb/infrastructure';
+import { CoalescingQueue, insertOnce, QuotaSlotRepository } from '@wwb/infrastructure';
 import { AccountScope } from '@wwb/persistence';
-import { CoalescingQueue } from './coalescing.queue';
 import type { MessageStatus } from './message-status.rank';
 import {
   MESSAGE_REQUEUE_MODEL,

@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { EventEnvelope, GATEWAY_COMMANDS, SendMessageCommandData } from '@wwb/contracts';
 import { EventFactory, EventPublisher } from '@wwb/kafka';
-import { CoalescingQueue, OutboundMessageRecord } from '../outbound';
+import { CoalescingQueue } from '@wwb/infrastructure';
+import { OutboundMessageRecord } from '../outbound';
 
 /**
  * Publishes `gateway.message.send` for a stored message on the commands topic (keyed and
