@@ -48,7 +48,7 @@ class FakeSlots {
   });
 }
 
-function setup(plan: PlanName, planLimits: PlanLimitOverrides = {}) {
+function setup(plan: PlanName, planLimits: PlanLimitOverrides = {}, clock = { nowMs: 1000 }) {
   const account: AccountRecord = {
     _id: ACC,
     name: 'a',
@@ -77,7 +77,7 @@ function setup(plan: PlanName, planLimits: PlanLimitOverrides = {}) {
     auth as unknown as ApiKeyAuthService,
     events as unknown as AccountEventsProducer,
     { prefixed: (p: string) => `${p}_01JDQ8Z6W5V7Y2M3N4P5Q6R7S9` } as IdGenerator,
-    { now: () => new Date(1000), nowMs: () => 1000 } as Clock,
+    { now: () => new Date(clock.nowMs), nowMs: () => clock.nowMs } as Clock,
   );
   return { service, account, accounts, slots, auth, events };
 }
@@ -185,6 +185,48 @@ describe('AccountsService.overview', () => {
     await service.update(scope, { plan: 'enterprise' });
     expect((await service.overview(scope)).account.plan).toBe('enterprise');
     expect(accounts.get.mock.calls.length).toBeGreaterThan(3);
+  });
+});
+
+describe('AccountsService.overview after expiry', () => {
+  it('answers the expired view at once while one reload runs, then the reloaded one', async () => {
+    const clock = { nowMs: 1000 };
+    const { service, slots } = setup('professional', {}, clock);
+    await service.overview(scope);
+    expect(slots.usage).toHaveBeenCalledTimes(1);
+    clock.nowMs += 5001; // past API_KEY_CACHE_TTL_MS (5000 here)
+    await service.reserve(scope, 'apiKeys', 'key_other_process'); // drops the view
+    expect((await service.overview(scope)).usage.apiKeys).toBe(1); // no view: waits for the load
+    clock.nowMs += 5001;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    slots.usage.mockImplementationOnce(async () => {
+      await gate; // a slow usage count
+      return { apiKeys: 2, connections: 0, webhooks: 0, templates: 0, autoReplies: 0, faqBots: 0 };
+    });
+    const stale = await Promise.all([service.overview(scope), service.overview(scope)]);
+    expect(stale.map((v) => v.usage.apiKeys)).toEqual([1, 1]); // not waiting for the slow count
+    expect(slots.usage).toHaveBeenCalledTimes(3); // one reload for both calls
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect((await service.overview(scope)).usage.apiKeys).toBe(2);
+  });
+
+  it('waits for the load when there is no view yet', async () => {
+    const { service, slots } = setup('professional');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    slots.usage.mockImplementationOnce(async () => {
+      await gate;
+      return { apiKeys: 4, connections: 0, webhooks: 0, templates: 0, autoReplies: 0, faqBots: 0 };
+    });
+    const first = service.overview(scope);
+    let settled = false;
+    void first.then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    release();
+    expect((await first).usage.apiKeys).toBe(4);
   });
 });
 
