@@ -332,7 +332,14 @@ describe('OpenAPI', () => {
     const doc = (await s.http.get('/docs/openapi.json').expect(200)).body as {
       components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
     };
-    const resources = ['pendingMessages', 'mediaBytes', 'sseStreams', 'webhookJobs', 'mediaFetches'];
+    const resources = [
+      'pendingMessages',
+      'mediaBytes',
+      'sseStreams',
+      'webhookJobs',
+      'mediaFetches',
+      'scheduledMessages',
+    ];
     for (const schema of ['PlanLimitsDto', 'UsageDto']) {
       const { properties, required } = doc.components.schemas[schema]!;
       for (const r of resources) {

@@ -42,6 +42,7 @@ describe('plan limits (e2e)', () => {
       sseStreams: 5,
       webhookJobs: 2,
       mediaFetches: 4,
+      scheduledMessages: 100,
     });
     const first = await issue(acc.id).expect(201);
 
@@ -69,6 +70,7 @@ describe('plan limits (e2e)', () => {
       sseStreams: 0,
       webhookJobs: 0,
       mediaFetches: 0,
+      scheduledMessages: 0,
     });
   });
 
@@ -113,6 +115,7 @@ describe('plan limits (e2e)', () => {
       sseStreams: 100,
       webhookJobs: 20,
       mediaFetches: 64,
+      scheduledMessages: 100000,
     });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => issue(acc.id, `e${i}`)));
     expect(results.every((r) => r.status === 201)).toBe(true);

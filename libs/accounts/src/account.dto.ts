@@ -111,6 +111,15 @@ export class PlanLimitsDto {
     example: 16,
   })
   mediaFetches!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Messages scheduled with sendAt and not sent yet; one more is 429 too_many_scheduled_messages. null = unlimited',
+    example: 10000,
+  })
+  scheduledMessages!: number | null;
 }
 
 export class UsageDto {
@@ -127,6 +136,8 @@ export class UsageDto {
   @ApiProperty({ example: 0, description: 'Webhook redelivery and replay jobs not done yet' })
   webhookJobs!: number;
   @ApiProperty({ example: 0, description: 'Media URL fetches in flight now' }) mediaFetches!: number;
+  @ApiProperty({ example: 0, description: 'Messages scheduled and not sent yet' })
+  scheduledMessages!: number;
 }
 
 /** What the DTOs are made from: the account, its plan (PLAN_LIMITS applied) and its usage. */

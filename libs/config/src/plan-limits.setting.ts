@@ -21,6 +21,7 @@ export const PLAN_LIMIT_RESOURCES = [
   'sseStreams',
   'webhookJobs',
   'mediaFetches',
+  'scheduledMessages',
 ] as const;
 export type PlanLimitResource = (typeof PLAN_LIMIT_RESOURCES)[number];
 

@@ -102,7 +102,7 @@ export interface MessageData {
 }
 
 /** Who had a message sent: the API, or an automation (with the rule, bot or event behind it). */
-export const MESSAGE_SOURCES = ['api', 'auto_reply', 'faq_bot', 'campaign', 'opt_out'] as const;
+export const MESSAGE_SOURCES = ['api', 'scheduled', 'auto_reply', 'faq_bot', 'campaign', 'opt_out'] as const;
 export type MessageSource = (typeof MESSAGE_SOURCES)[number];
 
 export interface MessageOrigin {

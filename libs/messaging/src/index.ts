@@ -23,3 +23,6 @@ export { OutboundMessageRepository } from './outbound';
 export { PENDING_SLOT_GRACE_MS, QUOTA_UPKEEP_LEASE, QuotaUpkeepRunner } from './outbound';
 export type { QuotaUpkeepResult } from './outbound';
 export { SendClaimRepository } from './gateway';
+// Scheduled messages (POST .../messages with sendAt): the runner on the worker sends them.
+export { ScheduledSendRunner, SCHEDULED_SEND_LEASE, ScheduledMessageRepository } from './scheduled';
+export type { ScheduledRunResult, FireOutcome } from './scheduled';

@@ -61,6 +61,17 @@ import {
   SendMessageUseCase,
   SendQuotaService,
 } from './send';
+import {
+  SCHEDULED_MESSAGE_ACTION_MODEL,
+  SCHEDULED_MESSAGE_MODEL,
+  ScheduledMessageActionSchema,
+  ScheduledMessageRepository,
+  ScheduledMessageSchema,
+  ScheduledMessagesController,
+  ScheduledMessagesService,
+  ScheduledSendRunner,
+  ScheduleMessageUseCase,
+} from './scheduled';
 import { MessageStatusConsumer } from './statuses';
 
 /** Every collection of messaging (mongoose model name and schema). */
@@ -73,6 +84,8 @@ export const MESSAGING_MODELS = [
   { name: IDEMPOTENCY_RECORD_MODEL, schema: IdempotencyRecordSchema },
   { name: CHAT_MODEL, schema: ChatSchema },
   { name: CHAT_MESSAGE_MODEL, schema: ChatMessageSchema },
+  { name: SCHEDULED_MESSAGE_MODEL, schema: ScheduledMessageSchema },
+  { name: SCHEDULED_MESSAGE_ACTION_MODEL, schema: ScheduledMessageActionSchema },
 ];
 const collections = MongooseModule.forFeature(MESSAGING_MODELS);
 
@@ -118,8 +131,9 @@ class MessagingGatewayModule {}
  *   re-publishes what it stored if the publish after storing failed;
  * - `forApi()`: POST /v1/media, POST/GET /v1/connections/:id/messages, chats, contacts/check, and
  *   the lookup that lets the simulator's ack name a message by our id;
- * - `forWorker()`: consumer groups `message-status` (acks -> statuses) and `conversations`, and
- *   the sweeper that re-publishes messages stuck in queued (one node at a time, Mongo lease);
+ * - `forWorker()`: consumer groups `message-status` (acks -> statuses) and `conversations`, the
+ *   sweeper that re-publishes messages stuck in queued, and the runner that sends scheduled
+ *   messages when their sendAt comes (each one node at a time, Mongo lease);
  * - `forGateway()`: MessageSendHandler, registered in the gateway's GatewayCommandRegistry for
  *   `gateway.message.send` (import it in the gateway role only: it imports GatewayModule).
  * Needs the global config, runtime, observability, persistence and Kafka modules.
@@ -149,9 +163,21 @@ export class MessagingModule {
     return {
       module: MessagingApiModule,
       imports: [models, multer, ConnectionsModule, AccountsModule, MessagingModule.sending()],
-      controllers: [MediaController, MessagesController, ChatsController, ContactsController],
+      controllers: [
+        MediaController,
+        MessagesController,
+        ScheduledMessagesController,
+        ChatsController,
+        ContactsController,
+      ],
       providers: [
         MediaStore,
+        ConnectionLookupService,
+        IdempotencyRepository,
+        SendQuotaService,
+        ScheduledMessageRepository,
+        ScheduleMessageUseCase,
+        ScheduledMessagesService,
         MediaUploadService,
         MediaUploadErrorsInterceptor,
         OutboundMessageRepository,
@@ -168,8 +194,12 @@ export class MessagingModule {
   static forWorker(options: { sweeper?: boolean } = {}): DynamicModule {
     return {
       module: MessagingWorkerModule,
-      imports: [models, LeasesModule],
+      imports: [models, LeasesModule, AccountsModule, MessagingModule.sending()],
       providers: [
+        ScheduledMessageRepository,
+        SendQuotaService,
+        MessageStatusProducer,
+        ScheduledSendRunner,
         OutboundMessageRepository,
         SendClaimRepository,
         IdempotencyRepository,
@@ -188,6 +218,7 @@ export class MessagingModule {
         MessageStatusConsumer,
         MediaRetentionRunner,
         QuotaUpkeepRunner,
+        ScheduledSendRunner,
       ].filter((p) => options.sweeper !== false || p !== OutboxSweeper),
     };
   }

@@ -12,6 +12,7 @@ const CONCURRENT: readonly ConcurrentResource[] = [
   'sseStreams',
   'webhookJobs',
   'mediaFetches',
+  'scheduledMessages',
 ];
 
 /**
@@ -61,6 +62,7 @@ export class AccountUsageService {
       sseStreams: 0,
       webhookJobs: 0,
       mediaFetches: 0,
+      scheduledMessages: 0,
     };
   }
 }

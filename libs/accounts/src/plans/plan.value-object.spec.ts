@@ -21,6 +21,7 @@ describe('Plan', () => {
       sseStreams: 5,
       webhookJobs: 2,
       mediaFetches: 4,
+      scheduledMessages: 100,
     });
     expect(Plan.of('professional').limits).toEqual({
       apiKeys: 5,
@@ -35,6 +36,7 @@ describe('Plan', () => {
       sseStreams: 25,
       webhookJobs: 5,
       mediaFetches: 16,
+      scheduledMessages: 10000,
     });
     expect(Plan.of('enterprise').limits).toEqual({
       apiKeys: null,
@@ -49,6 +51,7 @@ describe('Plan', () => {
       sseStreams: 100,
       webhookJobs: 20,
       mediaFetches: 64,
+      scheduledMessages: 100000,
     });
   });
 
@@ -60,6 +63,7 @@ describe('Plan', () => {
         'sseStreams',
         'webhookJobs',
         'mediaFetches',
+        'scheduledMessages',
       ] as const) {
         expect(typeof plan.limit(r)).toBe('number');
       }

@@ -32,6 +32,8 @@ export interface PlanLimits extends Readonly<Record<PlanLimitResource, number | 
   readonly webhookJobs: number | null;
   /** Media URL fetches in flight at once over every API process (429 too_many_media_fetches). */
   readonly mediaFetches: number | null;
+  /** Messages scheduled for later (sendAt) and not sent yet (429 too_many_scheduled_messages). */
+  readonly scheduledMessages: number | null;
 }
 
 /** Resources whose limit is enforced with one plan slot per unit (race-free), for as long as the thing exists. */
@@ -44,7 +46,8 @@ export type LimitedResource = SlottedResource;
  * Resources held for a while (a message until it is sent, a stream while it is open, a fetch
  * while it runs, a job until it is done) and counted with quota slots (@wwb/infrastructure).
  */
-export type ConcurrentResource = 'pendingMessages' | 'sseStreams' | 'webhookJobs' | 'mediaFetches';
+export type ConcurrentResource =
+  'pendingMessages' | 'sseStreams' | 'webhookJobs' | 'mediaFetches' | 'scheduledMessages';
 
 const GIB = 1024 * 1024 * 1024;
 
@@ -63,6 +66,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     sseStreams: 5,
     webhookJobs: 2,
     mediaFetches: 4,
+    scheduledMessages: 100,
   },
   professional: {
     apiKeys: 5,
@@ -77,6 +81,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     sseStreams: 25,
     webhookJobs: 5,
     mediaFetches: 16,
+    scheduledMessages: 10_000,
   },
   enterprise: {
     apiKeys: null,
@@ -91,6 +96,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     sseStreams: 100,
     webhookJobs: 20,
     mediaFetches: 64,
+    scheduledMessages: 100_000,
   },
 };
 

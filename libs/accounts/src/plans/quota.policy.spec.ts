@@ -13,6 +13,7 @@ describe('quota policy', () => {
       sseStreams: 'too_many_streams',
       webhookJobs: 'too_many_webhook_jobs',
       mediaFetches: 'too_many_media_fetches',
+      scheduledMessages: 'too_many_scheduled_messages',
     });
     const err = quotaExceeded('pendingMessages', 'starter', 3);
     expect(err.kind).toBe('limit_reached');

@@ -31,6 +31,11 @@ export const QUOTA_RULES: Readonly<Record<ConcurrentResource, QuotaRule>> = {
     what: 'media URL fetches in flight',
     retryAfterSeconds: 2,
   },
+  scheduledMessages: {
+    code: 'too_many_scheduled_messages',
+    what: 'messages scheduled and not sent yet',
+    retryAfterSeconds: 60,
+  },
 };
 
 export function quotaExceeded(resource: ConcurrentResource, plan: string, limit: number): DomainError {

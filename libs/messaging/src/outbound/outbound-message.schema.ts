@@ -44,6 +44,8 @@ export interface OutboundMessageRecord {
    * is settled. Absent on messages stored before pending messages were limited.
    */
   pendingSlot?: string;
+  /** The sendAt it was scheduled for, when it was a scheduled message. */
+  scheduledFor?: Date;
   createdAt: Date;
 }
 
@@ -60,6 +62,7 @@ export const OutboundMessageSchema = new Schema<OutboundMessageRecord>(
     origin: { type: Schema.Types.Mixed },
     pending: { type: Boolean, required: true },
     pendingSlot: { type: String },
+    scheduledFor: { type: Date },
     createdAt: { type: Date, required: true },
   },
   { collection: 'messages', versionKey: false, _id: false, minimize: false },

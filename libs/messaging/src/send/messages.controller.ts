@@ -14,6 +14,7 @@ import { assertConnectionReach } from './connection-lookup.service';
 import { MessageQueryService, MessageView } from './message-query.service';
 import { AcceptedMessageDto, MessageDto, SendMessageDto } from './send-message.dto';
 import { SendMessageUseCase } from './send-message.service';
+import { ScheduleMessageUseCase } from '../scheduled/schedule-message.service';
 import { SEND_ERROR_CODES } from './send-request.errors';
 
 @ApiTags('messages')
@@ -22,6 +23,7 @@ import { SEND_ERROR_CODES } from './send-request.errors';
 export class MessagesController {
   constructor(
     private readonly sending: SendMessageUseCase,
+    private readonly scheduling: ScheduleMessageUseCase,
     private readonly query: MessageQueryService,
     private readonly quotas: AccountQuotaService,
   ) {}
@@ -34,11 +36,14 @@ export class MessagesController {
       'Answers 202 once the message is stored; follow it with GET .../messages/{messageId} or the ' +
       'message.status events. 400 codes: ' +
       Object.keys(SEND_ERROR_CODES).join(', ') +
-      ', validation_failed, invalid_idempotency_key. 409 connection_stopped, connection_logged_out, ' +
+      ', validation_failed, invalid_idempotency_key, and with sendAt invalid_send_at, send_at_in_past, ' +
+      'send_at_too_far. 409 connection_stopped, connection_logged_out, ' +
       'idempotency_key_in_progress. 422 idempotency_key_reused. Plan limits (GET /v1/account): 429 ' +
       'too_many_pending_messages (messages accepted and not yet sent or failed) and too_many_media_fetches ' +
-      '(media URLs being fetched), with Retry-After; 403 plan_limit_exceeded when the media would take the ' +
-      'stored bytes over mediaBytes.',
+      '(media URLs being fetched), too_many_scheduled_messages (with sendAt), with Retry-After; 403 ' +
+      'plan_limit_exceeded when the media would take the stored bytes over mediaBytes. With sendAt the message ' +
+      'is checked now and stored as `scheduled` (202 status scheduled); it is sent through this same path ' +
+      'when sendAt comes, under the same id.',
   })
   @ApiParam({ name: 'id', example: 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9' })
   @ApiHeader({
@@ -58,17 +63,32 @@ export class MessagesController {
   ): Promise<AcceptedMessageDto> {
     assertConnectionReach(principal, connectionId);
     const plan = await this.quotas.planOf(principal.scope);
+    const quota = {
+      plan: plan.name,
+      pendingMessages: plan.limit('pendingMessages'),
+      mediaFetches: plan.limit('mediaFetches'),
+      mediaBytes: plan.limit('mediaBytes'),
+      scheduledMessages: plan.limit('scheduledMessages'),
+    };
+    const { sendAt, ...message } = body;
+    const key = idempotencyKey !== undefined ? { idempotencyKey } : {};
+    if (sendAt !== undefined) {
+      const scheduled = await this.scheduling.execute(principal.scope, {
+        connectionId,
+        message,
+        sendAt,
+        ...key,
+        quota,
+      });
+      if (scheduled.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      return { id: scheduled.id, status: scheduled.status, sendAt: scheduled.sendAt.toISOString() };
+    }
     const result = await this.sending.execute(principal.scope, {
       connectionId,
-      message: body,
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      message,
+      ...key,
       origin: { source: 'api' },
-      quota: {
-        plan: plan.name,
-        pendingMessages: plan.limit('pendingMessages'),
-        mediaFetches: plan.limit('mediaFetches'),
-        mediaBytes: plan.limit('mediaBytes'),
-      },
+      quota,
     });
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { id: result.id, status: result.status };

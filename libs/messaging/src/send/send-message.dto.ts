@@ -210,15 +210,28 @@ export class SendMessageDto {
   @IsArray()
   @IsString({ each: true })
   mentions?: string[];
+
+  @ApiPropertyOptional({
+    example: '2026-12-24T09:00:00+01:00',
+    description:
+      'Send later: an ISO 8601 time with a zone, at most 366 days ahead (a time up to a minute ago is sent ' +
+      'at once). The answer is then status `scheduled`; see GET .../scheduled-messages',
+  })
+  @Present()
+  @IsString()
+  sendAt?: string;
 }
 
 export class AcceptedMessageDto {
   @ApiProperty({ example: 'msg_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' }) id!: string;
-  @ApiProperty({ enum: ['queued'] }) status!: 'queued';
+  @ApiProperty({ enum: ['queued', 'scheduled'] }) status!: 'queued' | 'scheduled';
+  @ApiPropertyOptional({ format: 'date-time', description: 'When a scheduled message is due' })
+  sendAt?: string;
 }
 
 export class MessageTimestampsDto {
-  @ApiProperty({ format: 'date-time' }) queued!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null while scheduled' })
+  queued!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) sent!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) failed!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) delivered!: string | null;
@@ -237,18 +250,27 @@ export class MessageDto {
   @ApiProperty({ example: '+15551234567' }) to!: string;
   @ApiProperty({ example: '15551234567@c.us' }) chatId!: string;
   @ApiProperty({ enum: SENDABLE_MESSAGE_TYPES }) type!: string;
-  @ApiProperty({ enum: ['queued', 'sent', 'failed', 'delivered', 'read', 'played'] }) status!: string;
+  @ApiProperty({ enum: ['scheduled', 'queued', 'sent', 'failed', 'delivered', 'read', 'played'] })
+  status!: string;
   @ApiProperty({ type: String, nullable: true }) waMessageId!: string | null;
   @ApiProperty({ type: MessageTimestampsDto }) timestamps!: MessageTimestampsDto;
   @ApiProperty({ type: MessageErrorDto, nullable: true }) error!: MessageErrorDto | null;
   @ApiProperty({
     enum: MESSAGE_SOURCES,
-    description: 'Who sent it: api, or an automation (auto_reply, faq_bot, campaign, opt_out)',
+    description:
+      'Who sent it: api, scheduled (the API with sendAt), or an automation (auto_reply, faq_bot, campaign, opt_out)',
   })
   source!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The auto-reply rule that sent it' })
   ruleId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The FAQ bot that sent it' })
   botId!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'The time it was scheduled for (sendAt), if it was',
+  })
+  sendAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

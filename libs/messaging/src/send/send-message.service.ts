@@ -45,6 +45,14 @@ export interface SendMessageCommand {
    * up the inbound pipeline, which AUTOMATION_MAX_REPLIES_PER_CHAT bounds instead).
    */
   quota?: SendQuota;
+  /**
+   * The id the message gets, when it was given one before (a scheduled message keeps the id it
+   * was scheduled under); a new `msg_<ULID>` when absent. Pair it with an idempotencyKey: the key
+   * is what makes a second execute with the same id a replay rather than a duplicate.
+   */
+  messageId?: string;
+  /** The time it was scheduled for (kept on the message for GET). */
+  scheduledFor?: Date;
 }
 
 export interface SendMessageResult {
@@ -58,6 +66,7 @@ export interface SendMessageResult {
 type ResolvedMedia = { ref: MediaRef } | { bytes: { data: Buffer; mimetype: string; filename?: string } };
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const MESSAGE_ID = /^msg_[0-9A-Z]{26}$/;
 const REPLAY_WAIT_MS = 5_000;
 const REPLAY_POLL_MS = 25;
 
@@ -117,7 +126,10 @@ export class SendMessageUseCase {
     const draft = parseSendRequest(body, this.limits);
     const fingerprint = key ? fingerprintOf(connectionId, body) : '';
 
-    const id = this.ids.prefixed('msg');
+    const id = command.messageId ?? this.ids.prefixed('msg');
+    if (command.messageId !== undefined && !MESSAGE_ID.test(command.messageId)) {
+      throw DomainError.invalid('invalid_message_id', 'messageId must be a msg_<ULID> id');
+    }
     if (key) {
       // The claim (a unique insert) is also the lookup: a key used before answers with its record,
       // so a new message costs one round trip here. Claimed before anything else is checked, so
@@ -153,6 +165,7 @@ export class SendMessageUseCase {
         key,
         origin,
         pendingSlot,
+        scheduledFor: command.scheduledFor,
       });
       await this.messages.insert(record);
     } catch (err) {
@@ -259,6 +272,7 @@ export class SendMessageUseCase {
       key: string | undefined;
       origin: MessageOrigin;
       pendingSlot: string;
+      scheduledFor: Date | undefined;
     },
   ): OutboundMessageRecord {
     return {
@@ -273,6 +287,7 @@ export class SendMessageUseCase {
       origin: m.origin,
       pending: true,
       pendingSlot: m.pendingSlot,
+      ...(m.scheduledFor ? { scheduledFor: m.scheduledFor } : {}),
       createdAt: this.clock.now(),
     };
   }
@@ -290,7 +305,7 @@ function checkRunning(connection: { desiredState: string; status: string }): voi
   }
 }
 
-function checkIdempotencyKey(key: string | undefined): string | undefined {
+export function checkIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   // eslint-disable-next-line no-control-regex
   if (!key || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || /[\u0000-\u001f\u007f]/.test(key)) {

@@ -11,6 +11,8 @@ export interface SendQuota {
   pendingMessages: number | null;
   mediaFetches: number | null;
   mediaBytes: number | null;
+  /** Checked when a message is scheduled (absent: counted, never refused). */
+  scheduledMessages?: number | null;
 }
 
 /** A media fetch's slot outlives MEDIA_URL_TIMEOUT_MS by this much before the reaper may free it. */
@@ -43,6 +45,24 @@ export class SendQuotaService {
     const taken = await this.slots.take({ ...slot, limit: quota.pendingMessages });
     if (!taken) throw quotaExceeded('pendingMessages', quota.plan, quota.pendingMessages ?? 0);
     return taken;
+  }
+
+  /**
+   * The scheduledMessages slot of message `id`, held until it is sent, failed or cancelled; 429
+   * too_many_scheduled_messages when the account holds its plan's limit.
+   */
+  async takeScheduledSlot(scope: AccountScope, id: string, quota?: SendQuota): Promise<string> {
+    const slot = { accountId: scope.accountId, resource: 'scheduledMessages', holderId: id };
+    const limit = quota?.scheduledMessages;
+    if (!quota || limit === undefined) return this.slots.takeUncapped(slot);
+    const taken = await this.slots.take({ ...slot, limit });
+    if (!taken) throw quotaExceeded('scheduledMessages', quota.plan, limit ?? 0);
+    return taken;
+  }
+
+  /** Gives back a scheduledMessages slot (idempotent). */
+  async releaseScheduledSlot(slotId: string, id: string): Promise<void> {
+    await this.slots.release(slotId, id);
   }
 
   /** Gives back the pending slot of a message that was not stored after all. */
