@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '@wwb/accounts';
 import { AutomationModule } from '@wwb/automation';
+import { CampaignsModule } from '@wwb/campaigns';
 import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
 import { ContactsModule } from '@wwb/contacts';
@@ -22,6 +23,7 @@ export const API_ROLE_MODULES = [
   TemplatesModule.forApi(),
   AutomationModule.forApi(),
   FaqBotsModule.forApi(),
+  CampaignsModule.forApi(),
 ];
 
 /** The API process: shared infrastructure plus the API role. */

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CampaignsModule } from '@wwb/campaigns';
 import { AppConfig } from '@wwb/config';
 import { GatewayModule as GatewayNodeModule } from '@wwb/gateway';
 import { HttpPlatformModule } from '@wwb/http';
@@ -7,9 +8,10 @@ import { PlatformModule } from '@wwb/platform';
 
 /**
  * What the gateway role adds: the WhatsApp sessions it hosts. The node joins the `gateway`
- * consumer group and runs the connections of the commands partitions assigned to it.
+ * consumer group and runs the connections of the commands partitions assigned to it, and paces
+ * their campaign sends.
  */
-@Module({ imports: [GatewayNodeModule, MessagingModule.forGateway()] })
+@Module({ imports: [GatewayNodeModule, MessagingModule.forGateway(), CampaignsModule.forGateway()] })
 export class GatewayRoleModule {}
 
 /** The gateway process: shared infrastructure, health and metrics, and the sessions. */

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AutomationModule } from '@wwb/automation';
+import { CampaignsModule } from '@wwb/campaigns';
 import { AppConfig, loadConfig, WorkerConsumerSet } from '@wwb/config';
 import { EventLogModule } from '@wwb/event-log';
 import { HttpPlatformModule } from '@wwb/http';
@@ -13,6 +14,7 @@ const CONSUMER_SETS: Record<WorkerConsumerSet, () => DynamicModule> = {
   'event-log': () => EventLogModule.withConsumer({ retention: true }),
   messaging: () => MessagingModule.forWorker(),
   automation: () => AutomationModule.forWorker(),
+  campaigns: () => CampaignsModule.forWorker(),
 };
 
 /**

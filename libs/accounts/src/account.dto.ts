@@ -63,6 +63,14 @@ export class PlanLimitsDto {
   @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 10 })
   faqBots!: number | null;
 
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Campaigns (a cancelled one counts until it is deleted); null = unlimited',
+    example: 100,
+  })
+  campaigns!: number | null;
+
   @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 100000 })
   contacts!: number | null;
 
@@ -129,6 +137,7 @@ export class UsageDto {
   @ApiProperty({ example: 0 }) templates!: number;
   @ApiProperty({ example: 0 }) autoReplies!: number;
   @ApiProperty({ example: 0 }) faqBots!: number;
+  @ApiProperty({ example: 0 }) campaigns!: number;
   @ApiProperty({ example: 0, description: 'Messages accepted and not yet sent or failed' })
   pendingMessages!: number;
   @ApiProperty({ example: 0, description: 'Bytes of stored media' }) mediaBytes!: number;

@@ -6,31 +6,23 @@ import {
   listOf,
   num,
   oneOf,
-  Parser,
   pemFile,
   SettingError,
+  SettingSpec,
+  spec,
   str,
   url,
 } from './setting.parsers';
 import { planLimitOverrides } from './plan-limits.setting';
+import {
+  LOG_LEVELS,
+  NODE_ENVS,
+  WHATSAPP_DRIVERS,
+  WORKER_CONSUMER_SETS,
+  WorkerConsumerSet,
+} from './choices.setting';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export const NODE_ENVS = ['development', 'production', 'test'] as const;
-export const WHATSAPP_DRIVERS = ['webjs', 'simulator'] as const;
-/** Consumer sets a worker process can run (WORKER_CONSUMERS). */
-export const WORKER_CONSUMER_SETS = ['webhooks', 'event-log', 'messaging', 'automation'] as const;
-export type WorkerConsumerSet = (typeof WORKER_CONSUMER_SETS)[number];
-
-interface SettingSpec<T> {
-  parse: Parser<T>;
-  /** A secret is never printed, not even in a validation error. */
-  secret?: boolean;
-  /** Optional settings may be absent (no default and no environment value). */
-  optional?: boolean;
-  doc: string;
-}
-
-const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
+export * from './choices.setting';
 
 /**
  * Every setting the platform reads. Defaults live in config/default.json; the environment
@@ -90,7 +82,7 @@ export const SETTINGS = {
   }),
   PLAN_LIMITS: spec({
     parse: planLimitOverrides,
-    doc: 'Per-plan limits replacing the built-in ones, as JSON: `{"<plan>":{"<resource>":<integer or null>}}` (null = unlimited), e.g. `{"starter":{"pendingMessages":200,"mediaBytes":104857600}}`. Resources: apiKeys, connections, webhooks, templates, autoReplies, faqBots, contacts, pendingMessages, mediaBytes, sseStreams, webhookJobs, mediaFetches, scheduledMessages; the built-in values are in docs/api.md (Plans and limits). An unknown plan or resource stops the process at start-up',
+    doc: 'Per-plan limits replacing the built-in ones, as JSON: `{"<plan>":{"<resource>":<integer or null>}}` (null = unlimited), e.g. `{"starter":{"pendingMessages":200,"mediaBytes":104857600}}`. Resources: apiKeys, connections, webhooks, templates, autoReplies, faqBots, campaigns, contacts, pendingMessages, mediaBytes, sseStreams, webhookJobs, mediaFetches, scheduledMessages; the built-in values are in docs/api.md (Plans and limits). An unknown plan or resource stops the process at start-up',
   }),
   API_KEY_CACHE_TTL_MS: spec({
     parse: int({ min: 0, max: 60000 }),
@@ -126,7 +118,7 @@ export const SETTINGS = {
   SHUTDOWN_TIMEOUT_MS: spec({ parse: int({ min: 100 }), doc: 'Grace period for in-flight work at shutdown' }),
   WORKER_CONSUMERS: spec({
     parse: listOf(WORKER_CONSUMER_SETS),
-    doc: 'Consumer sets a worker process runs, comma-separated: webhooks (fan-out and delivery), event-log (stores every event), messaging (send queue sweeper, statuses, conversations), automation (contacts from inbound messages, opt-outs, auto-reply rules, FAQ bots). Every set must run somewhere; split them to scale one on its own (e.g. dedicated webhook workers)',
+    doc: 'Consumer sets a worker process runs, comma-separated: webhooks (fan-out and delivery), event-log (stores every event), messaging (send queue sweeper, statuses, conversations), automation (contacts from inbound messages, opt-outs, auto-reply rules, FAQ bots), campaigns (the campaign scheduler and planner). Every set must run somewhere; split them to scale one on its own (e.g. dedicated webhook workers)',
   }),
   WHATSAPP_DRIVER: spec({
     parse: listOf(WHATSAPP_DRIVERS),
@@ -172,6 +164,10 @@ export const SETTINGS = {
   MESSAGE_REQUEUE_AFTER_MS: spec({
     parse: int({ min: 100 }),
     doc: 'A message still queued this long after it was accepted (or last re-published) is published again',
+  }),
+  CAMPAIGN_PLAN_STALE_MS: spec({
+    parse: int({ min: 1000 }),
+    doc: 'A campaign run not planned this long after it was claimed is planned again (its planner died)',
   }),
   MESSAGE_SWEEP_INTERVAL_MS: spec({
     parse: int({ min: 100 }),
@@ -361,6 +357,7 @@ export class AppConfig {
       requeueAfterMs: this.raw.MESSAGE_REQUEUE_AFTER_MS,
       sweepIntervalMs: this.raw.MESSAGE_SWEEP_INTERVAL_MS,
       idempotencyKeyTtlHours: this.raw.IDEMPOTENCY_KEY_TTL_HOURS,
+      campaignPlanStaleMs: this.raw.CAMPAIGN_PLAN_STALE_MS,
     };
   }
   get webhooks() {

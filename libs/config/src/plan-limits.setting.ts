@@ -15,6 +15,7 @@ export const PLAN_LIMIT_RESOURCES = [
   'templates',
   'autoReplies',
   'faqBots',
+  'campaigns',
   'contacts',
   'pendingMessages',
   'mediaBytes',

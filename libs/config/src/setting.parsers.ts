@@ -131,3 +131,15 @@ export const pemFile: Parser<string | undefined> = (raw) => {
     throw new SettingError(`${path} holds no PEM certificate`);
   return text;
 };
+
+/** One setting: how its text is parsed, whether it is secret or optional, and its documentation. */
+export interface SettingSpec<T> {
+  parse: Parser<T>;
+  /** A secret is never printed, not even in a validation error. */
+  secret?: boolean;
+  /** Optional settings may be absent (no default and no environment value). */
+  optional?: boolean;
+  doc: string;
+}
+
+export const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;

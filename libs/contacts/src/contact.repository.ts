@@ -184,6 +184,30 @@ export class ContactRepository implements OnModuleInit {
     }
   }
 
+  /** Contacts with any of `tags`, oldest first, read with a cursor (campaign audiences of any size). */
+  async *streamAnyTag(scope: AccountScope, tags: readonly string[]): AsyncGenerator<ContactRecord> {
+    if (tags.length === 0) return;
+    const cursor = this.contacts
+      .find({ accountId: scope.accountId, tags: { $in: [...tags] } })
+      .sort({ _id: 1 })
+      .lean<ContactRecord>()
+      .cursor({ batchSize: 500 });
+    try {
+      for await (const doc of cursor) yield doc as ContactRecord;
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** The account's contacts among `ids` (others and unknown ids are left out). */
+  async getMany(scope: AccountScope, ids: readonly string[]): Promise<ContactRecord[]> {
+    if (ids.length === 0) return [];
+    return this.contacts
+      .find({ accountId: scope.accountId, _id: { $in: [...ids] } })
+      .lean<ContactRecord[]>()
+      .exec();
+  }
+
   /** Attribute names used by the matching contacts (export columns). */
   async attributeNames(scope: AccountScope, filter: ContactFilter): Promise<string[]> {
     const names = new Set<string>();

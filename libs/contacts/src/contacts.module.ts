@@ -7,6 +7,7 @@ import { ContactCreateService } from './contact-create.service';
 import { ContactExportService } from './contact-export.service';
 import { ContactImportService } from './contact-import.service';
 import { ContactQuotaService } from './contact-quota.service';
+import { ContactAudienceService } from './contact-audience.service';
 import { ContactRepository } from './contact.repository';
 import {
   ContactActivityDoc,
@@ -66,8 +67,9 @@ export class ContactsModule {
         ContactExportService,
         CsvUploadStore,
         OptOutPolicy,
+        ContactAudienceService,
       ],
-      exports: [ContactsService, OptOutPolicy],
+      exports: [ContactsService, OptOutPolicy, ContactAudienceService],
     };
   }
 
@@ -75,8 +77,8 @@ export class ContactsModule {
     return {
       module: ContactsWorkerModule,
       imports: [models],
-      providers: [ContactRepository, ContactsService, OptOutPolicy],
-      exports: [ContactsService, OptOutPolicy],
+      providers: [ContactRepository, ContactsService, OptOutPolicy, ContactAudienceService],
+      exports: [ContactsService, OptOutPolicy, ContactAudienceService],
     };
   }
 }

@@ -7,3 +7,5 @@ export type { ContactView } from './contact.mapper';
 export type { AttributeValue, Attributes } from './contact-fields.policy';
 export type { OptOutSource } from './contact.schema';
 export { defaultTimeZone, normalisePhone, tryNormalisePhone } from './phone-number.policy';
+export { ContactAudienceService } from './contact-audience.service';
+export type { AudienceMember, AudienceQuery } from './contact-audience.service';

@@ -57,6 +57,8 @@ const MESSAGE_MIN: RequiredPart<MessageData> = {
 };
 
 const T = '2026-12-01T10:00:00.000Z';
+const RUN = { campaignId: 'cmp_1', runId: 'cmp_1_20261201T1000' };
+const RECIPIENT = { ...RUN, contactId: 'ctc_1', chatId: '1@c.us' };
 const GROUP = {
   chatId: '120363041234567890@g.us',
   action: 'add',
@@ -219,6 +221,19 @@ const FULL: { [K in EventType]: Required<EventDataMap[K]> } = {
     source: 'api',
     triggerEventId: 'e',
   },
+  'campaign.run.started': {
+    ...RUN,
+    kind: 'scheduled',
+    occurrence: T,
+    targeted: 3,
+    pending: 2,
+    skipped: { opted_out: 1 },
+  },
+  'campaign.run.progress': { ...RUN, connectionId: 'con_1', sent: 1, skipped: 0, failed: 0, remaining: 1 },
+  'campaign.run.completed': { ...RUN, outcome: 'completed', completedAt: T },
+  'campaign.recipient.sent': { ...RECIPIENT, messageId: 'msg_1' },
+  'campaign.recipient.skipped': { ...RECIPIENT, reason: 'frequency_capped' },
+  'campaign.recipient.failed': { ...RECIPIENT, messageId: 'msg_1', code: 'connection_stopped' },
 };
 
 /** Only the fields the type requires: the schema requires exactly these (no optional field here). */
@@ -302,6 +317,19 @@ const MINIMAL: { [K in EventType]: RequiredPart<EventDataMap[K]> } = {
   'faq.missed': { botId: 'b', question: 'q', chatId: '1@c.us', triggerEventId: 'e', missesInRow: 1 },
   'contact.opted_out': { contactId: 'ct_1', phone: '+1555', reason: 'keyword STOP', source: 'keyword' },
   'contact.opted_in': { contactId: 'ct_1', phone: '+1555', reason: 'keyword START', source: 'keyword' },
+  'campaign.run.started': {
+    ...RUN,
+    kind: 'manual',
+    occurrence: T,
+    targeted: 3,
+    pending: 2,
+    skipped: { opted_out: 1 },
+  },
+  'campaign.run.progress': { ...RUN, connectionId: 'con_1', sent: 1, skipped: 0, failed: 0, remaining: 1 },
+  'campaign.run.completed': { ...RUN, outcome: 'completed', completedAt: T },
+  'campaign.recipient.sent': { ...RECIPIENT, messageId: 'msg_1' },
+  'campaign.recipient.skipped': { ...RECIPIENT, reason: 'frequency_capped' },
+  'campaign.recipient.failed': { ...RECIPIENT, messageId: 'msg_1', code: 'connection_stopped' },
 };
 
 const newest = (type: string): EventDefinition =>

@@ -1,5 +1,6 @@
 import type { AccountEventDataMap } from './account-events.catalog';
 import type { AutomationEventDataMap } from './automation-events.catalog';
+import type { CampaignEventDataMap } from './campaign-events.catalog';
 import type { ConnectionEventDataMap } from './connection-events.catalog';
 import { EVENT_DEFINITIONS } from './event-catalog';
 import type { EventEnvelope } from './event-envelope';
@@ -19,7 +20,8 @@ export interface EventDataMap
     MessageEventDataMap,
     WhatsAppEventDataMap,
     WebhookEventDataMap,
-    AutomationEventDataMap {}
+    AutomationEventDataMap,
+    CampaignEventDataMap {}
 
 export type EventType = keyof EventDataMap;
 

@@ -22,6 +22,11 @@ export const GATEWAY_COMMANDS = {
   pairingCodeRequest: 'gateway.pairing_code.request',
   /** Is a number on WhatsApp; data: {requestId, phone}; reply through GatewayReply. */
   contactCheck: 'gateway.contact.check',
+  /**
+   * Send this connection's share of a campaign run, paced (see @wwb/campaigns); data:
+   * CampaignDispatchCommandData. The gateway acknowledges at once and sends over time.
+   */
+  campaignDispatch: 'gateway.campaign.dispatch',
   /** Simulator controls (simulator connections only); data as the HTTP bodies. */
   simulatorScan: 'gateway.simulator.scan',
   simulatorInbound: 'gateway.simulator.inbound',
@@ -118,4 +123,10 @@ export interface SimulatorAckData extends GatewayRequestData {
 /** `gateway.simulator.disconnect`: LOGOUT / UNPAIRED unlink the device, anything else restarts it. */
 export interface SimulatorDisconnectData extends GatewayRequestData {
   reason: string;
+}
+
+/** Data of `gateway.campaign.dispatch`. */
+export interface CampaignDispatchCommandData {
+  campaignId: string;
+  runId: string;
 }

@@ -10,3 +10,4 @@ export * from './message-events.catalog';
 export * from './whatsapp-events.catalog';
 export * from './webhook-events.catalog';
 export * from './automation-events.catalog';
+export * from './campaign-events.catalog';

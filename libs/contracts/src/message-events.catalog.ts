@@ -113,6 +113,9 @@ export interface MessageOrigin {
   botId?: string;
   /** The event (e.g. the inbound message.received) the message answers. */
   triggerEventId?: string;
+  /** The campaign and its run that sent it. */
+  campaignId?: string;
+  runId?: string;
 }
 
 export type MessageReceivedData = MessageData;
@@ -245,6 +248,8 @@ const MESSAGE_ORIGIN = {
       ruleId: { ...STR, description: 'The auto-reply rule that sent it' },
       botId: { ...STR, description: 'The FAQ bot that sent it' },
       triggerEventId: { ...STR, description: 'The event (e.g. message.received) it answers' },
+      campaignId: { ...STR, description: 'The campaign that sent it' },
+      runId: { ...STR, description: 'The campaign run that sent it' },
     },
     ['source'],
   ),

@@ -26,3 +26,5 @@ export { SendClaimRepository } from './gateway';
 // Scheduled messages (POST .../messages with sendAt): the runner on the worker sends them.
 export { ScheduledSendRunner, SCHEDULED_SEND_LEASE, ScheduledMessageRepository } from './scheduled';
 export type { ScheduledRunResult, FireOutcome } from './scheduled';
+export { MessageOutcomeService } from './outcomes';
+export type { MessageOutcome } from './outcomes';

@@ -72,6 +72,7 @@ import {
   ScheduledSendRunner,
   ScheduleMessageUseCase,
 } from './scheduled';
+import { MessageOutcomeService } from './outcomes';
 import { MessageStatusConsumer } from './statuses';
 
 /** Every collection of messaging (mongoose model name and schema). */
@@ -122,6 +123,9 @@ class MessagingWorkerModule {}
 @Module({})
 class MessagingGatewayModule {}
 
+@Module({})
+class MessagingOutcomesModule {}
+
 /**
  * Messaging: sending (accept, queue, send at most once, statuses from acks), media uploads in
  * GridFS, conversations (chats and messages from the events topic) and number checks. One module,
@@ -155,6 +159,16 @@ export class MessagingModule {
         SendMessageUseCase,
       ],
       exports: [SendMessageUseCase],
+    };
+  }
+
+  /** MessageOutcomeService: where messages sent through us stand (reports of other features). */
+  static outcomes(): DynamicModule {
+    return {
+      module: MessagingOutcomesModule,
+      imports: [models],
+      providers: [OutboundMessageRepository, MessageOutcomeService],
+      exports: [MessageOutcomeService],
     };
   }
 

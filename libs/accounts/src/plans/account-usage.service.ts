@@ -57,6 +57,7 @@ export class AccountUsageService {
       templates: 0,
       autoReplies: 0,
       faqBots: 0,
+      campaigns: 0,
       pendingMessages: 0,
       mediaBytes: 0,
       sseStreams: 0,

@@ -6,7 +6,15 @@ import { PlanSlotDoc, PlanSlotRecord } from './plan-slot.schema';
 import { LimitedResource } from './plan.value-object';
 
 export type Usage = Record<LimitedResource, number>;
-const ZERO: Usage = { apiKeys: 0, connections: 0, webhooks: 0, templates: 0, autoReplies: 0, faqBots: 0 };
+const ZERO: Usage = {
+  apiKeys: 0,
+  connections: 0,
+  webhooks: 0,
+  templates: 0,
+  autoReplies: 0,
+  faqBots: 0,
+  campaigns: 0,
+};
 
 export const slotId = (scope: AccountScope, resource: LimitedResource, slot: string): string =>
   `${scope.accountId}/${resource}/${slot}`;

@@ -17,6 +17,8 @@ export interface PlanLimits extends Readonly<Record<PlanLimitResource, number | 
   readonly autoReplies: number | null;
   /** FAQ bots (libs/faq-bots). */
   readonly faqBots: number | null;
+  /** Campaigns (libs/campaigns), from creation until deleted (a cancelled one still counts). */
+  readonly campaigns: number | null;
   /**
    * Contacts (libs/contacts). Counted in the contacts collection, not with plan slots: an
    * account may hold tens of thousands, and an import may cross the limit by the rows in flight.
@@ -38,7 +40,7 @@ export interface PlanLimits extends Readonly<Record<PlanLimitResource, number | 
 
 /** Resources whose limit is enforced with one plan slot per unit (race-free), for as long as the thing exists. */
 export type SlottedResource =
-  'apiKeys' | 'connections' | 'webhooks' | 'templates' | 'autoReplies' | 'faqBots';
+  'apiKeys' | 'connections' | 'webhooks' | 'templates' | 'autoReplies' | 'faqBots' | 'campaigns';
 
 export type LimitedResource = SlottedResource;
 
@@ -60,6 +62,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     templates: 20,
     autoReplies: 20,
     faqBots: 1,
+    campaigns: 5,
     contacts: 1_000,
     pendingMessages: 1_000,
     mediaBytes: GIB,
@@ -75,6 +78,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     templates: 500,
     autoReplies: 500,
     faqBots: 10,
+    campaigns: 100,
     contacts: 100_000,
     pendingMessages: 10_000,
     mediaBytes: 10 * GIB,
@@ -90,6 +94,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     templates: null,
     autoReplies: null,
     faqBots: null,
+    campaigns: null,
     contacts: null,
     pendingMessages: 100_000,
     mediaBytes: 100 * GIB,

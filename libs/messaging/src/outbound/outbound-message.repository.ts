@@ -144,6 +144,24 @@ export class OutboundMessageRepository {
     return this.statuses.find({ messageId }).lean<MessageStatusRecord[]>();
   }
 
+  /** The statuses of many messages (reports), by message id. */
+  async statusesOfMany(messageIds: string[]): Promise<Map<string, MessageStatusRecord[]>> {
+    const out = new Map<string, MessageStatusRecord[]>();
+    if (messageIds.length === 0) return out;
+    const rows = await this.statuses.find({ messageId: { $in: messageIds } }).lean<MessageStatusRecord[]>();
+    for (const r of rows) out.set(r.messageId, [...(out.get(r.messageId) ?? []), r]);
+    return out;
+  }
+
+  /** Which of `ids` were stored (accepted) as messages of the account. */
+  async storedAmong(accountId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.messages
+      .find({ _id: { $in: ids }, accountId }, { _id: 1 })
+      .lean<Pick<OutboundMessageRecord, '_id'>[]>();
+    return new Set(rows.map((r) => r._id));
+  }
+
   async requeueInfo(ids: string[]): Promise<Map<string, MessageRequeueRecord>> {
     if (ids.length === 0) return new Map();
     const rows = await this.requeues.find({ _id: { $in: ids } }).lean<MessageRequeueRecord[]>();

@@ -326,7 +326,7 @@ function checkOrigin(origin: MessageOrigin | undefined): MessageOrigin {
     throw DomainError.invalid('invalid_origin', `origin.source must be one of ${MESSAGE_SOURCES.join(', ')}`);
   }
   const out: MessageOrigin = { source: origin.source };
-  for (const field of ['ruleId', 'botId', 'triggerEventId'] as const) {
+  for (const field of ['ruleId', 'botId', 'triggerEventId', 'campaignId', 'runId'] as const) {
     const value = origin[field];
     if (value === undefined) continue;
     if (typeof value !== 'string' || !value || value.length > MAX_ORIGIN_ID_LENGTH) {

@@ -1,0 +1,12 @@
+export * from './campaign.schema';
+export * from './campaign-definitions.module';
+export { CampaignDefinitionsService, DEFAULT_CAMPAIGN_PAGE } from './campaign-definitions.service';
+export type { CampaignInput, CampaignPage, CreateCampaignCommand } from './campaign-definitions.service';
+export { CampaignRepository } from './campaign.repository';
+export type { CampaignChanges } from './campaign.repository';
+export { CAMPAIGN_VIEW_STATES, campaignStatus } from './campaign-status.policy';
+export type { CampaignStatus, CampaignViewState } from './campaign-status.policy';
+export { CAMPAIGN_ID_PATTERN, CAMPAIGN_LIMITS } from './campaign-input.policy';
+export type { CampaignReach } from './campaign-input.policy';
+export { toCampaignView } from './campaign.mapper';
+export type { CampaignView } from './campaign.mapper';

@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AudienceMember, ContactAudienceService } from '@wwb/contacts';
+import { AppLogger } from '@wwb/observability';
+import { scopeOf } from '@wwb/persistence';
+import { Clock, DomainError, IdGenerator } from '@wwb/runtime';
+import { TemplateEngine, TemplatesService } from '@wwb/templates';
+import type { TemplateRecord } from '@wwb/templates';
+import type { CampaignRecord } from '../definitions';
+import { CampaignSchedule, compileSchedule } from '../schedule';
+import { CampaignRunRepository } from './campaign-run.repository';
+import type { CampaignRecipientRecord, CampaignRunRecord, RecipientMessage } from './campaign-run.schema';
+
+const BATCH = 500;
+
+/** Why a recipient is not sent (planning): the codes the run report counts. */
+export const PLAN_SKIP_REASONS = [
+  'opted_out',
+  'contact_not_found',
+  'template_render_failed',
+  'empty_message',
+] as const;
+export type PlanSkipReason = (typeof PLAN_SKIP_REASONS)[number];
+
+export interface PlanResult {
+  targeted: number;
+  pending: number;
+  skipped: Partial<Record<PlanSkipReason, number>>;
+  /** Connections with something to send (each gets a dispatch). */
+  connections: string[];
+}
+
+/** The connection of a recipient: a stable hash of the contact, so a contact keeps its sender. */
+export function connectionFor(contactId: string, connectionIds: readonly string[]): string {
+  const h = createHash('sha1').update(contactId).digest().readUInt32BE(0);
+  return connectionIds[h % connectionIds.length]!;
+}
+
+/**
+ * Plans a run: evaluates the audience now (minus opted-out contacts), renders the template for
+ * each contact (a contact whose variables are missing is skipped with the reason; the others
+ * go), picks each recipient's connection and the earliest time it may be sent (its own local
+ * time of the occurrence when the schedule says so), and writes one recipient row each, in
+ * batches. Repeating a planning (its planner died) inserts nothing twice: rows are unique per
+ * (run, contact). Pure of transport: the scheduler and the API's run-now call it.
+ */
+@Injectable()
+export class RunPlannerService {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly runs: CampaignRunRepository,
+    private readonly audience: ContactAudienceService,
+    private readonly templates: TemplatesService,
+    private readonly engine: TemplateEngine,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    appLogger: AppLogger,
+  ) {
+    this.logger = appLogger.child({ context: 'RunPlanner' });
+  }
+
+  async plan(run: CampaignRunRecord, campaign: CampaignRecord): Promise<PlanResult> {
+    const result: PlanResult = { targeted: 0, pending: 0, skipped: {}, connections: [] };
+    const connections = new Set<string>();
+    let batch: CampaignRecipientRecord[] = [];
+    let seq = 0;
+    for await (const row of this.rows(run, campaign)) {
+      batch.push({ ...row, seq: ++seq });
+      count(result, row);
+      if (row.state === 'pending') connections.add(row.connectionId);
+      if (batch.length >= BATCH) {
+        await this.runs.insertRecipients(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await this.runs.insertRecipients(batch);
+    result.connections = [...connections].sort();
+    this.logger.info({ runId: run._id, ...result }, 'run planned');
+    return result;
+  }
+
+  /**
+   * A dry run: the same audience, rendering and skips as a run starting now, written nowhere.
+   * Returns the counts and the first `samples` recipients with the message each would get.
+   */
+  async preview(
+    campaign: CampaignRecord,
+    samples: number,
+  ): Promise<{ result: PlanResult; samples: Omit<CampaignRecipientRecord, 'seq'>[] }> {
+    const now = this.clock.now();
+    const run: CampaignRunRecord = {
+      _id: `${campaign._id}_dryrun`,
+      accountId: campaign.accountId,
+      campaignId: campaign._id,
+      kind: 'manual',
+      occurrence: now,
+      occurrenceId: 'dryrun',
+      createdAt: now,
+    };
+    const result: PlanResult = { targeted: 0, pending: 0, skipped: {}, connections: [] };
+    const connections = new Set<string>();
+    const out: Omit<CampaignRecipientRecord, 'seq'>[] = [];
+    for await (const row of this.rows(run, campaign)) {
+      count(result, row);
+      if (row.state === 'pending') connections.add(row.connectionId);
+      if (out.length < samples) out.push(row);
+    }
+    result.connections = [...connections].sort();
+    return { result, samples: out };
+  }
+
+  /** Every recipient of a run, in planning order: the tagged contacts, the explicit ones, the missing. */
+  private async *rows(
+    run: CampaignRunRecord,
+    campaign: CampaignRecord,
+  ): AsyncGenerator<Omit<CampaignRecipientRecord, 'seq'>> {
+    const scope = scopeOf(campaign.accountId);
+    const template = await this.templates.get(scope, campaign.templateId);
+    const schedule = compileSchedule(campaign.schedule);
+    const missing: string[] = [];
+    const query = { tags: campaign.audience.tags, contactIds: campaign.audience.contactIds };
+    for await (const member of this.audience.members(scope, query, (id) => missing.push(id))) {
+      yield this.recipient(run, campaign, schedule, template, member);
+    }
+    for (const contactId of missing) {
+      yield {
+        ...this.base(run, campaign, contactId, { phone: '', timeZone: campaign.schedule.timeZone }),
+        state: 'skipped',
+        reason: 'contact_not_found',
+        dueAt: run.occurrence,
+      };
+    }
+  }
+
+  private recipient(
+    run: CampaignRunRecord,
+    campaign: CampaignRecord,
+    schedule: CampaignSchedule,
+    template: TemplateRecord,
+    member: AudienceMember,
+  ): Omit<CampaignRecipientRecord, 'seq'> {
+    const base = this.base(run, campaign, member.id, member);
+    const dueAt =
+      run.kind === 'scheduled' && campaign.schedule.recipientLocalTime
+        ? schedule.sendAt(run.occurrence, member.timeZone)
+        : run.occurrence;
+    if (member.optedOut) return { ...base, state: 'skipped', reason: 'opted_out', dueAt };
+    let message: RecipientMessage | null;
+    try {
+      message = this.render(template, campaign, member);
+    } catch (err) {
+      const reason = err instanceof DomainError ? err.message : String(err);
+      return { ...base, state: 'skipped', reason: 'template_render_failed', detail: reason, dueAt };
+    }
+    if (!message) return { ...base, state: 'skipped', reason: 'empty_message', dueAt };
+    return { ...base, state: 'pending', messageId: this.ids.prefixed('msg'), message, dueAt };
+  }
+
+  private base(
+    run: CampaignRunRecord,
+    campaign: CampaignRecord,
+    contactId: string,
+    contact: { phone: string; timeZone: string },
+  ) {
+    return {
+      _id: `${run._id}/${contactId}`,
+      accountId: campaign.accountId,
+      campaignId: campaign._id,
+      runId: run._id,
+      contactId,
+      phone: contact.phone,
+      timeZone: contact.timeZone,
+      connectionId: connectionFor(contactId, campaign.connectionIds),
+    };
+  }
+
+  /** The template for one contact; null when it renders to nothing to send. */
+  private render(
+    template: TemplateRecord,
+    campaign: CampaignRecord,
+    member: AudienceMember,
+  ): RecipientMessage | null {
+    const text = this.engine.render(template.body, {
+      variables: campaign.variables,
+      contact: {
+        id: member.id,
+        phone: member.phone,
+        name: member.name,
+        tags: member.tags,
+        attributes: member.attributes,
+        timeZone: member.timeZone,
+        language: member.language,
+      },
+      locale: member.language ?? template.language,
+      now: this.clock.now(),
+    });
+    const to = member.phone;
+    if (template.media) {
+      const m = template.media;
+      return {
+        to,
+        type: m.type,
+        media: {
+          ...(m.uploadId ? { uploadId: m.uploadId } : {}),
+          ...(m.url && !m.uploadId ? { url: m.url } : {}),
+          ...(m.filename ? { filename: m.filename } : {}),
+        },
+        ...(text.trim() ? { caption: text } : {}),
+      };
+    }
+    return text.trim() ? { to, type: 'text', text } : null;
+  }
+}
+
+function count(result: PlanResult, row: Pick<CampaignRecipientRecord, 'state' | 'reason'>): void {
+  result.targeted += 1;
+  if (row.state === 'pending') {
+    result.pending += 1;
+    return;
+  }
+  const reason = row.reason as PlanSkipReason;
+  result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
+}

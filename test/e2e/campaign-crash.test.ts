@@ -1,0 +1,172 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from '@wwb/testing';
+import { auth } from './support/connections-stack';
+import { MessagingStack } from './support/messaging-stack';
+
+jest.setTimeout(300_000);
+
+const ROOT = join(__dirname, '../..');
+/** Contacts of the audience; all but SENT are opted out, so planning is long and sending short. */
+const AUDIENCE = 1500;
+const SENT = 16;
+
+type Json = Record<string, unknown>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Child {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** A real app (worker or gateway) in its own process, to be killed with SIGKILL. */
+function startChild(app: 'worker' | 'gateway', env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HTTP_PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-20_000);
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0)
+        process.stderr.write(`${app} exited ${code} ${signal}\n${stderr}\n`);
+      resolve();
+    }),
+  );
+  return { child, exited };
+}
+
+async function kill(c: Child | undefined): Promise<void> {
+  if (!c) return;
+  c.child.kill('SIGKILL');
+  await c.exited;
+}
+
+/**
+ * Campaign runs under crashes (e2e, real Kafka and FerretDB, simulator driver): the worker that
+ * plans a run is killed -9 while planning, and the gateway sending it is killed -9 mid-run. Every
+ * pending recipient still gets exactly one message, and the run's report adds up.
+ */
+describe('campaign runs under crashes (e2e)', () => {
+  let s: MessagingStack;
+  let worker: Child | undefined;
+  let gateway: Child | undefined;
+
+  beforeAll(async () => {
+    // This process runs the API and a worker without the campaigns set; the campaigns worker and
+    // the first gateway are child processes the test kills.
+    s = await MessagingStack.start({
+      WORKER_CONSUMERS: 'event-log,messaging',
+      CAMPAIGN_PLAN_STALE_MS: '3000',
+      KAFKA_COMMANDS_PARTITIONS: '2',
+    });
+    await s.startWorker();
+  });
+
+  afterAll(async () => {
+    await kill(worker);
+    await kill(gateway);
+    await s?.close();
+  });
+
+  it('a worker killed while planning and a gateway killed while sending: each recipient gets one message', async () => {
+    gateway = startChild('gateway', s.stack.env);
+    const account = await s.stack.account('enterprise');
+    const key = account.key;
+    const con = await s.readyConnection(key, '+15551230061');
+    const template = await s.http
+      .post('/v1/templates')
+      .set(auth(key))
+      .send({ name: 'crash', language: 'en', category: 'marketing', body: 'Hello {{contact.name}}' })
+      .expect(201);
+
+    // The audience, written straight to the contacts collection (1,500 through the API would
+    // take longer than the test is about).
+    const now = new Date();
+    const contacts = Array.from({ length: AUDIENCE }, (_, i) => ({
+      _id: `ctc_crash${String(i).padStart(21, '0')}`,
+      accountId: account.id,
+      // The simulator treats numbers ending in 0000 as not on WhatsApp.
+      phone: `+1555766${String(i + 1).padStart(4, '0')}`,
+      name: `C${i}`,
+      tags: ['crash'],
+      attributes: {},
+      timeZone: 'UTC',
+      language: null,
+      optOut: { optedOut: i >= SENT, at: null, reason: null, source: null },
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await s.stack.db.collection('contacts').insertMany(contacts as never[]);
+
+    const campaign = await s.http
+      .post('/v1/campaigns')
+      .set(auth(key))
+      .send({
+        name: 'crash',
+        connectionIds: [con],
+        templateId: template.body.id,
+        audience: { tags: ['crash'] },
+        schedule: { type: 'once', at: new Date(Date.now() + 1_000).toISOString(), timeZone: 'UTC' },
+        pacing: { messagesPerMinute: 60, jitter: 0, quietHours: null, pauseEvery: null, frequencyCap: null },
+      })
+      .expect(201);
+    const campaignId = campaign.body.id as string;
+
+    // The campaigns worker claims the run; it is killed before the run is planned.
+    worker = startChild('worker', { ...s.stack.env, WORKER_CONSUMERS: 'campaigns' });
+    const runs = s.stack.db.collection('campaign_runs');
+    const marks = s.stack.db.collection('campaign_run_marks');
+    const run = await waitFor(async () => (await runs.findOne({ campaignId })) ?? undefined, {
+      timeoutMs: 60_000,
+      intervalMs: 20,
+      what: 'the run claimed',
+    });
+    const runId = run!._id as unknown as string;
+    await kill(worker);
+    const plannedBeforeKill = !!(await marks.findOne({ _id: `${runId}/planned` as never }));
+    worker = startChild('worker', { ...s.stack.env, WORKER_CONSUMERS: 'campaigns' });
+
+    // Sending: the gateway is killed once a few messages went out; another takes over.
+    const sends = s.stack.db.collection('campaign_sends');
+    await waitFor(async () => (await sends.countDocuments({ runId })) >= 5, {
+      timeoutMs: 90_000,
+      intervalMs: 50,
+      what: 'the first sends',
+    });
+    await kill(gateway);
+    gateway = undefined;
+    await s.stack.startGateway();
+
+    const report = async () =>
+      (await s.http.get(`/v1/campaigns/${campaignId}/runs/${runId}`).set(auth(key)).expect(200)).body as Json;
+    await waitFor(async () => (await report()).state === 'completed', {
+      timeoutMs: 150_000,
+      intervalMs: 500,
+      what: 'the run completed',
+    });
+    await sleep(3_000); // a second copy of anything would show by now
+
+    for (let i = 0; i < SENT; i++) {
+      const chat = await s.http
+        .get(`/v1/connections/${con}/chats/1555766${String(i + 1).padStart(4, '0')}@c.us/messages?limit=20`)
+        .set(auth(key))
+        .expect(200);
+      expect((chat.body.data as Json[]).map((m) => m.body)).toEqual([`Hello C${i}`]);
+    }
+    const final = await report();
+    const counts = final.counts as Record<string, number>;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(AUDIENCE);
+    expect(counts.skipped).toBe(AUDIENCE - SENT);
+    expect(counts.sent + counts.delivered + counts.read).toBe(SENT);
+    expect(counts.unknown + counts.failed + counts.pending + counts.queued).toBe(0);
+    expect(final.skipped).toEqual({ opted_out: AUDIENCE - SENT });
+    // Planned once however often planning was repeated: one row per contact.
+    expect(await s.stack.db.collection('campaign_recipients').countDocuments({ runId })).toBe(AUDIENCE);
+    process.stderr.write(`campaign crash: planned before the worker was killed: ${plannedBeforeKill}\n`);
+  });
+});
