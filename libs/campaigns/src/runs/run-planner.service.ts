@@ -8,7 +8,7 @@ import { Clock, DomainError, IdGenerator } from '@wwb/runtime';
 import { TemplateEngine, TemplatesService } from '@wwb/templates';
 import type { TemplateRecord } from '@wwb/templates';
 import type { CampaignRecord } from '../definitions';
-import { CampaignSchedule, compileSchedule } from '../schedule';
+import { CampaignSchedule, compileSchedule, MISFIRE_GRACE_MS } from '../schedule';
 import { CampaignRunRepository } from './campaign-run.repository';
 import type { CampaignRecipientRecord, CampaignRunRecord, RecipientMessage } from './campaign-run.schema';
 
@@ -20,6 +20,7 @@ export const PLAN_SKIP_REASONS = [
   'contact_not_found',
   'template_render_failed',
   'empty_message',
+  'local_time_passed',
 ] as const;
 export type PlanSkipReason = (typeof PLAN_SKIP_REASONS)[number];
 
@@ -147,6 +148,16 @@ export class RunPlannerService {
         ? schedule.sendAt(run.occurrence, member.timeZone)
         : run.occurrence;
     if (member.optedOut) return { ...base, state: 'skipped', reason: 'opted_out', dueAt };
+    // The recipient's own time of this occurrence had passed when the run started (a campaign
+    // created or resumed late in the day, a downtime): the misfire policy says whether it still
+    // goes now (run_once) or is skipped.
+    if (
+      run.kind === 'scheduled' &&
+      campaign.schedule.misfire === 'skip' &&
+      dueAt.getTime() < this.clock.nowMs() - MISFIRE_GRACE_MS
+    ) {
+      return { ...base, state: 'skipped', reason: 'local_time_passed', dueAt };
+    }
     let message: RecipientMessage | null;
     try {
       message = this.render(template, campaign, member);

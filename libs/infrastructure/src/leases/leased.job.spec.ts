@@ -39,6 +39,7 @@ describe('LeasedJob', () => {
     release();
     await jest.advanceTimersByTimeAsync(1_000);
     expect(work).toHaveBeenCalledTimes(2);
+    release();
     await job.stop();
   });
 
@@ -50,6 +51,35 @@ describe('LeasedJob', () => {
     await jest.advanceTimersByTimeAsync(1_000);
     expect(work).toHaveBeenCalledTimes(2);
     await job.stop();
+  });
+
+  it('stopping waits for the run in progress before it gives the lease back', async () => {
+    let release!: () => void;
+    const work = jest.fn(() => new Promise<void>((r) => (release = r)));
+    job.start(work);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(work).toHaveBeenCalledTimes(1);
+    let stopped = false;
+    const stopping = job.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(stopped).toBe(false);
+    expect(leases.release).not.toHaveBeenCalled();
+    release();
+    await stopping;
+    expect(leases.release).toHaveBeenCalledTimes(1);
+    expect(work).toHaveBeenCalledTimes(1);
+  });
+
+  it('a run that never ends holds stopping back for the lease time at most', async () => {
+    job.start(() => new Promise<void>(() => undefined));
+    await jest.advanceTimersByTimeAsync(1_000);
+    let stopped = false;
+    const stopping = job.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(2_999);
+    expect(stopped).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(leases.release).toHaveBeenCalledTimes(1);
   });
 
   it('leads through the lease, and stopping removes the timer and gives the lease back', async () => {

@@ -25,6 +25,9 @@ export interface LeasedJobOptions {
  */
 export class LeasedJob {
   private running = false;
+  /** The run in progress, so that stop() gives the lease back only after it. */
+  private current: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(private readonly options: LeasedJobOptions) {}
 
@@ -45,17 +48,31 @@ export class LeasedJob {
     return leases.acquire(name, holder, leaseMs);
   }
 
+  /**
+   * Removes the timer, waits for a run in progress (its lead() could otherwise extend the lease
+   * after it was given back; at most leaseMs), then gives the lease back.
+   */
   async stop(): Promise<void> {
     const { name, holder, scheduler, leases } = this.options;
+    this.stopped = true;
     if (scheduler.doesExist('interval', name)) scheduler.deleteInterval(name);
+    // Not longer than the lease: by then it has lapsed anyway, and shutdown must go on.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.current, new Promise((r) => (timer = setTimeout(r, this.options.leaseMs)))]);
+    clearTimeout(timer);
     await leases.release(name, holder).catch(() => undefined);
   }
 
   private async tick(work: () => Promise<unknown>): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = true;
+    const run = work();
+    this.current = run.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      await work();
+      await run;
     } catch (err) {
       this.options.logger.warn(
         { err, job: this.options.name },
