@@ -339,6 +339,7 @@ describe('OpenAPI', () => {
       'webhookJobs',
       'mediaFetches',
       'scheduledMessages',
+      'bulkJobs',
     ];
     for (const schema of ['PlanLimitsDto', 'UsageDto']) {
       const { properties, required } = doc.components.schemas[schema]!;

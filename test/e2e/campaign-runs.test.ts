@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { auth } from './support/connections-stack';
 import { MessagingStack } from './support/messaging-stack';
 
@@ -264,6 +265,13 @@ describe('campaign runs (e2e)', () => {
     const report = async () =>
       (await s.http.get(`/v1/campaigns/${id}/runs/${runId}`).set(auth(key)).expect(200)).body as Json;
     await waitUntil(async () => (await report()).state === 'running', 20_000);
+    // Live progress: a stream that reports until the run ends.
+    const progress = readEvents(`${s.stack.baseUrl}/v1/campaigns/${id}/runs/${runId}/progress`, key);
+    await waitUntil(async () => progress.events.length > 0, 10_000);
+    expect(progress.events[0]).toMatchObject({
+      event: 'progress',
+      data: { runId, state: 'running', targeted: 2, remaining: 2, sent: 0 },
+    });
     const busy = await s.http.post(`/v1/campaigns/${id}/run-now`).set(auth(key)).expect(409);
     expect(busy.body).toMatchObject({ code: 'run_in_progress', details: { runId } });
     await sleep(3_000);
@@ -281,6 +289,12 @@ describe('campaign runs (e2e)', () => {
     await s.http.post(`/v1/campaigns/${id}/cancel`).set(auth(key)).expect(200);
     await waitUntil(async () => (await report()).state === 'cancelled', 20_000);
     expect(await chatTexts('15557650052')).toEqual([]);
+    await progress.ended;
+    expect(progress.events.some((e) => e.event === 'progress' && (e.data as Json).sent === 1)).toBe(true);
+    expect(progress.events[progress.events.length - 1]).toEqual({
+      event: 'end',
+      data: { runId, state: 'cancelled' },
+    });
 
     // Another campaign to Fay within the day: her frequency cap (1 per 24 h) skips her.
     const again = await s.http
@@ -314,6 +328,33 @@ describe('campaign runs (e2e)', () => {
     expect(await chatTexts('15557650051')).toEqual(['Spring sale for Fay']);
   });
 });
+
+/** Reads a Server-Sent Events stream in the background until it ends. */
+function readEvents(
+  url: string,
+  key: string,
+): { events: { event: string; data: unknown }[]; ended: Promise<void> } {
+  const events: { event: string; data: unknown }[] = [];
+  const ended = new Promise<void>((resolve, reject) => {
+    httpGet(url, { headers: auth(key) }, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let at: number;
+        while ((at = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, at);
+          buffer = buffer.slice(at + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          events.push({ event, data: data ? JSON.parse(data) : null });
+        }
+      });
+      res.on('end', () => resolve());
+    }).on('error', reject);
+  });
+  return { events, ended };
+}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -44,6 +44,7 @@ describe('plan limits (e2e)', () => {
       webhookJobs: 2,
       mediaFetches: 4,
       scheduledMessages: 100,
+      bulkJobs: 1,
     });
     const first = await issue(acc.id).expect(201);
 
@@ -73,6 +74,7 @@ describe('plan limits (e2e)', () => {
       webhookJobs: 0,
       mediaFetches: 0,
       scheduledMessages: 0,
+      bulkJobs: 0,
     });
   });
 
@@ -119,6 +121,7 @@ describe('plan limits (e2e)', () => {
       webhookJobs: 20,
       mediaFetches: 64,
       scheduledMessages: 100000,
+      bulkJobs: 20,
     });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => issue(acc.id, `e${i}`)));
     expect(results.every((r) => r.status === 201)).toBe(true);

@@ -128,6 +128,15 @@ export class PlanLimitsDto {
     example: 10000,
   })
   scheduledMessages!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Bulk send jobs (POST /v1/connections/{id}/bulk) whose run is not over; one more is 429 too_many_bulk_jobs. null = unlimited',
+    example: 5,
+  })
+  bulkJobs!: number | null;
 }
 
 export class UsageDto {
@@ -147,6 +156,8 @@ export class UsageDto {
   @ApiProperty({ example: 0, description: 'Media URL fetches in flight now' }) mediaFetches!: number;
   @ApiProperty({ example: 0, description: 'Messages scheduled and not sent yet' })
   scheduledMessages!: number;
+  @ApiProperty({ example: 0, description: 'Bulk send jobs whose run is not over yet' })
+  bulkJobs!: number;
 }
 
 /** What the DTOs are made from: the account, its plan (PLAN_LIMITS applied) and its usage. */

@@ -6,8 +6,19 @@ import { GatewayModule } from '@wwb/gateway';
 import { LeasesModule } from '@wwb/infrastructure';
 import { MessagingModule } from '@wwb/messaging';
 import { TemplatesModule } from '@wwb/templates';
+import { ConnectionsModule } from '@wwb/connections';
+import { allowMultipartBody, allowStreamBody } from '@wwb/http';
+import {
+  BULK_CSV_TYPE,
+  BULK_PATH,
+  BULK_ROW_MODEL,
+  BulkRowRepository,
+  BulkRowSchema,
+  BulkSendService,
+  BulkSendsController,
+} from './bulk';
 import { CAMPAIGN_MODEL, CampaignDefinitionsModule, CampaignSchema } from './definitions';
-import { CampaignRunsController, RunLaunchService, RunReportService } from './reports';
+import { CampaignRunsController, RunLaunchService, RunProgressStream, RunReportService } from './reports';
 import {
   CampaignDispatchRegistrar,
   CampaignDispatchRunner,
@@ -48,6 +59,7 @@ export const CAMPAIGN_MODELS = [
   { name: CAMPAIGN_DISPATCH_MODEL, schema: CampaignDispatchSchema },
   { name: CONNECTION_PACER_MODEL, schema: ConnectionPacerSchema },
   { name: CAMPAIGN_CURSOR_MODEL, schema: CampaignCursorSchema },
+  { name: BULK_ROW_MODEL, schema: BulkRowSchema },
 ];
 const models = MongooseModule.forFeature(CAMPAIGN_MODELS);
 
@@ -57,6 +69,7 @@ const RUN_PROVIDERS = [
   CampaignRunRepository,
   CampaignSendRepository,
   CampaignEventProducer,
+  BulkRowRepository,
 ];
 
 @Module({})
@@ -81,6 +94,8 @@ class CampaignsGatewayModule {}
 @Module({})
 export class CampaignsModule {
   static forApi(): DynamicModule {
+    allowMultipartBody(BULK_PATH);
+    allowStreamBody(BULK_PATH, BULK_CSV_TYPE);
     return {
       module: CampaignsApiModule,
       imports: [
@@ -90,9 +105,17 @@ export class CampaignsModule {
         ContactsModule.forWorker(),
         TemplatesModule.forWorker(),
         MessagingModule.outcomes(),
+        ConnectionsModule,
       ],
-      controllers: [CampaignRunsController],
-      providers: [...RUN_PROVIDERS, RunPlannerService, RunLaunchService, RunReportService],
+      controllers: [CampaignRunsController, BulkSendsController],
+      providers: [
+        ...RUN_PROVIDERS,
+        RunPlannerService,
+        RunLaunchService,
+        RunReportService,
+        RunProgressStream,
+        BulkSendService,
+      ],
     };
   }
 

@@ -6,3 +6,4 @@ export * from './dispatch';
 export * from './reports';
 export * from './schedule';
 export * from './pacing';
+export * from './bulk';

@@ -82,7 +82,7 @@ export const SETTINGS = {
   }),
   PLAN_LIMITS: spec({
     parse: planLimitOverrides,
-    doc: 'Per-plan limits replacing the built-in ones, as JSON: `{"<plan>":{"<resource>":<integer or null>}}` (null = unlimited), e.g. `{"starter":{"pendingMessages":200,"mediaBytes":104857600}}`. Resources: apiKeys, connections, webhooks, templates, autoReplies, faqBots, campaigns, contacts, pendingMessages, mediaBytes, sseStreams, webhookJobs, mediaFetches, scheduledMessages; the built-in values are in docs/api.md (Plans and limits). An unknown plan or resource stops the process at start-up',
+    doc: 'Per-plan limits replacing the built-in ones, as JSON: `{"<plan>":{"<resource>":<integer or null>}}` (null = unlimited), e.g. `{"starter":{"pendingMessages":200,"mediaBytes":104857600}}`. Resources: apiKeys, connections, webhooks, templates, autoReplies, faqBots, campaigns, contacts, pendingMessages, mediaBytes, sseStreams, webhookJobs, mediaFetches, scheduledMessages, bulkJobs; the built-in values are in docs/api.md (Plans and limits). An unknown plan or resource stops the process at start-up',
   }),
   API_KEY_CACHE_TTL_MS: spec({
     parse: int({ min: 0, max: 60000 }),

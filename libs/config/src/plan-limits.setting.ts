@@ -23,6 +23,7 @@ export const PLAN_LIMIT_RESOURCES = [
   'webhookJobs',
   'mediaFetches',
   'scheduledMessages',
+  'bulkJobs',
 ] as const;
 export type PlanLimitResource = (typeof PLAN_LIMIT_RESOURCES)[number];
 

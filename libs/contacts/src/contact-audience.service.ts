@@ -45,6 +45,15 @@ const member = (c: ContactRecord): AudienceMember => ({
 export class ContactAudienceService {
   constructor(private readonly contacts: ContactRepository) {}
 
+  /**
+   * The contacts holding these phones (E.164), keyed by phone; a phone of no contact is absent.
+   * One query per call: callers (a bulk job's planning) pass a batch at a time.
+   */
+  async byPhones(scope: AccountScope, phones: readonly string[]): Promise<Map<string, AudienceMember>> {
+    const found = await this.contacts.findByPhones(scope, [...new Set(phones)]);
+    return new Map(found.map((c) => [c.phone, member(c)]));
+  }
+
   async *members(
     scope: AccountScope,
     query: AudienceQuery,

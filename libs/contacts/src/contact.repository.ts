@@ -184,12 +184,18 @@ export class ContactRepository implements OnModuleInit {
     }
   }
 
-  /** Contacts with any of `tags`, oldest first, read with a cursor (campaign audiences of any size). */
+  /**
+   * Contacts with any of `tags` (the fields an audience reads), in the store's order, read with a
+   * cursor (campaign audiences of any size). Unsorted on purpose: FerretDB sorts the whole result
+   * before the first batch (16 s for 100,000 contacts), and a run does not need an order.
+   */
   async *streamAnyTag(scope: AccountScope, tags: readonly string[]): AsyncGenerator<ContactRecord> {
     if (tags.length === 0) return;
     const cursor = this.contacts
-      .find({ accountId: scope.accountId, tags: { $in: [...tags] } })
-      .sort({ _id: 1 })
+      .find(
+        { accountId: scope.accountId, tags: { $in: [...tags] } },
+        { phone: 1, name: 1, tags: 1, attributes: 1, timeZone: 1, language: 1, optOut: 1 },
+      )
       .lean<ContactRecord>()
       .cursor({ batchSize: 500 });
     try {

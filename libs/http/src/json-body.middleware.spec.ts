@@ -57,6 +57,7 @@ describe('bodies left to the handler (allowStreamBody)', () => {
   allowStreamBody('/spec/import', /^text\/csv$/i);
   allowMultipartBody('/spec/import');
   allowMultipartBody('/spec/upload');
+  allowStreamBody('/spec/items/:id/bulk', /^text\/csv$/i);
 
   it.each([
     ['/spec/import', 'text/csv', true],
@@ -70,6 +71,11 @@ describe('bodies left to the handler (allowStreamBody)', () => {
     ['/spec/upload', 'text/csv', false],
     ['/spec/import/x', 'text/csv', false],
     ['/spec/other', 'text/csv', false],
+    ['/spec/items/con_1/bulk', 'text/csv', true],
+    ['/spec/items//bulk', 'text/csv', false],
+    ['/spec/items/con_1/bulk/x', 'text/csv', false],
+    ['/spec/items/con_1/other', 'text/csv', false],
+    ['/spec/items/con_1/bulk', 'text/plain', false],
   ])('isStreamBodyAllowed(%p, %p) = %p', (path, type, expected) => {
     expect(isStreamBodyAllowed(path, type)).toBe(expected);
   });

@@ -30,8 +30,8 @@ const streamPaths = new Map<string, RegExp[]>();
  * Lets bodies whose media type (the Content-Type before any `;`) matches `contentType` through
  * the JSON body middleware, unread, for one exact path: an endpoint whose handler reads the body
  * itself (an upload parsed by multer, a CSV streamed from the request) and enforces its own size
- * cap. Every other path, and every other type on this path, keeps answering 415 to anything but
- * JSON. Domain modules call this when they are composed.
+ * cap. A `:name` segment of `path` matches any one segment (`/v1/connections/:id/bulk`). Every
+ * other path, and every other type on this path, keeps answering 415 to anything but JSON. Domain modules call this when they are composed.
  */
 export function allowStreamBody(path: string, contentType: RegExp): void {
   const patterns = streamPaths.get(path) ?? [];
@@ -46,11 +46,26 @@ export function allowMultipartBody(path: string): void {
   allowStreamBody(path, MULTIPART_TYPE);
 }
 
+/** `path` against a registered one, where a `:name` segment stands for any one non-empty segment. */
+function pathMatches(pattern: string, path: string): boolean {
+  if (pattern === path) return true;
+  if (!pattern.includes('/:')) return false;
+  const want = pattern.split('/');
+  const got = path.split('/');
+  return (
+    want.length === got.length &&
+    want.every((seg, i) => (seg.startsWith(':') ? got[i] !== '' : seg === got[i]))
+  );
+}
+
 /** Whether a body of this Content-Type is left for the handler of `path` (see allowStreamBody). */
 export function isStreamBodyAllowed(path: string, contentType: string | undefined): boolean {
   if (!contentType) return false;
   const media = contentType.split(';', 1)[0]!.trim();
-  return streamPaths.get(path)?.some((p) => p.test(media)) ?? false;
+  for (const [pattern, types] of streamPaths) {
+    if (pathMatches(pattern, path) && types.some((p) => p.test(media))) return true;
+  }
+  return false;
 }
 
 /** How deeply objects and arrays may nest in a request body (no API shape comes close). */

@@ -13,6 +13,7 @@ const CONCURRENT: readonly ConcurrentResource[] = [
   'webhookJobs',
   'mediaFetches',
   'scheduledMessages',
+  'bulkJobs',
 ];
 
 /**
@@ -64,6 +65,7 @@ export class AccountUsageService {
       webhookJobs: 0,
       mediaFetches: 0,
       scheduledMessages: 0,
+      bulkJobs: 0,
     };
   }
 }

@@ -23,6 +23,7 @@ describe('Plan', () => {
       webhookJobs: 2,
       mediaFetches: 4,
       scheduledMessages: 100,
+      bulkJobs: 1,
     });
     expect(Plan.of('professional').limits).toEqual({
       apiKeys: 5,
@@ -39,6 +40,7 @@ describe('Plan', () => {
       webhookJobs: 5,
       mediaFetches: 16,
       scheduledMessages: 10000,
+      bulkJobs: 5,
     });
     expect(Plan.of('enterprise').limits).toEqual({
       apiKeys: null,
@@ -55,6 +57,7 @@ describe('Plan', () => {
       webhookJobs: 20,
       mediaFetches: 64,
       scheduledMessages: 100000,
+      bulkJobs: 20,
     });
   });
 
@@ -67,6 +70,7 @@ describe('Plan', () => {
         'webhookJobs',
         'mediaFetches',
         'scheduledMessages',
+        'bulkJobs',
       ] as const) {
         expect(typeof plan.limit(r)).toBe('number');
       }

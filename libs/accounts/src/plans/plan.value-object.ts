@@ -36,6 +36,8 @@ export interface PlanLimits extends Readonly<Record<PlanLimitResource, number | 
   readonly mediaFetches: number | null;
   /** Messages scheduled for later (sendAt) and not sent yet (429 too_many_scheduled_messages). */
   readonly scheduledMessages: number | null;
+  /** Bulk send jobs whose run is not over yet (429 too_many_bulk_jobs). */
+  readonly bulkJobs: number | null;
 }
 
 /** Resources whose limit is enforced with one plan slot per unit (race-free), for as long as the thing exists. */
@@ -49,7 +51,7 @@ export type LimitedResource = SlottedResource;
  * while it runs, a job until it is done) and counted with quota slots (@wwb/infrastructure).
  */
 export type ConcurrentResource =
-  'pendingMessages' | 'sseStreams' | 'webhookJobs' | 'mediaFetches' | 'scheduledMessages';
+  'pendingMessages' | 'sseStreams' | 'webhookJobs' | 'mediaFetches' | 'scheduledMessages' | 'bulkJobs';
 
 const GIB = 1024 * 1024 * 1024;
 
@@ -70,6 +72,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     webhookJobs: 2,
     mediaFetches: 4,
     scheduledMessages: 100,
+    bulkJobs: 1,
   },
   professional: {
     apiKeys: 5,
@@ -86,6 +89,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     webhookJobs: 5,
     mediaFetches: 16,
     scheduledMessages: 10_000,
+    bulkJobs: 5,
   },
   enterprise: {
     apiKeys: null,
@@ -102,6 +106,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     webhookJobs: 20,
     mediaFetches: 64,
     scheduledMessages: 100_000,
+    bulkJobs: 20,
   },
 };
 

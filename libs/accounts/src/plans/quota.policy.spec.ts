@@ -14,6 +14,7 @@ describe('quota policy', () => {
       webhookJobs: 'too_many_webhook_jobs',
       mediaFetches: 'too_many_media_fetches',
       scheduledMessages: 'too_many_scheduled_messages',
+      bulkJobs: 'too_many_bulk_jobs',
     });
     const err = quotaExceeded('pendingMessages', 'starter', 3);
     expect(err.kind).toBe('limit_reached');

@@ -36,6 +36,11 @@ export const QUOTA_RULES: Readonly<Record<ConcurrentResource, QuotaRule>> = {
     what: 'messages scheduled and not sent yet',
     retryAfterSeconds: 60,
   },
+  bulkJobs: {
+    code: 'too_many_bulk_jobs',
+    what: 'bulk send jobs not finished yet',
+    retryAfterSeconds: 60,
+  },
 };
 
 export function quotaExceeded(resource: ConcurrentResource, plan: string, limit: number): DomainError {

@@ -189,6 +189,7 @@ export class CampaignDefinitionsService {
     reach?: CampaignReach,
   ): Promise<CampaignView> {
     const current = await this.find(scope, id, reach);
+    if (current.kind === 'bulk') throw campaignNotFound();
     if (current.state === 'cancelled') {
       throw DomainError.conflict('campaign_cancelled', 'the campaign is cancelled and cannot be changed');
     }
@@ -229,7 +230,8 @@ export class CampaignDefinitionsService {
   }
 
   async delete(scope: AccountScope, id: string, reach?: CampaignReach): Promise<void> {
-    await this.find(scope, id, reach);
+    // A bulk job's rows and quota slot live with its connection; it is never deleted from here.
+    if ((await this.find(scope, id, reach)).kind === 'bulk') throw campaignNotFound();
     if (!(await this.repository.delete(scope, id))) throw campaignNotFound();
     await this.references.clear(scope, owner(id));
     await this.revisions.forget(id);

@@ -29,7 +29,8 @@ export class CampaignRepository {
 
   /** Newest first (ids are ULIDs), strictly before `beforeId` when given. */
   list(scope: AccountScope, opts: { beforeId?: string; limit: number }): Promise<CampaignRecord[]> {
-    const filter: Record<string, unknown> = { accountId: scope.accountId };
+    // Bulk jobs are campaigns underneath but are listed under their connection, not here.
+    const filter: Record<string, unknown> = { accountId: scope.accountId, kind: { $ne: 'bulk' } };
     if (opts.beforeId) filter._id = { $lt: opts.beforeId };
     return this.campaigns.find(filter).sort({ _id: -1 }).limit(opts.limit).lean<CampaignRecord[]>().exec();
   }

@@ -17,7 +17,13 @@ export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 export interface CampaignAudience {
   tags: string[];
   contactIds: string[];
+  /** A bulk send job (kind 'bulk'): its recipients are the job's rows in bulk_rows, not contacts. */
+  bulkId?: string;
 }
+
+/** A bulk send job (POST /v1/connections/:id/bulk) is stored as a campaign of this kind. */
+export const CAMPAIGN_KINDS = ['bulk'] as const;
+export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
 
 /**
  * A campaign (`_id` = `cmp_<ULID>`): what to send (a template rendered per contact, with static
@@ -36,6 +42,10 @@ export interface CampaignRecord {
   schedule: ScheduleSpec;
   pacing: PacingSettings;
   state: CampaignState;
+  /** Absent for an ordinary campaign; 'bulk' hides it from the definitions routes but GET/pause/resume/cancel. */
+  kind?: CampaignKind;
+  /** A bulk job's row counts when it was accepted (rejected rows are stored nowhere else). */
+  bulk?: { accepted: number; rejected: number };
   /** +1 on every change; an update is conditioned on the revision it read. */
   revision: number;
   createdAt: Date;
@@ -54,6 +64,8 @@ export const CampaignSchema = new Schema<CampaignRecord>(
     schedule: { type: Schema.Types.Mixed, required: true },
     pacing: { type: Schema.Types.Mixed, required: true },
     state: { type: String, required: true, enum: CAMPAIGN_STATES },
+    kind: { type: String, required: false, enum: CAMPAIGN_KINDS },
+    bulk: { type: Schema.Types.Mixed, required: false },
     revision: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

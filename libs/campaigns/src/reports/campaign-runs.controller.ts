@@ -1,5 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
 import { CampaignDefinitionsService } from '../definitions';
@@ -14,6 +22,7 @@ import {
   RunsQueryDto,
 } from './run-report.dto';
 import { RunLaunchService } from './run-launch.service';
+import { RunProgressStream } from './run-progress.stream';
 import { RecipientView, RunReport, RunReportService, RunSummary } from './run-report.service';
 
 const ID = { name: 'id', example: 'cmp_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' };
@@ -28,6 +37,7 @@ export class CampaignRunsController {
     private readonly campaigns: CampaignDefinitionsService,
     private readonly launch: RunLaunchService,
     private readonly reports: RunReportService,
+    private readonly progressStream: RunProgressStream,
   ) {}
 
   @Post('run-now')
@@ -105,6 +115,32 @@ export class CampaignRunsController {
   ): Promise<RunReport> {
     await this.campaigns.record(p.scope, id, reachOf(p));
     return this.reports.report(p.scope, id, runId);
+  }
+
+  @Get('runs/:runId/progress')
+  @ApiParam(ID)
+  @ApiParam(RUN)
+  @ApiOperation({
+    summary:
+      "A run's progress as Server-Sent Events: `progress` every 2 s until it is completed or cancelled, then `end`",
+    description:
+      "404 not_found; 429 too_many_streams (each stream holds one of the plan's sseStreams). A progress event: " +
+      "{runId, state, targeted, skipped, sent, failed, remaining} (sent = handed to WhatsApp's queue; delivery " +
+      'and read are in the report).',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiErrorResponses(404, 429)
+  async progress(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Param('runId') runId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.campaigns.record(p.scope, id, reachOf(p));
+    await this.reports.find(p.scope, id, runId);
+    await this.progressStream.stream(p.scope, runId, req, res);
   }
 
   @Get('runs/:runId/recipients')

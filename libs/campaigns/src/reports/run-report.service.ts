@@ -84,7 +84,7 @@ export class RunReportService {
   ) {}
 
   async report(scope: AccountScope, campaignId: string, runId: string): Promise<RunReport> {
-    const run = await this.load(scope, campaignId, runId);
+    const run = await this.find(scope, campaignId, runId);
     const marks = await this.runs.marksOf(run._id);
     const counts = Object.fromEntries(RECIPIENT_STATUSES.map((s) => [s, 0])) as Record<
       RecipientStatus,
@@ -149,13 +149,14 @@ export class RunReportService {
     runId: string,
     page: { afterSeq: number; limit: number },
   ): Promise<{ data: RecipientView[]; lastSeq: number | null }> {
-    const run = await this.load(scope, campaignId, runId);
+    const run = await this.find(scope, campaignId, runId);
     const rows = await this.runs.recipientsOf(run._id, page.afterSeq, page.limit);
     const views = await this.views(run, rows, await this.runs.marksOf(run._id));
     return { data: views, lastSeq: rows.length === page.limit ? rows[rows.length - 1]!.seq : null };
   }
 
-  private async load(scope: AccountScope, campaignId: string, runId: string): Promise<CampaignRunRecord> {
+  /** The run of the account's campaign (404 for anything else). */
+  async find(scope: AccountScope, campaignId: string, runId: string): Promise<CampaignRunRecord> {
     const run = runId.startsWith(`${campaignId}_`) ? await this.runs.findRun(runId) : null;
     if (!run || run.accountId !== scope.accountId || run.campaignId !== campaignId) throw runNotFound();
     return run;

@@ -82,11 +82,15 @@ export class CampaignSchedulerRunner implements OnApplicationBootstrap, BeforeAp
         try {
           const schedule = compileSchedule(campaign.schedule);
           for (const occurrence of schedule.due(cursors.get(campaign._id) ?? null, this.clock.now())) {
-            const { run, started } = await this.starter.start(campaign, {
-              kind: 'scheduled',
-              at: occurrence,
-              id: schedule.occurrenceId(occurrence),
-            });
+            const { run, started } = await this.starter.start(
+              campaign,
+              {
+                kind: 'scheduled',
+                at: occurrence,
+                id: schedule.occurrenceId(occurrence),
+              },
+              this.renewal(),
+            );
             await this.runs.setCursor(campaign._id, occurrence);
             if (started) result.started.push(run._id);
           }
@@ -112,8 +116,18 @@ export class CampaignSchedulerRunner implements OnApplicationBootstrap, BeforeAp
         await this.runs.mark(run._id, 'completed', this.clock.now());
         continue;
       }
-      await this.starter.planAndDispatch(run, campaign);
+      await this.starter.planAndDispatch(run, campaign, this.renewal());
       result.replanned.push(run._id);
     }
+  }
+
+  /** Renews the lease while a long planning runs (every 5 s at most: it is a write). */
+  private renewal(): () => Promise<unknown> {
+    let last = this.clock.nowMs();
+    return async () => {
+      if (this.clock.nowMs() - last < 5_000) return;
+      last = this.clock.nowMs();
+      await this.job.lead();
+    };
   }
 }

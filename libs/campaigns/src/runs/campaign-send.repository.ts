@@ -32,6 +32,15 @@ export class CampaignSendRepository {
     return new Map(rows.map((r) => [r._id, r]));
   }
 
+  /** How many recipients of a run were claimed, and skipped at send time. */
+  async countsOf(runId: string): Promise<{ claimed: number; skipped: number }> {
+    const [claimed, skipped] = await Promise.all([
+      this.sends.countDocuments({ runId, outcome: 'claimed' }).exec(),
+      this.sends.countDocuments({ runId, outcome: 'skipped' }).exec(),
+    ]);
+    return { claimed, skipped };
+  }
+
   /** The claims of a connection's share of `runIds` (to finish sends a dead gateway left claimed). */
   claimedOn(runIds: string[], connectionId: string): Promise<CampaignSendRecord[]> {
     if (runIds.length === 0) return Promise.resolve([]);

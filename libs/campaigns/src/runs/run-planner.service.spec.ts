@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { TemplateEngine } from '@wwb/templates';
 import type { AudienceMember } from '@wwb/contacts';
+import type { BulkRowRecord } from '../bulk/bulk-row.schema';
 import type { CampaignRecord } from '../definitions';
 import { DEFAULT_PACING } from '../pacing';
 import { parseSchedule } from '../schedule';
@@ -24,7 +25,11 @@ function member(id: string, over: Partial<AudienceMember> = {}): AudienceMember 
   };
 }
 
-function setUp(members: AudienceMember[], missing: string[] = []) {
+function setUp(
+  members: AudienceMember[],
+  missing: string[] = [],
+  bulk: { rows: BulkRowRecord[]; body: string } | null = null,
+) {
   const inserted: CampaignRecipientRecord[] = [];
   const planner = new RunPlannerService(
     { insertRecipients: async (rows: CampaignRecipientRecord[]) => void inserted.push(...rows) } as never,
@@ -33,14 +38,24 @@ function setUp(members: AudienceMember[], missing: string[] = []) {
         yield* members;
         missing.forEach(onMissing);
       },
+      byPhones: async (_: unknown, phones: string[]) =>
+        new Map(members.filter((m) => phones.includes(m.phone)).map((m) => [m.phone, m])),
     } as never,
     {
-      get: async () => ({ body: 'Hi {{contact.name}} from {{contact.attributes.city}}', language: 'en' }),
+      get: async () => ({
+        body: bulk?.body ?? 'Hi {{contact.name}} from {{contact.attributes.city}}',
+        language: 'en',
+      }),
     } as never,
     new TemplateEngine(),
     { prefixed: (p: string) => `${p}_${String(++ids).padStart(26, '0')}` } as never,
     { now: () => NOW, nowMs: () => NOW.getTime() } as never,
     { child: () => pino({ level: 'silent' }) } as never,
+    {
+      async *stream(_: unknown, jobId: string) {
+        yield* (bulk?.rows ?? []).filter((r) => r.jobId === jobId);
+      },
+    } as never,
   );
   return { planner, inserted };
 }
@@ -152,5 +167,50 @@ describe('RunPlannerService', () => {
     expect(samples).toHaveLength(1);
     expect(samples[0]!.message?.text).toBe('Hi ctc_0001 from Berlin');
     expect(inserted).toEqual([]);
+  });
+
+  it('a bulk job: its rows in order, opted-out contacts skipped, row variables over the static ones', async () => {
+    const known = member('ctc_0007', { phone: '+15557650107', name: 'Kim' });
+    const out = member('ctc_0008', { phone: '+15557650108', optedOut: true });
+    const row = (n: number, phone: string, variables: BulkRowRecord['variables']): BulkRowRecord => ({
+      _id: `cmp_1/${n}`,
+      accountId: 'acc_1',
+      jobId: 'cmp_1',
+      n,
+      phone,
+      variables,
+    });
+    const { planner, inserted } = setUp([known, out], [], {
+      body: 'Hi {{first}} ({{contact.name}}), {{offer}}',
+      rows: [
+        row(1, '+15557650107', { first: 'K' }),
+        row(2, '+15557650109', { first: 'Lu', offer: 'own offer' }),
+        row(3, '+15557650108', { first: 'O' }),
+        row(4, '+15557650110', {}),
+      ],
+    });
+    const c: CampaignRecord = {
+      ...campaign({ type: 'once', at: '2027-06-07T08:00:00Z', timeZone: 'UTC' }),
+      connectionIds: ['con_a'],
+      variables: { offer: 'static offer' },
+      audience: { tags: [], contactIds: [], bulkId: 'cmp_1' },
+      kind: 'bulk',
+    };
+    const result = await planner.plan({ ...run(NOW), kind: 'manual' }, c);
+    expect(result).toMatchObject({
+      targeted: 4,
+      pending: 2,
+      skipped: { opted_out: 1, template_render_failed: 1 },
+    });
+    expect(inserted.map((r) => [r.contactId, r.phone, r.state, r.reason ?? null])).toEqual([
+      ['ctc_0007', '+15557650107', 'pending', null],
+      ['phone_15557650109', '+15557650109', 'pending', null],
+      ['ctc_0008', '+15557650108', 'skipped', 'opted_out'],
+      ['phone_15557650110', '+15557650110', 'skipped', 'template_render_failed'],
+    ]);
+    expect(inserted[0]!.message).toMatchObject({ to: '+15557650107', text: 'Hi K (Kim), static offer' });
+    expect(inserted[1]!.message?.text).toBe('Hi Lu (), own offer');
+    expect(inserted[1]!.timeZone).toBe('UTC');
+    expect(inserted[1]!.connectionId).toBe('con_a');
   });
 });

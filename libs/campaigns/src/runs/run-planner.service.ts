@@ -7,6 +7,8 @@ import { scopeOf } from '@wwb/persistence';
 import { Clock, DomainError, IdGenerator } from '@wwb/runtime';
 import { TemplateEngine, TemplatesService } from '@wwb/templates';
 import type { TemplateRecord } from '@wwb/templates';
+import { BulkRowRepository } from '../bulk/bulk-row.repository';
+import type { BulkRowRecord } from '../bulk/bulk-row.schema';
 import type { CampaignRecord } from '../definitions';
 import { CampaignSchedule, compileSchedule, MISFIRE_GRACE_MS } from '../schedule';
 import { CampaignRunRepository } from './campaign-run.repository';
@@ -58,25 +60,43 @@ export class RunPlannerService {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     appLogger: AppLogger,
+    private readonly bulkRows: BulkRowRepository,
   ) {
     this.logger = appLogger.child({ context: 'RunPlanner' });
   }
 
-  async plan(run: CampaignRunRecord, campaign: CampaignRecord): Promise<PlanResult> {
+  /**
+   * @param heartbeat called after each batch written (the scheduler renews its lease there, so a
+   *   long planning is not taken over by another node).
+   */
+  async plan(
+    run: CampaignRunRecord,
+    campaign: CampaignRecord,
+    heartbeat: () => Promise<unknown> = async () => undefined,
+  ): Promise<PlanResult> {
     const result: PlanResult = { targeted: 0, pending: 0, skipped: {}, connections: [] };
     const connections = new Set<string>();
     let batch: CampaignRecipientRecord[] = [];
     let seq = 0;
+    // One batch is written while the next is read and rendered: reading and writing overlap.
+    let writing: Promise<unknown> = Promise.resolve();
+    const flush = async (rows: CampaignRecipientRecord[]) => {
+      await writing;
+      writing = this.runs.insertRecipients(rows).then(heartbeat);
+      // A failed write must fail the planning (it is repeated later), not go unnoticed.
+      writing.catch(() => undefined);
+    };
     for await (const row of this.rows(run, campaign)) {
       batch.push({ ...row, seq: ++seq });
       count(result, row);
       if (row.state === 'pending') connections.add(row.connectionId);
       if (batch.length >= BATCH) {
-        await this.runs.insertRecipients(batch);
+        await flush(batch);
         batch = [];
       }
     }
-    if (batch.length) await this.runs.insertRecipients(batch);
+    if (batch.length) await flush(batch);
+    await writing;
     result.connections = [...connections].sort();
     this.logger.info({ runId: run._id, ...result }, 'run planned');
     return result;
@@ -119,7 +139,11 @@ export class RunPlannerService {
   ): AsyncGenerator<Omit<CampaignRecipientRecord, 'seq'>> {
     const scope = scopeOf(campaign.accountId);
     const template = await this.templates.get(scope, campaign.templateId);
-    const schedule = compileSchedule(campaign.schedule);
+    const schedule = dueTimes(compileSchedule(campaign.schedule));
+    if (campaign.audience.bulkId) {
+      yield* this.bulkRecipients(run, campaign, schedule, template);
+      return;
+    }
     const missing: string[] = [];
     const query = { tags: campaign.audience.tags, contactIds: campaign.audience.contactIds };
     for await (const member of this.audience.members(scope, query, (id) => missing.push(id))) {
@@ -135,12 +159,38 @@ export class RunPlannerService {
     }
   }
 
+  /**
+   * A bulk job's rows in order. Each phone is looked up among the contacts (a page of rows per
+   * query) so an opted-out contact is still skipped; a phone of no contact is a recipient of its
+   * own (`phone_<digits>`, UTC) rendered from the row's variables alone.
+   */
+  private async *bulkRecipients(
+    run: CampaignRunRecord,
+    campaign: CampaignRecord,
+    schedule: DueTimes,
+    template: TemplateRecord,
+  ): AsyncGenerator<Omit<CampaignRecipientRecord, 'seq'>> {
+    const scope = scopeOf(campaign.accountId);
+    const rows = this.bulkRows.stream(scope, campaign.audience.bulkId!);
+    for (let page = await nextPage(rows); page.length; page = await nextPage(rows)) {
+      const contacts = await this.audience.byPhones(
+        scope,
+        page.map((r) => r.phone),
+      );
+      for (const row of page) {
+        const member = contacts.get(row.phone) ?? phoneOnlyMember(row.phone);
+        yield this.recipient(run, campaign, schedule, template, member, row.variables);
+      }
+    }
+  }
+
   private recipient(
     run: CampaignRunRecord,
     campaign: CampaignRecord,
-    schedule: CampaignSchedule,
+    schedule: DueTimes,
     template: TemplateRecord,
     member: AudienceMember,
+    rowVariables: Record<string, unknown> = {},
   ): Omit<CampaignRecipientRecord, 'seq'> {
     const base = this.base(run, campaign, member.id, member);
     const dueAt =
@@ -160,7 +210,7 @@ export class RunPlannerService {
     }
     let message: RecipientMessage | null;
     try {
-      message = this.render(template, campaign, member);
+      message = this.render(template, { ...campaign.variables, ...rowVariables }, member);
     } catch (err) {
       const reason = err instanceof DomainError ? err.message : String(err);
       return { ...base, state: 'skipped', reason: 'template_render_failed', detail: reason, dueAt };
@@ -190,11 +240,11 @@ export class RunPlannerService {
   /** The template for one contact; null when it renders to nothing to send. */
   private render(
     template: TemplateRecord,
-    campaign: CampaignRecord,
+    variables: Record<string, unknown>,
     member: AudienceMember,
   ): RecipientMessage | null {
     const text = this.engine.render(template.body, {
-      variables: campaign.variables,
+      variables,
       contact: {
         id: member.id,
         phone: member.phone,
@@ -233,4 +283,44 @@ function count(result: PlanResult, row: Pick<CampaignRecipientRecord, 'state' | 
   }
   const reason = row.reason as PlanSkipReason;
   result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
+}
+
+/** Up to BATCH rows from `rows` (empty once it is done). */
+async function nextPage(rows: AsyncGenerator<BulkRowRecord>): Promise<BulkRowRecord[]> {
+  const page: BulkRowRecord[] = [];
+  while (page.length < BATCH) {
+    const next = await rows.next();
+    if (next.done) break;
+    page.push(next.value);
+  }
+  return page;
+}
+
+/** A bulk recipient that is no contact: addressed by phone, in UTC, with no contact fields. */
+function phoneOnlyMember(phone: string): AudienceMember {
+  return {
+    id: `phone_${phone.replace(/\D/g, '')}`,
+    phone,
+    name: null,
+    tags: [],
+    attributes: {},
+    timeZone: 'UTC',
+    language: null,
+    optedOut: false,
+  };
+}
+
+type DueTimes = Pick<CampaignSchedule, 'sendAt'>;
+
+/** sendAt per zone, computed once per zone: a run has a handful of zones and 100,000 recipients. */
+function dueTimes(schedule: CampaignSchedule): DueTimes {
+  const cache = new Map<string, Date>();
+  return {
+    sendAt(occurrence: Date, zone?: string | null): Date {
+      const key = `${occurrence.getTime()}|${zone ?? ''}`;
+      let at = cache.get(key);
+      if (!at) cache.set(key, (at = schedule.sendAt(occurrence, zone)));
+      return at;
+    },
+  };
 }

@@ -36,6 +36,7 @@ export class RunStarterService {
   async start(
     campaign: CampaignRecord,
     occurrence: { kind: RunKind; at: Date; id: string },
+    heartbeat?: () => Promise<unknown>,
   ): Promise<StartedRun> {
     const run: CampaignRunRecord = {
       _id: runIdOf(campaign._id, occurrence.id),
@@ -47,13 +48,17 @@ export class RunStarterService {
       createdAt: this.clock.now(),
     };
     if (!(await this.runs.claimRun(run))) return { run, started: false };
-    await this.planAndDispatch(run, campaign);
+    await this.planAndDispatch(run, campaign, heartbeat);
     return { run, started: true };
   }
 
   /** Plans a claimed run and hands it out (again, if a planner died on it). */
-  async planAndDispatch(run: CampaignRunRecord, campaign: CampaignRecord): Promise<PlanResult> {
-    const result = await this.planner.plan(run, campaign);
+  async planAndDispatch(
+    run: CampaignRunRecord,
+    campaign: CampaignRecord,
+    heartbeat?: () => Promise<unknown>,
+  ): Promise<PlanResult> {
+    const result = await this.planner.plan(run, campaign, heartbeat);
     for (const connectionId of result.connections) {
       await this.runs.insertDispatch({
         _id: `${run._id}/${connectionId}`,
