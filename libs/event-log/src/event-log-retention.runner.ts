@@ -1,10 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeasedJob, LeaseRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeasedJobService } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { EventLogRepository } from './event-log.repository';
 
 export const EVENT_LOG_RETENTION_LEASE = 'event-log.retention';
@@ -31,25 +30,20 @@ export class EventLogRetentionRunner implements OnApplicationBootstrap, BeforeAp
   private readonly retentionMs: number;
 
   constructor(
-    scheduler: SchedulerRegistry,
-    leases: LeaseRepository,
+    jobs: LeasedJobService,
     private readonly events: EventLogRepository,
     private readonly clock: Clock,
-    ids: IdGenerator,
     config: AppConfig,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'EventLogRetentionRunner' });
     this.intervalMs = config.retention.sweepIntervalMs;
     this.retentionMs = config.retention.eventLogDays * DAY_MS;
-    this.job = new LeasedJob({
+    this.job = jobs.create({
       name: EVENT_LOG_RETENTION_LEASE,
       intervalMs: this.intervalMs,
       leaseMs: Math.max(3 * this.intervalMs, 60_000),
-      leases,
-      scheduler,
       logger: this.logger,
-      holder: LeasedJob.holderId(ids.ulid()),
     });
   }
 

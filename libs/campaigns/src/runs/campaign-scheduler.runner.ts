@@ -1,10 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeasedJob, LeaseRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeasedJobService } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { compileSchedule } from '../schedule';
 import { ActiveCampaignRepository } from './active-campaign.repository';
 import { CampaignRunRepository } from './campaign-run.repository';
@@ -36,28 +35,23 @@ export class CampaignSchedulerRunner implements OnApplicationBootstrap, BeforeAp
   private readonly planStaleMs: number;
 
   constructor(
-    scheduler: SchedulerRegistry,
-    leases: LeaseRepository,
+    jobs: LeasedJobService,
     private readonly campaigns: ActiveCampaignRepository,
     private readonly runs: CampaignRunRepository,
     private readonly starter: RunStarterService,
     private readonly clock: Clock,
-    ids: IdGenerator,
     config: AppConfig,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'CampaignScheduler' });
     this.planStaleMs = config.messaging.campaignPlanStaleMs;
-    this.job = new LeasedJob({
+    this.job = jobs.create({
       name: CAMPAIGN_SCHEDULER_LEASE,
       intervalMs: CAMPAIGN_TICK_MS,
       // Longer than most plannings; one that outlives it may be planned twice, which the
       // unique recipient rows make harmless. Short enough that a dead holder is replaced soon.
       leaseMs: 20_000,
-      leases,
-      scheduler,
       logger: this.logger,
-      holder: LeasedJob.holderId(ids.ulid()),
     });
   }
 

@@ -1,12 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeasedJob, LeaseRepository, UsageCounterRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeasedJobService, UsageCounterRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { OutboundMessageRepository } from '../outbound';
 import { MEDIA_BYTES, MediaStore } from './media.store';
 
@@ -47,28 +46,23 @@ export class MediaRetentionRunner implements OnApplicationBootstrap, BeforeAppli
   private readonly retentionMs: number;
 
   constructor(
-    scheduler: SchedulerRegistry,
-    leases: LeaseRepository,
+    jobs: LeasedJobService,
     private readonly media: MediaStore,
     private readonly messages: OutboundMessageRepository,
     private readonly counters: UsageCounterRepository,
     @InjectConnection() private readonly connection: Connection,
     private readonly clock: Clock,
-    ids: IdGenerator,
     config: AppConfig,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'MediaRetentionRunner' });
     this.intervalMs = config.retention.sweepIntervalMs;
     this.retentionMs = config.retention.mediaDays * DAY_MS;
-    this.job = new LeasedJob({
+    this.job = jobs.create({
       name: MEDIA_RETENTION_LEASE,
       intervalMs: this.intervalMs,
       leaseMs: Math.max(3 * this.intervalMs, 60_000),
-      leases,
-      scheduler,
       logger: this.logger,
-      holder: LeasedJob.holderId(ids.ulid()),
     });
   }
 

@@ -1,10 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeasedJob, LeaseRepository, QuotaSlotRecord, QuotaSlotRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeasedJobService, QuotaSlotRecord, QuotaSlotRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { OutboundMessageRepository } from './outbound-message.repository';
 
 export const QUOTA_UPKEEP_LEASE = 'messaging.quota-upkeep';
@@ -43,25 +42,20 @@ export class QuotaUpkeepRunner implements OnApplicationBootstrap, BeforeApplicat
   private healAfter: string | undefined;
 
   constructor(
-    scheduler: SchedulerRegistry,
-    leases: LeaseRepository,
+    jobs: LeasedJobService,
     private readonly slots: QuotaSlotRepository,
     private readonly messages: OutboundMessageRepository,
     private readonly clock: Clock,
-    ids: IdGenerator,
     config: AppConfig,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'QuotaUpkeepRunner' });
     const intervalMs = Math.min(60_000, Math.max(1_000, 3 * config.messaging.sweepIntervalMs));
-    this.job = new LeasedJob({
+    this.job = jobs.create({
       name: QUOTA_UPKEEP_LEASE,
       intervalMs,
       leaseMs: Math.max(3 * intervalMs, 30_000),
-      leases,
-      scheduler,
       logger: this.logger,
-      holder: LeasedJob.holderId(ids.ulid()),
     });
   }
 

@@ -55,8 +55,7 @@ function setUp(execute: jest.Mock) {
   const published: unknown[] = [];
   const quotas = { releaseScheduledSlot: async (slot: string) => void released.push(slot) };
   const runner = new ScheduledSendRunner(
-    { addInterval: jest.fn(), doesExist: () => false, deleteInterval: jest.fn() } as never,
-    { acquire: async () => true, release: async () => undefined } as never,
+    { create: () => ({ start: jest.fn(), stop: jest.fn(), lead: async () => true }) } as never,
     repo as never,
     { execute } as never,
     { planOf: async () => ({ name: 'starter', limit: () => 10 }) } as never,
@@ -64,7 +63,6 @@ function setUp(execute: jest.Mock) {
     {} as never,
     { publish: async (...args: unknown[]) => void published.push(args) } as never,
     clock as never,
-    { ulid: () => '01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' } as never,
     { child: () => ({ info: jest.fn(), warn: jest.fn() }) } as never,
   );
   const service = new ScheduledMessagesService(

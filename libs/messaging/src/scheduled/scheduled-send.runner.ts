@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AccountsService } from '@wwb/accounts';
-import { LeasedJob, LeaseRepository, QuotaSlotRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeasedJobService, QuotaSlotRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
 import { AccountScope, scopeOf } from '@wwb/persistence';
-import { Clock, IdGenerator, isDomainError } from '@wwb/runtime';
+import { Clock, isDomainError } from '@wwb/runtime';
 import { MessageStatusProducer } from '../gateway/message-status.producer';
 import { SendQuota, SendQuotaService } from '../send/send-quota.service';
 import { SendMessageUseCase } from '../send/send-message.service';
@@ -50,8 +49,7 @@ export class ScheduledSendRunner implements OnApplicationBootstrap, BeforeApplic
   private readonly job: LeasedJob;
 
   constructor(
-    scheduler: SchedulerRegistry,
-    leases: LeaseRepository,
+    jobs: LeasedJobService,
     private readonly scheduled: ScheduledMessageRepository,
     private readonly sending: SendMessageUseCase,
     private readonly accounts: AccountsService,
@@ -59,18 +57,14 @@ export class ScheduledSendRunner implements OnApplicationBootstrap, BeforeApplic
     private readonly slots: QuotaSlotRepository,
     private readonly statuses: MessageStatusProducer,
     private readonly clock: Clock,
-    ids: IdGenerator,
     appLogger: AppLogger,
   ) {
     this.logger = appLogger.child({ context: 'ScheduledSendRunner' });
-    this.job = new LeasedJob({
+    this.job = jobs.create({
       name: SCHEDULED_SEND_LEASE,
       intervalMs: SCHEDULED_TICK_MS,
       leaseMs: 10_000,
-      leases,
-      scheduler,
       logger: this.logger,
-      holder: LeasedJob.holderId(ids.ulid()),
     });
   }
 

@@ -1,10 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeasedJob, LeaseRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeasedJobService } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { IdempotencyRepository } from './idempotency.repository';
 import { MessageCommandProducer } from './message-command.producer';
 import { OutboundMessageRepository } from '../outbound';
@@ -37,13 +36,11 @@ export class OutboxSweeper implements OnApplicationBootstrap, BeforeApplicationS
   private lastPurge = 0;
 
   constructor(
-    scheduler: SchedulerRegistry,
-    leases: LeaseRepository,
+    jobs: LeasedJobService,
     private readonly messages: OutboundMessageRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly commands: MessageCommandProducer,
     private readonly clock: Clock,
-    ids: IdGenerator,
     config: AppConfig,
     appLogger: AppLogger,
   ) {
@@ -51,14 +48,11 @@ export class OutboxSweeper implements OnApplicationBootstrap, BeforeApplicationS
     this.intervalMs = config.messaging.sweepIntervalMs;
     this.requeueAfterMs = config.messaging.requeueAfterMs;
     this.idempotencyTtlMs = config.messaging.idempotencyKeyTtlHours * 3_600_000;
-    this.job = new LeasedJob({
+    this.job = jobs.create({
       name: SWEEPER_LEASE,
       intervalMs: this.intervalMs,
       leaseMs: Math.max(3 * this.intervalMs, 5_000),
-      leases,
-      scheduler,
       logger: this.logger,
-      holder: LeasedJob.holderId(ids.ulid()),
     });
   }
 

@@ -1,10 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { AppConfig } from '@wwb/config';
-import { LeasedJob, LeaseRepository, QuotaSlotRepository } from '@wwb/infrastructure';
+import { LeasedJob, LeasedJobService, QuotaSlotRepository } from '@wwb/infrastructure';
 import { AppLogger } from '@wwb/observability';
-import { Clock, IdGenerator } from '@wwb/runtime';
+import { Clock } from '@wwb/runtime';
 import { WebhookJobSlotsService } from './webhook-job-slots.service';
 
 export const WEBHOOK_JOB_SLOTS_LEASE = 'webhooks.job-slots';
@@ -22,25 +21,20 @@ export class WebhookJobSlotsRunner implements OnApplicationBootstrap, BeforeAppl
   private after: string | undefined;
 
   constructor(
-    scheduler: SchedulerRegistry,
-    leases: LeaseRepository,
+    jobs: LeasedJobService,
     private readonly slots: QuotaSlotRepository,
     private readonly jobSlots: WebhookJobSlotsService,
     private readonly clock: Clock,
-    ids: IdGenerator,
     config: AppConfig,
     appLogger: AppLogger,
   ) {
     const logger: Logger = appLogger.child({ context: 'WebhookJobSlotsRunner' });
     const intervalMs = Math.max(1_000, 3 * config.webhooks.jobPollMs);
-    this.job = new LeasedJob({
+    this.job = jobs.create({
       name: WEBHOOK_JOB_SLOTS_LEASE,
       intervalMs,
       leaseMs: Math.max(3 * intervalMs, 30_000),
-      leases,
-      scheduler,
       logger,
-      holder: LeasedJob.holderId(ids.ulid()),
     });
   }
 
