@@ -31,6 +31,12 @@ export interface FuzzSeed {
   webhookId: string;
   deliveryId: string;
   replayJobId: string;
+  campaignId: string;
+  /** A completed run of the campaign (its progress stream ends at once). */
+  runId: string;
+  /** A message scheduled for next year on the ready connection. */
+  scheduledMessageId: string;
+  bulkJobId: string;
   /** A second account for the operator run (GET/PATCH /v1/admin/accounts/{id}). */
   otherAccountId: string;
   /** Resources that DELETE (and PUT, which replaces a bot's entries) may consume, by kind. */
@@ -44,6 +50,8 @@ export interface FuzzSeed {
     /** An entry of the main bot for DELETE /v1/faq-bots/{id}/entries/{entryId}. */
     faqEntryId: string;
     webhookId: string;
+    campaignId: string;
+    scheduledMessageId: string;
   };
 }
 
@@ -193,6 +201,54 @@ export async function seedFuzzData(s: MessagingStack, receiverUrl: string): Prom
       .send({ since: new Date(Date.now() - 3_600_000).toISOString() }),
   );
 
+  // Campaigns (fast pacing, no quiet hours: the run completes within seconds), a completed run,
+  // scheduled messages and a bulk job.
+  const nextYear = `${new Date().getUTCFullYear() + 1}-06-01T09:00`;
+  const pacing = { messagesPerMinute: 60, jitter: 0, quietHours: null, pauseEvery: null, frequencyCap: null };
+  const newCampaign = async (name: string) =>
+    (
+      await ok(
+        `campaign ${name}`,
+        http
+          .post('/v1/campaigns')
+          .set(a)
+          .send({
+            name,
+            connectionIds: [connectionId],
+            templateId: mainTemplate.id,
+            audience: { contactIds: [mainContact.id] },
+            schedule: { type: 'once', at: nextYear, timeZone: 'UTC' },
+            pacing,
+          }),
+      )
+    ).id as string;
+  const [campaignId, spareCampaignId] = await Promise.all([newCampaign('fuzz'), newCampaign('spare')]);
+  const runId = (await ok('run now', http.post(`/v1/campaigns/${campaignId}/run-now`).set(a).send({})))
+    .runId as string;
+  await waitFor(
+    async () =>
+      (await http.get(`/v1/campaigns/${campaignId}/runs/${runId}`).set(a)).body?.state === 'completed',
+    { timeoutMs: 60_000, intervalMs: 250, what: 'the seed run completed' },
+  );
+  const schedule = async () =>
+    (
+      await ok(
+        'scheduled message',
+        http
+          .post(`/v1/connections/${connectionId}/messages`)
+          .set(a)
+          .send({ to: PEER, type: 'text', text: 'later', sendAt: `${nextYear}:00Z` }),
+      )
+    ).id as string;
+  const [scheduledMessageId, spareScheduledId] = await Promise.all([schedule(), schedule()]);
+  const bulk = await ok(
+    'bulk',
+    http
+      .post(`/v1/connections/${connectionId}/bulk`)
+      .set(a)
+      .send({ templateId: mainTemplate.id, recipients: [{ to: PEER }], pacing }),
+  );
+
   return {
     accountId,
     key,
@@ -211,6 +267,10 @@ export async function seedFuzzData(s: MessagingStack, receiverUrl: string): Prom
     webhookId,
     deliveryId,
     replayJobId: (replay.jobId ?? replay.id) as string,
+    campaignId,
+    runId,
+    scheduledMessageId,
+    bulkJobId: bulk.id as string,
     otherAccountId: other.id as string,
     spare: {
       contactId: spareContact.id as string,
@@ -220,6 +280,8 @@ export async function seedFuzzData(s: MessagingStack, receiverUrl: string): Prom
       replacedFaqBotId: replacedBot.id as string,
       faqEntryId: 'spare',
       webhookId: spareWebhookId,
+      campaignId: spareCampaignId,
+      scheduledMessageId: spareScheduledId,
     },
   };
 }

@@ -79,17 +79,22 @@ export function pathParameters(op: OperationRef, seed: FuzzSeed): Record<string,
       ['/v1/auto-replies/{id}', 'autoReplyId'],
       ['/v1/faq-bots/{id}', 'faqBotId'],
       ['/v1/webhooks/{id}', 'webhookId'],
+      ['/v1/campaigns/{id}', 'campaignId'],
     ];
     const deletesResource = method === 'DELETE' && path.endsWith('/{id}');
     for (const [prefix, field] of kinds)
       if (path.startsWith(prefix)) p.id = deletesResource ? seed.spare[field] : seed[field];
     if (method === 'PUT' && path === '/v1/faq-bots/{id}') p.id = seed.spare.replacedFaqBotId;
   }
-  if (path.includes('{messageId}')) p.messageId = seed.messageId;
+  if (path.includes('/scheduled-messages/{messageId}'))
+    p.messageId = method === 'DELETE' ? seed.spare.scheduledMessageId : seed.scheduledMessageId;
+  else if (path.includes('{messageId}')) p.messageId = seed.messageId;
+  if (path.includes('{runId}')) p.runId = seed.runId;
   if (path.includes('{chatId}')) p.chatId = seed.chatId;
   if (path.includes('{entryId}')) p.entryId = method === 'DELETE' ? seed.spare.faqEntryId : seed.faqEntryId;
   if (path.includes('{deliveryId}')) p.deliveryId = seed.deliveryId;
-  if (path.includes('{jobId}')) p.jobId = seed.replayJobId;
+  if (path.includes('/bulk/{jobId}')) p.jobId = seed.bulkJobId;
+  else if (path.includes('{jobId}')) p.jobId = seed.replayJobId;
   return Object.keys(p).length ? p : undefined;
 }
 
@@ -136,7 +141,8 @@ export function buildConfig(o: FuzzRunOptions): string {
   }
   for (const op of o.operations) {
     const params = pathParameters(op, o.seed);
-    const isStream = op.path.endsWith('/events') && op.path.includes('{id}');
+    const isStream =
+      (op.path.endsWith('/events') || op.path.endsWith('/progress')) && op.path.includes('{id}');
     if (!params && !isStream) continue;
     lines.push(`[[operations]]`, `include-name = ${toml(`${op.method} ${op.path}`)}`);
     // An SSE stream never ends by itself: read the first event (the `connection` snapshot), then hang up.

@@ -13,8 +13,8 @@ import { ApiErrorResponses } from '@wwb/http';
 import { CampaignDefinitionsService } from '../definitions';
 import { reachOf } from '../definitions/campaign-input.policy';
 import {
-  DryRunDto,
-  RecipientPageDto,
+  CampaignDryRunDto,
+  RunRecipientPageDto,
   RecipientsQueryDto,
   RunListDto,
   RunNowDto,
@@ -63,9 +63,9 @@ export class CampaignRunsController {
       'What a run starting now would do: audience, skips with reasons, rendered messages; sends nothing',
     description: '404 not_found. Reads the whole audience (seconds for a large one).',
   })
-  @ApiOkResponse({ type: DryRunDto })
+  @ApiOkResponse({ type: CampaignDryRunDto })
   @ApiErrorResponses(404)
-  async dryRun(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<DryRunDto> {
+  async dryRun(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<CampaignDryRunDto> {
     const result = await this.launch.dryRun(await this.campaigns.record(p.scope, id, reachOf(p)));
     return {
       targeted: result.targeted,
@@ -150,7 +150,7 @@ export class CampaignRunsController {
     summary: "A run's recipients in planning order, with their status",
     description: '404 not_found.',
   })
-  @ApiOkResponse({ type: RecipientPageDto })
+  @ApiOkResponse({ type: RunRecipientPageDto })
   @ApiErrorResponses(400, 404)
   async recipients(
     @CurrentPrincipal() p: Principal,

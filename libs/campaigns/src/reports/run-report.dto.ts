@@ -44,7 +44,7 @@ export class RunsQueryDto {
   limit?: number;
 }
 
-class CountsDto {
+class RunCountsDto {
   @ApiProperty() pending!: number;
   @ApiProperty() skipped!: number;
   @ApiProperty({ description: 'Accepted for sending, not yet handed to WhatsApp' }) queued!: number;
@@ -72,8 +72,11 @@ export class RunListDto {
 
 export class RunReportDto extends RunSummaryDto {
   @ApiProperty() campaignId!: string;
-  @ApiProperty({ description: "Recipients by status; they add up to the run's recipients", type: CountsDto })
-  counts!: CountsDto;
+  @ApiProperty({
+    description: "Recipients by status; they add up to the run's recipients",
+    type: RunCountsDto,
+  })
+  counts!: RunCountsDto;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer' },
@@ -90,7 +93,7 @@ export class RunReportDto extends RunSummaryDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
 }
 
-export class RecipientDto {
+export class RunRecipientDto {
   @ApiProperty() contactId!: string;
   @ApiProperty({ example: '+15551234567', description: 'E.164 (empty when the contact no longer exists)' })
   phone!: string;
@@ -107,8 +110,8 @@ export class RecipientDto {
   @ApiProperty({ description: 'Its position in the run (page with ?after=)' }) seq!: number;
 }
 
-export class RecipientPageDto {
-  @ApiProperty({ type: [RecipientDto] }) data!: RecipientDto[];
+export class RunRecipientPageDto {
+  @ApiProperty({ type: [RunRecipientDto] }) data!: RunRecipientDto[];
   @ApiProperty({ type: Number, nullable: true, description: 'Pass as ?after= for the next page' })
   nextAfter!: number | null;
 }
@@ -117,7 +120,7 @@ export class RunNowDto {
   @ApiProperty({ example: 'cmp_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8_now01JDQ8Z6W5V7Y2M3N4P5Q6R7S9' }) runId!: string;
 }
 
-class DryRunSampleDto {
+class CampaignDryRunSampleDto {
   @ApiProperty() contactId!: string;
   @ApiProperty() phone!: string;
   @ApiProperty() connectionId!: string;
@@ -129,7 +132,7 @@ class DryRunSampleDto {
   @ApiProperty({ format: 'date-time' }) dueAt!: string;
 }
 
-export class DryRunDto {
+export class CampaignDryRunDto {
   @ApiProperty() targeted!: number;
   @ApiProperty({ description: 'Recipients that would be sent a message' }) pending!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) skipped!: Record<
@@ -137,6 +140,9 @@ export class DryRunDto {
     number
   >;
   @ApiProperty({ type: [String] }) connections!: string[];
-  @ApiProperty({ type: [DryRunSampleDto], description: 'The first recipients, with what they would get' })
-  samples!: DryRunSampleDto[];
+  @ApiProperty({
+    type: [CampaignDryRunSampleDto],
+    description: 'The first recipients, with what they would get',
+  })
+  samples!: CampaignDryRunSampleDto[];
 }
