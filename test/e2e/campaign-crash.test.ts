@@ -48,8 +48,9 @@ async function kill(c: Child | undefined): Promise<void> {
 
 /**
  * Campaign runs under crashes (e2e, real Kafka and FerretDB, simulator driver): the worker that
- * plans a run is killed -9 while planning, and the gateway sending it is killed -9 mid-run. Every
- * pending recipient still gets exactly one message, and the run's report adds up.
+ * plans a run is killed -9 while planning, and the gateway sending it is killed -9 mid-run. No
+ * recipient gets two messages; each gets one except, at most, the one whose send was under way
+ * at the kill (reported send_interrupted: never resent); the run's report adds up.
  */
 describe('campaign runs under crashes (e2e)', () => {
   let s: MessagingStack;
@@ -73,7 +74,7 @@ describe('campaign runs under crashes (e2e)', () => {
     await s?.close();
   });
 
-  it('a worker killed while planning and a gateway killed while sending: each recipient gets one message', async () => {
+  it('a worker killed while planning and a gateway killed while sending: no recipient gets two messages, all but the one in flight get one, the report adds up', async () => {
     gateway = startChild('gateway', s.stack.env);
     const account = await s.stack.account('enterprise');
     const key = account.key;
@@ -151,22 +152,37 @@ describe('campaign runs under crashes (e2e)', () => {
     });
     await sleep(3_000); // a second copy of anything would show by now
 
+    // At most one message per recipient. The one the killed gateway was sending (marked sending,
+    // no WhatsApp id recorded) is never sent again: messaging fails it send_interrupted (at most
+    // once), the report counts it, and it is the only recipient that may lack its message.
+    const final = await report();
+    const counts = final.counts as Record<string, number>;
+    const interrupted = counts.failed + counts.unknown;
+    expect(interrupted).toBeLessThanOrEqual(1);
+    if (counts.failed) expect(final.failed).toEqual({ send_interrupted: 1 });
+    let withMessage = 0;
     for (let i = 0; i < SENT; i++) {
       const chat = await s.http
         .get(`/v1/connections/${con}/chats/1555766${String(i + 1).padStart(4, '0')}@c.us/messages?limit=20`)
         .set(auth(key))
         .expect(200);
-      expect((chat.body.data as Json[]).map((m) => m.body)).toEqual([`Hello C${i}`]);
+      const bodies = (chat.body.data as Json[]).map((m) => m.body);
+      expect(bodies.length).toBeLessThanOrEqual(1);
+      if (bodies.length) {
+        expect(bodies).toEqual([`Hello C${i}`]);
+        withMessage += 1;
+      }
     }
-    const final = await report();
-    const counts = final.counts as Record<string, number>;
+    expect(withMessage).toBeGreaterThanOrEqual(SENT - interrupted);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(AUDIENCE);
     expect(counts.skipped).toBe(AUDIENCE - SENT);
-    expect(counts.sent + counts.delivered + counts.read).toBe(SENT);
-    expect(counts.unknown + counts.failed + counts.pending + counts.queued).toBe(0);
+    expect(counts.sent + counts.delivered + counts.read).toBe(SENT - interrupted);
+    expect(counts.pending + counts.queued).toBe(0);
     expect(final.skipped).toEqual({ opted_out: AUDIENCE - SENT });
     // Planned once however often planning was repeated: one row per contact.
     expect(await s.stack.db.collection('campaign_recipients').countDocuments({ runId })).toBe(AUDIENCE);
-    process.stderr.write(`campaign crash: planned before the worker was killed: ${plannedBeforeKill}\n`);
+    process.stderr.write(
+      `campaign crash: planned before the worker was killed: ${plannedBeforeKill}; interrupted sends: ${interrupted}\n`,
+    );
   });
 });
