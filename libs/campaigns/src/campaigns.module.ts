@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccountsModule } from '@wwb/accounts';
 import { ContactsModule } from '@wwb/contacts';
 import { GatewayModule } from '@wwb/gateway';
-import { LeasesModule } from '@wwb/infrastructure';
+import { LeasedJobsModule } from '@wwb/infrastructure';
 import { MessagingModule } from '@wwb/messaging';
 import { TemplatesModule } from '@wwb/templates';
 import { ConnectionsModule } from '@wwb/connections';
@@ -122,7 +122,7 @@ export class CampaignsModule {
   static forWorker(): DynamicModule {
     return {
       module: CampaignsWorkerModule,
-      imports: [models, LeasesModule, ContactsModule.forWorker(), TemplatesModule.forWorker()],
+      imports: [models, LeasedJobsModule, ContactsModule.forWorker(), TemplatesModule.forWorker()],
       providers: [...RUN_PROVIDERS, RunPlannerService, RunStarterService, CampaignSchedulerRunner],
       exports: [CampaignSchedulerRunner, RunStarterService],
     };

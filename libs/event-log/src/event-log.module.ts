@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { LeasesModule } from '@wwb/infrastructure';
+import { LeasedJobsModule } from '@wwb/infrastructure';
 import { EventLogRetentionRunner } from './event-log-retention.runner';
 import { EVENT_LOG_CONSUMER_OPTIONS, EventLogConsumer, EventLogConsumerOptions } from './event-log.consumer';
 import { EventLogRepository } from './event-log.repository';
@@ -28,7 +28,7 @@ export class EventLogModule {
     const { retention, ...consumer } = options;
     return {
       module: EventLogModule,
-      imports: retention ? [model, LeasesModule] : [model],
+      imports: retention ? [model, LeasedJobsModule] : [model],
       providers: [
         EventLogRepository,
         EventLogConsumer,

@@ -6,7 +6,7 @@ import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
 import { GatewayModule } from '@wwb/gateway';
 import { allowMultipartBody } from '@wwb/http';
-import { LeasesModule, QuotasModule } from '@wwb/infrastructure';
+import { LeasedJobsModule, QuotasModule } from '@wwb/infrastructure';
 import { ContactCheckService, ContactsController } from './contacts';
 import {
   CHAT_MESSAGE_MODEL,
@@ -208,7 +208,7 @@ export class MessagingModule {
   static forWorker(options: { sweeper?: boolean } = {}): DynamicModule {
     return {
       module: MessagingWorkerModule,
-      imports: [models, LeasesModule, AccountsModule, MessagingModule.sending()],
+      imports: [models, LeasedJobsModule, AccountsModule, MessagingModule.sending()],
       providers: [
         ScheduledMessageRepository,
         SendQuotaService,

@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccountStatusModule, AccountsModule } from '@wwb/accounts';
 import { ConnectionsModule } from '@wwb/connections';
 import { EventLogModule } from '@wwb/event-log';
-import { LeasesModule, QuotasModule } from '@wwb/infrastructure';
+import { LeasedJobsModule, QuotasModule } from '@wwb/infrastructure';
 import { AttemptRecorder } from './delivery/attempt.recorder';
 import { DeliveryDispatcher } from './delivery/delivery.dispatcher';
 import { DeliveryWriter } from './delivery/delivery.writer';
@@ -110,7 +110,7 @@ export class WebhooksModule {
         WebhookStatsModule,
         ReplayCursorsModule,
         EventLogModule,
-        LeasesModule,
+        LeasedJobsModule,
         QuotasModule,
         AccountStatusModule,
       ],
