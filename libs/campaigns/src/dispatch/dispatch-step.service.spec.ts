@@ -206,6 +206,32 @@ describe('DispatchStepService', () => {
     expect(w.events).toContain('recipientFailed');
   });
 
+  it("an earlier owner's send whose key is still in progress is not failed: it is tried again later", async () => {
+    const w = world([recipient(1)]);
+    w.sends.set('run_1/ctc_1', {
+      _id: 'run_1/ctc_1',
+      accountId: 'acc_1',
+      runId: 'run_1',
+      contactId: 'ctc_1',
+      connectionId: 'con_1',
+      outcome: 'claimed',
+      messageId: 'msg_1',
+      at: new Date(T0 - 5_000),
+    });
+    w.execute.mockRejectedValueOnce(DomainError.conflict('idempotency_key_in_progress', 'in progress'));
+    const d = await w.step.open('con_1', 'acc_1');
+    await w.step.next(d);
+    expect(w.sent).toEqual([]);
+    expect(d.recovered).toBe(false);
+    expect(w.marks.has('run_1/failed/ctc_1')).toBe(false);
+    await w.step.next(d); // too soon: not tried again yet
+    expect(w.execute).toHaveBeenCalledTimes(1);
+    now += 10_000;
+    await w.step.next(d);
+    expect(w.sent).toEqual(['msg_1']);
+    expect(d.recovered).toBe(true);
+  });
+
   it('finishes a send an earlier owner claimed but never stored, under the same message id', async () => {
     const w = world([recipient(1), recipient(2)]);
     w.sends.set('run_1/ctc_1', {

@@ -17,6 +17,8 @@ const CANDIDATES = 50;
 const CAMPAIGN_CACHE_MS = 1_000;
 const SEND_ATTEMPTS = 3;
 const DAY_MS = 86_400_000;
+/** How soon a recovery pass that met a key still in progress is tried again. */
+const RECOVER_RETRY_MS = 10_000;
 /** A share's progress event goes out every this many recipients handled (and when it is done). */
 export const PROGRESS_EVERY = 25;
 
@@ -32,6 +34,8 @@ export interface ConnectionDispatch {
   handled: Map<string, number>;
   /** Whether the sends an earlier owner left claimed were finished (once per loop). */
   recovered: boolean;
+  /** When to look again for an earlier owner's sends (one was still held: its key in progress). */
+  recoverAt: number;
 }
 
 /** What a step did: `finished` (nothing left), `idle` (wait and look again), or ms to wait (0: go on). */
@@ -76,6 +80,7 @@ export class DispatchStepService {
       campaigns: new Map(),
       handled: new Map(),
       recovered: false,
+      recoverAt: 0,
     };
   }
 
@@ -90,14 +95,15 @@ export class DispatchStepService {
       else if (campaign.state === 'active') active.push(share);
     }
     if (active.length === 0) return 'idle';
-    if (!d.recovered) {
-      await this.recover(d, active);
-      d.recovered = true;
+    if (!d.recovered && now.getTime() >= d.recoverAt) {
+      d.recovered = await this.recover(d, active);
+      if (!d.recovered) d.recoverAt = now.getTime() + RECOVER_RETRY_MS;
     }
 
     const recipient = await this.nextRecipient(d, active, now);
     if (!recipient) {
-      for (const share of active) await this.finishIfSent(share);
+      // Not while an earlier owner's send still waits for its recovery: the share is not done.
+      if (d.recovered) for (const share of active) await this.finishIfSent(share);
       return 'idle';
     }
     const campaign = (await this.campaign(d, recipient.campaignId))!;
@@ -134,7 +140,13 @@ export class DispatchStepService {
     if (at > now) return at.getTime() - now.getTime();
 
     if (!(await this.sends.record({ ...this.sendOf(recipient, now), outcome: 'claimed' }))) return 0;
-    await this.send(recipient);
+    if (!(await this.send(recipient))) {
+      // Its key is held by a request that has not finished storing it: the recovery pass sends
+      // it (as a replay or anew) once that request is done or known dead.
+      d.recovered = false;
+      d.recoverAt = now.getTime() + RECOVER_RETRY_MS;
+      return 0;
+    }
     pacer.recordSent(this.clock.now(), ctx);
     d.pacer = { ...d.pacer, state: pacer.state() };
     await this.pacers.save(d.connectionId, d.pacer, this.clock.now());
@@ -148,13 +160,13 @@ export class DispatchStepService {
    * idempotency key, so one that was stored after all is a replay, never a second message.
    * Whether WhatsApp got a stored message is messaging's concern (its own send claim).
    */
-  private async recover(d: ConnectionDispatch, shares: CampaignDispatchRecord[]): Promise<void> {
+  private async recover(d: ConnectionDispatch, shares: CampaignDispatchRecord[]): Promise<boolean> {
     const claims = await this.sends.claimedOn(
       shares.map((s) => s.runId),
       d.connectionId,
     );
     const withMessage = claims.filter((c) => c.messageId);
-    if (withMessage.length === 0) return;
+    if (withMessage.length === 0) return true;
     const outcomes = await this.outcomes.of(
       d.accountId,
       withMessage.map((c) => c.messageId!),
@@ -165,10 +177,12 @@ export class DispatchStepService {
         if (m.mark.startsWith('failed/')) failed.add(`${runId}/${m.mark.slice(7)}`);
     }
     const orphans = withMessage.filter((c) => !outcomes.get(c.messageId!)?.stored && !failed.has(c._id));
+    let done = true;
     for (const recipient of await this.runs.recipientsByIds(orphans.map((c) => c._id))) {
       this.logger.info({ recipientId: recipient._id }, 'finishing a send claimed by an earlier owner');
-      await this.send(recipient);
+      if (!(await this.send(recipient))) done = false;
     }
+    return done;
   }
 
   /** Counts a handled recipient; every PROGRESS_EVERY, the share's progress event. */
@@ -225,8 +239,13 @@ export class DispatchStepService {
     };
   }
 
-  /** Sends a claimed recipient; a refusal is recorded on the run, never retried as a new send. */
-  private async send(r: CampaignRecipientRecord): Promise<void> {
+  /**
+   * Sends a claimed recipient; a refusal is recorded on the run, never retried as a new send.
+   * False (nothing recorded) when its idempotency key is still held by an earlier request (a
+   * gateway that died between claiming the key and storing the message): try again later; the
+   * use case gives such a key back once it is stale.
+   */
+  private async send(r: CampaignRecipientRecord): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.sending.execute(scopeOf(r.accountId), {
@@ -239,8 +258,9 @@ export class DispatchStepService {
         await this.notify(() =>
           this.events.recipientSent(r.accountId, r.connectionId, { ...this.ids(r), messageId: r.messageId! }),
         );
-        return;
+        return true;
       } catch (err) {
+        if (isDomainError(err) && err.code === 'idempotency_key_in_progress') return false;
         const permanent = isDomainError(err) && !err.transient;
         if (permanent || attempt >= SEND_ATTEMPTS) {
           const code = isDomainError(err) ? err.code : 'send_failed';
@@ -254,7 +274,7 @@ export class DispatchStepService {
             }),
           );
           this.logger.info({ recipientId: r._id, code }, 'campaign recipient not sent');
-          return;
+          return true;
         }
         // The same message id and key: a retry after a send that was stored is a replay.
         await this.clock.sleep(500 * 2 ** attempt);

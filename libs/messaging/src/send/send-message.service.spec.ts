@@ -276,6 +276,22 @@ describe('SendMessageUseCase', () => {
     expect(keys.get('k5')?.messageId).toBe(result.id);
   });
 
+  it('a stale claim whose message was never stored (its request died) is taken over, not waited on', async () => {
+    const messageId = 'msg_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8';
+    keys.set('k6', {
+      _id: 'k6',
+      accountId: 'acc_1',
+      messageId,
+      fingerprint: fingerprintOf(CON, body),
+      createdAt: new Date(Date.now() - 60_000),
+    });
+    const started = Date.now();
+    const result = await service.execute(scope, cmd({ idempotencyKey: 'k6', messageId }));
+    expect(result).toEqual({ id: messageId, status: 'queued', replayed: false });
+    expect(stored.has(messageId)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('pending messages: at the plan limit 429 too_many_pending_messages; a settled message frees its slot', async () => {
     const first = await service.execute(scope, cmd({ quota: quota() }));
     await service.execute(scope, cmd({ quota: quota() }));

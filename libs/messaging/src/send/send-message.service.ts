@@ -69,6 +69,7 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 const MESSAGE_ID = /^msg_[0-9A-Z]{26}$/;
 const REPLAY_WAIT_MS = 5_000;
 const REPLAY_POLL_MS = 25;
+const STALE_CLAIM_MARGIN_MS = 20_000;
 
 export const idempotencyKeyReused = (): DomainError =>
   new DomainError(
@@ -97,6 +98,8 @@ export const idempotencyKeyReused = (): DomainError =>
 export class SendMessageUseCase {
   private readonly limits: SendLimits;
   private readonly logger: Logger;
+  /** Longer than any live request holds its Idempotency-Key before storing (a media URL fetch included). */
+  private readonly staleClaimMs: number;
 
   constructor(
     private readonly connections: ConnectionLookupService,
@@ -116,6 +119,7 @@ export class SendMessageUseCase {
       mimetypes: new MimetypePolicy(config.media.allowedMimetypes),
     };
     this.logger = appLogger.child({ context: 'SendMessageUseCase' });
+    this.staleClaimMs = config.media.urlTimeoutMs + STALE_CLAIM_MARGIN_MS;
   }
 
   async execute(scope: AccountScope, command: SendMessageCommand): Promise<SendMessageResult> {
@@ -201,6 +205,12 @@ export class SendMessageUseCase {
       if (polls > 0) {
         const claim = await this.idempotency.find(scope, earlier.key);
         if (claim?.messageId !== earlier.messageId) return again();
+        // A claim this old whose message was never stored belongs to a request that died between
+        // the two writes (no live request takes that long): it is given back and this one runs.
+        if (this.clock.nowMs() - claim.createdAt.getTime() > this.staleClaimMs) {
+          await this.idempotency.release(scope, earlier.key, earlier.messageId);
+          return again();
+        }
       }
       if (this.clock.nowMs() > deadline) {
         throw DomainError.conflict(
