@@ -152,7 +152,8 @@ describe('campaign runs under crashes (e2e)', () => {
     });
     await sleep(3_000); // a second copy of anything would show by now
 
-    // At most one message per recipient. The one the killed gateway was sending (marked sending,
+    // At most one message per recipient (the report, from messaging's own statuses, is the
+    // count). The one the killed gateway was sending (marked sending,
     // no WhatsApp id recorded) is never sent again: messaging fails it send_interrupted (at most
     // once), the report counts it, and it is the only recipient that may lack its message.
     const final = await report();
@@ -173,12 +174,17 @@ describe('campaign runs under crashes (e2e)', () => {
         withMessage += 1;
       }
     }
-    expect(withMessage).toBeGreaterThanOrEqual(SENT - interrupted);
+    // The chats are built from message.sent events. The killed gateway's event outbox is in
+    // memory: the event of a send it completed just before the kill may be lost with it (the
+    // message's status was recorded, so the report still counts it sent). At most one is.
+    expect(withMessage).toBeGreaterThanOrEqual(SENT - interrupted - 1);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(AUDIENCE);
     expect(counts.skipped).toBe(AUDIENCE - SENT);
     expect(counts.sent + counts.delivered + counts.read).toBe(SENT - interrupted);
     expect(counts.pending + counts.queued).toBe(0);
     expect(final.skipped).toEqual({ opted_out: AUDIENCE - SENT });
+    // One stored message per recipient, however often its send was retried or recovered.
+    expect(await s.stack.db.collection('messages').countDocuments({ 'origin.runId': runId })).toBe(SENT);
     // Planned once however often planning was repeated: one row per contact.
     expect(await s.stack.db.collection('campaign_recipients').countDocuments({ runId })).toBe(AUDIENCE);
     process.stderr.write(
