@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '@wwb/accounts';
+import { AnalyticsModule } from '@wwb/analytics';
 import { AutomationModule } from '@wwb/automation';
 import { CampaignsModule } from '@wwb/campaigns';
 import { AppConfig } from '@wwb/config';
@@ -24,6 +25,7 @@ export const API_ROLE_MODULES = [
   AutomationModule.forApi(),
   FaqBotsModule.forApi(),
   CampaignsModule.forApi(),
+  AnalyticsModule.forApi(),
 ];
 
 /** The API process: shared infrastructure plus the API role. */

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AnalyticsModule } from '@wwb/analytics';
 import { AutomationModule } from '@wwb/automation';
 import { CampaignsModule } from '@wwb/campaigns';
 import { AppConfig, loadConfig, WorkerConsumerSet } from '@wwb/config';
@@ -15,6 +16,7 @@ const CONSUMER_SETS: Record<WorkerConsumerSet, () => DynamicModule> = {
   messaging: () => MessagingModule.forWorker(),
   automation: () => AutomationModule.forWorker(),
   campaigns: () => CampaignsModule.forWorker(),
+  analytics: () => AnalyticsModule.forWorker(),
 };
 
 /**

@@ -8,7 +8,7 @@ export { RateLimitGuard } from './auth/rate-limit.guard';
 export { ApiKeyAuthService } from './keys/api-key-auth.service';
 export { RateLimiterService } from './auth/rate-limiter.service';
 export { AuthFailureLimiterService } from './auth/auth-failure-limiter.service';
-export { Principal } from './auth/principal.model';
+export { attachPrincipal, Principal, principalOf } from './auth/principal.model';
 export { DEFAULT_PLAN_LIMITS, PLAN_NAMES, Plan } from './plans/plan.value-object';
 export type { ConcurrentResource, LimitedResource, PlanLimits, PlanName } from './plans/plan.value-object';
 export { PlanCatalog } from './plans/plan.catalog';

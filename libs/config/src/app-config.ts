@@ -4,9 +4,7 @@ import {
   hostPortList,
   int,
   listOf,
-  num,
   oneOf,
-  pemFile,
   SettingError,
   SettingSpec,
   spec,
@@ -14,6 +12,8 @@ import {
   url,
 } from './setting.parsers';
 import { planLimitOverrides } from './plan-limits.setting';
+import { WEBHOOK_SETTINGS } from './webhook.setting';
+import { ANALYTICS_SETTINGS } from './analytics.setting';
 import {
   LOG_LEVELS,
   NODE_ENVS,
@@ -118,7 +118,7 @@ export const SETTINGS = {
   SHUTDOWN_TIMEOUT_MS: spec({ parse: int({ min: 100 }), doc: 'Grace period for in-flight work at shutdown' }),
   WORKER_CONSUMERS: spec({
     parse: listOf(WORKER_CONSUMER_SETS),
-    doc: 'Consumer sets a worker process runs, comma-separated: webhooks (fan-out and delivery), event-log (stores every event), messaging (send queue sweeper, statuses, conversations), automation (contacts from inbound messages, opt-outs, auto-reply rules, FAQ bots), campaigns (the campaign scheduler and planner). Every set must run somewhere; split them to scale one on its own (e.g. dedicated webhook workers)',
+    doc: 'Consumer sets a worker process runs, comma-separated: webhooks (fan-out and delivery), event-log (stores every event), messaging (send queue sweeper, statuses, conversations), automation (contacts from inbound messages, opt-outs, auto-reply rules, FAQ bots), campaigns (the campaign scheduler and planner), analytics (the daily counters of GET /v1/analytics). Every set must run somewhere; split them to scale one on its own (e.g. dedicated webhook workers)',
   }),
   WHATSAPP_DRIVER: spec({
     parse: listOf(WHATSAPP_DRIVERS),
@@ -189,50 +189,7 @@ export const SETTINGS = {
     parse: int({ min: 1, max: 24 * 30 }),
     doc: 'How long an Idempotency-Key of POST /messages is remembered',
   }),
-  WEBHOOK_ALLOWED_NETWORKS: spec({
-    parse: csv,
-    doc: 'Networks (CIDRs, comma-separated) webhook URLs may reach although they are private, loopback or link-local (tests, private deployments); empty = none (SSRF guard)',
-  }),
-  WEBHOOK_CA_FILE: spec({
-    parse: pemFile,
-    doc: 'PEM file of extra CA certificates trusted for https webhook URLs, on top of the public roots (receivers with a private CA); empty = public roots only',
-  }),
-  WEBHOOK_TIMEOUT_MS: spec({
-    parse: int({ min: 100, max: 120000 }),
-    doc: 'Time limit of one webhook delivery attempt (connect, send, response)',
-  }),
-  WEBHOOK_RETRY_SCALE: spec({
-    parse: num({ min: 0.000001, max: 100 }),
-    doc: 'Multiplies the webhook retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h); below 1 compresses time for tests',
-  }),
-  WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT: spec({
-    parse: int({ min: 1, max: 1000 }),
-    doc: 'Concurrent requests to one webhook endpoint from one worker process',
-  }),
-  WEBHOOK_MAX_HELD_PER_ENDPOINT: spec({
-    parse: int({ min: 10, max: 10000000 }),
-    doc: 'Deliveries of one endpoint a worker keeps in memory; beyond that they wait in MongoDB and are read back in order as the endpoint catches up (a dead endpoint cannot fill the memory)',
-  }),
-  WEBHOOK_LEASE_MS: spec({
-    parse: int({ min: 1000, max: 600000 }),
-    doc: "Lease a worker holds on a partition of webhook deliveries (renewed at a third); must exceed WEBHOOK_TIMEOUT_MS. A dead worker's deliveries move after this long",
-  }),
-  WEBHOOK_CONSUMER_SESSION_TIMEOUT_MS: spec({
-    parse: int({ min: 6000, max: 300000 }),
-    doc: "Kafka session timeout of the `webhooks` consumer group (how soon a dead worker's partitions move)",
-  }),
-  WEBHOOK_AUTO_DISABLE_AFTER_MS: spec({
-    parse: int({ min: 1000 }),
-    doc: 'An endpoint with nothing but failed deliveries for this long is disabled (default 5 days)',
-  }),
-  WEBHOOK_JOB_POLL_MS: spec({
-    parse: int({ min: 50, max: 60000 }),
-    doc: 'How often workers look for redelivery and replay requests',
-  }),
-  WEBHOOK_RETENTION_DAYS: spec({
-    parse: int({ min: 1, max: 3650 }),
-    doc: 'How long webhook deliveries and their attempts are kept',
-  }),
+  ...WEBHOOK_SETTINGS,
   OPT_OUT_KEYWORDS: spec({
     parse: csv,
     doc: 'Extra words (comma-separated, e.g. in other languages) that opt a contact out when an inbound message is exactly one of them, besides STOP, STOPALL, UNSUBSCRIBE, CANCEL, END and QUIT; case and accents are ignored',
@@ -257,6 +214,7 @@ export const SETTINGS = {
     parse: int({ min: 0, max: 7 * 24 * 60 }),
     doc: 'How long automation pauses in a chat after a human answered there (typed on the phone or sent through the API); 0 = no pause',
   }),
+  ...ANALYTICS_SETTINGS,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -385,6 +343,18 @@ export class AppConfig {
       optInConfirmation: this.raw.OPT_IN_CONFIRMATION,
       maxRepliesPerChat: this.raw.AUTOMATION_MAX_REPLIES_PER_CHAT,
       humanPauseMinutes: this.raw.AUTOMATION_HUMAN_PAUSE_MINUTES,
+    };
+  }
+  get analytics() {
+    return {
+      replyWindowHours: this.raw.ANALYTICS_REPLY_WINDOW_HOURS,
+      // Replies are attributed from the same memory, so it lasts at least the reply window.
+      attributionDays: Math.max(
+        this.raw.ANALYTICS_ATTRIBUTION_DAYS,
+        Math.ceil(this.raw.ANALYTICS_REPLY_WINDOW_HOURS / 24),
+      ),
+      retentionDays: this.raw.ANALYTICS_RETENTION_DAYS,
+      usageFlushMs: this.raw.API_USAGE_FLUSH_MS,
     };
   }
   get workerConsumers(): readonly WorkerConsumerSet[] {

@@ -9,5 +9,6 @@ export const WORKER_CONSUMER_SETS = [
   'messaging',
   'automation',
   'campaigns',
+  'analytics',
 ] as const;
 export type WorkerConsumerSet = (typeof WORKER_CONSUMER_SETS)[number];

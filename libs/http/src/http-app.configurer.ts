@@ -1,8 +1,9 @@
 import type { NestApplicationOptions } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@wwb/config';
 import { AppLogger, MetricsRegistry } from '@wwb/observability';
-import { httpObserverMiddleware } from './http-observer.middleware';
+import { HTTP_REQUEST_ANSWERED, httpObserverMiddleware } from './http-observer.middleware';
 import { jsonBodyMiddleware } from './json-body.middleware';
 import { setupOpenApi } from './openapi.setup';
 import { requestContextMiddleware, requestIdMiddleware } from './request-context.middleware';
@@ -28,7 +29,12 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   // req.ip: the socket address, or X-Forwarded-For through this many trusted proxies (TRUST_PROXY).
   app.set('trust proxy', config.http.trustProxyHops);
   app.use(requestIdMiddleware);
-  app.use(httpObserverMiddleware(app.get(MetricsRegistry), logger.child({ context: 'http' })));
+  const signals = app.get(EventEmitter2, { strict: false });
+  app.use(
+    httpObserverMiddleware(app.get(MetricsRegistry), logger.child({ context: 'http' }), (answered) =>
+      signals.emit(HTTP_REQUEST_ANSWERED, answered),
+    ),
+  );
   app.use(jsonBodyMiddleware(config.http.bodyLimitBytes));
   app.use(requestContextMiddleware);
   setupOpenApi(app, config);

@@ -9,11 +9,28 @@ export function routeLabel(req: Request): string {
   return route && typeof route.path === 'string' ? route.path : 'unmatched';
 }
 
+/** In-process event (EventEmitter2) of every answered request; API usage counting listens. */
+export const HTTP_REQUEST_ANSWERED = 'http.request.answered';
+
+export interface HttpRequestAnswered {
+  /** The request, with whatever the guards attached (the principal). */
+  req: Request;
+  method: string;
+  /** The matched route pattern (see routeLabel). */
+  route: string;
+  status: number;
+}
+
 /**
- * Observes every request once it is answered: the latency histogram (method, route, status)
- * and one access-log line with method, route, status and duration. Headers are never logged.
+ * Observes every request once it is answered: the latency histogram (method, route, status),
+ * one access-log line with method, route, status and duration, and `onAnswered` (the
+ * HTTP_REQUEST_ANSWERED event). Headers are never logged.
  */
-export function httpObserverMiddleware(metrics: MetricsRegistry, logger: Logger): RequestHandler {
+export function httpObserverMiddleware(
+  metrics: MetricsRegistry,
+  logger: Logger,
+  onAnswered: (answered: HttpRequestAnswered) => void = () => undefined,
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
@@ -21,6 +38,7 @@ export function httpObserverMiddleware(metrics: MetricsRegistry, logger: Logger)
       const route = routeLabel(req);
       const status = res.statusCode;
       metrics.httpDuration.observe({ method: req.method, route, status: String(status) }, seconds);
+      onAnswered({ req, method: req.method, route, status });
       const level = status >= 500 ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const { requestId, correlationId } = contextOf(req);

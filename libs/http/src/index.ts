@@ -13,3 +13,5 @@ export { AppValidationPipe, fieldErrors } from './validation.pipe';
 export * from './http-role.bootstrap';
 export { allowMultipartBody, allowStreamBody } from './json-body.middleware';
 export * from './page-query.dto';
+export { HTTP_REQUEST_ANSWERED } from './http-observer.middleware';
+export type { HttpRequestAnswered } from './http-observer.middleware';

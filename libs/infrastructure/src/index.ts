@@ -6,3 +6,4 @@ export * from './http';
 export * from './with-timeout';
 export * from './counters';
 export * from './quotas';
+export * from './day-tables';

@@ -55,7 +55,8 @@ export async function bulkInsertTolerant<T extends mongo.Document>(
   return { duplicates };
 }
 
-function bulkWriteErrors(err: unknown): { code?: number; index?: number }[] | undefined {
+/** The per-operation errors of a bulk write error (code, index), or undefined if it has none. */
+export function bulkWriteErrors(err: unknown): { code?: number; index?: number }[] | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
   if (Array.isArray(writeErrors)) return writeErrors.map(plain);
@@ -66,4 +67,24 @@ function bulkWriteErrors(err: unknown): { code?: number; index?: number }[] | un
 function plain(w: unknown): { code?: number; index?: number } {
   const o = w as { code?: number; index?: number; err?: { code?: number; index?: number } };
   return { code: o.code ?? o.err?.code, index: o.index ?? o.err?.index };
+}
+
+/**
+ * The indexes of the operations a failed unordered bulk write did not apply, or undefined when
+ * the error is not per operation (then what was applied is unknown).
+ */
+export function notAppliedIndexes(err: unknown): number[] | undefined {
+  const errors = bulkWriteErrors(err);
+  if (!errors || errors.length === 0) return undefined;
+  const out: number[] = [];
+  for (const w of errors) {
+    if (typeof w.index !== 'number') return undefined;
+    out.push(w.index);
+  }
+  return out;
+}
+
+/** Whether an error is, or holds among its bulk write errors, a duplicate key error. */
+export function hasDuplicateKey(err: unknown): boolean {
+  return isDuplicateKey(err) || (bulkWriteErrors(err)?.some((w) => w.code === 11000) ?? false);
 }

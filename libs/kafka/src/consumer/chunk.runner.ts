@@ -85,7 +85,7 @@ export class ChunkRunner {
         if (!this.host.canContinue(payload)) return lastDone;
         const own: Deferred = [];
         const outcome = await this.retries.handleWithRetries(payload, message, event, (e, attempt) =>
-          this.invokeBatch(handler, [e], message.offset, message.offset, payload, attempt, own),
+          this.invokeBatch(handler, [e], [message.offset], payload, attempt, own),
         );
         if (outcome === 'aborted') return lastDone;
         resolve(message.offset, own);
@@ -103,14 +103,14 @@ export class ChunkRunner {
     deferred: Deferred,
   ): Promise<boolean> {
     const { batch } = payload;
-    const first = valid[0]!.message.offset;
-    const last = valid[valid.length - 1]!.message.offset;
+    const offsets = valid.map((v) => v.message.offset);
+    const first = offsets[0]!;
+    const last = offsets[offsets.length - 1]!;
     try {
       await this.invokeBatch(
         handler,
         valid.map((v) => v.event),
-        first,
-        last,
+        offsets,
         payload,
         1,
         deferred,
@@ -133,8 +133,7 @@ export class ChunkRunner {
   private async invokeBatch(
     handler: BatchEventHandler,
     events: EventEnvelope[],
-    firstOffset: string,
-    lastOffset: string,
+    offsets: string[],
     payload: EachBatchPayload,
     attempt: number,
     sink: Deferred,
@@ -148,8 +147,9 @@ export class ChunkRunner {
           groupId: this.host.groupId,
           topic: batch.topic,
           partition: batch.partition,
-          firstOffset,
-          lastOffset,
+          firstOffset: offsets[0]!,
+          lastOffset: offsets[offsets.length - 1]!,
+          offsets,
           attempt,
           signal: this.host.signal,
           heartbeat: () => payload.heartbeat(),

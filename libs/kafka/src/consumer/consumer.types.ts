@@ -26,6 +26,8 @@ export interface BatchContext {
   partition: number;
   firstOffset: string;
   lastOffset: string;
+  /** The offset of each event, in the order of the events (invalid messages between them were dead-lettered). */
+  offsets: readonly string[];
   attempt: number;
   signal: AbortSignal;
   heartbeat(): Promise<void>;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DayTableStore } from '@wwb/infrastructure';
 import { WebhookStatsRecorder } from './webhook-stats.recorder';
 import { WebhookStatsRepository } from './webhook-stats.repository';
 import { WebhookStatsService } from './webhook-stats.service';
@@ -9,7 +10,7 @@ import { WebhookStatsService } from './webhook-stats.service';
  * global runtime, observability and persistence modules.
  */
 @Module({
-  providers: [WebhookStatsRepository, WebhookStatsRecorder, WebhookStatsService],
+  providers: [DayTableStore, WebhookStatsRepository, WebhookStatsRecorder, WebhookStatsService],
   exports: [WebhookStatsRepository, WebhookStatsRecorder, WebhookStatsService],
 })
 export class WebhookStatsModule {}

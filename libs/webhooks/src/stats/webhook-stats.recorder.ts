@@ -3,7 +3,8 @@ import { Logger } from 'pino';
 import { AppLogger } from '@wwb/observability';
 import { WebhookAttemptRecord } from '../delivery/webhook-delivery.schema';
 import { delayBucketOf } from './stats-histogram';
-import { hourFieldOf, statsCollectionOf, statsIdOf } from './webhook-stats.schema';
+import { hourFieldOf } from '@wwb/infrastructure';
+import { statsCollectionOf, statsIdOf } from './webhook-stats.schema';
 import { StatsIncrement, WebhookStatsRepository } from './webhook-stats.repository';
 
 /**

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
-import { Connection, mongo } from 'mongoose';
-import {
-  dayOfStatsCollection,
-  STATS_COLLECTION_PREFIX,
-  statsCollectionOf,
-  WebhookStatsRecord,
-} from './webhook-stats.schema';
+import { mongo } from 'mongoose';
+import { DayTableStore, notAppliedIndexes } from '@wwb/infrastructure';
+import { STATS_COLLECTION_PREFIX, statsCollectionOf, WebhookStatsRecord } from './webhook-stats.schema';
 
 /** Counters to add to one stats document (`inc`: dotted hour paths, e.g. `h07.n`). */
 export interface StatsIncrement {
@@ -22,12 +17,10 @@ export interface StatsIncrement {
 /** Endpoint delivery counters (see WebhookStatsRecord): `$inc` by `_id`, read by `_id` range. */
 @Injectable()
 export class WebhookStatsRepository {
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  constructor(private readonly tables: DayTableStore) {}
 
   private day(dayMs: number): mongo.Collection<WebhookStatsRecord> {
-    return this.connection.collection<WebhookStatsRecord>(
-      statsCollectionOf(dayMs),
-    ) as unknown as mongo.Collection<WebhookStatsRecord>;
+    return this.tables.table<WebhookStatsRecord>(STATS_COLLECTION_PREFIX, dayMs);
   }
 
   /**
@@ -62,7 +55,7 @@ export class WebhookStatsRepository {
           { ordered: false },
         );
       } catch (err) {
-        const notApplied = failedIndexes(err);
+        const notApplied = notAppliedIndexes(err);
         // Not a per-operation failure: what was applied is unknown; all of it is tried again.
         for (const k of notApplied ?? ops.keys()) failed.add(indexes[k]!);
       }
@@ -79,30 +72,7 @@ export class WebhookStatsRepository {
   }
 
   /** Drops the collections of days before `before`; returns how many. */
-  async dropDaysBefore(before: number): Promise<number> {
-    const names = await this.connection.db!.listCollections({}, { nameOnly: true }).toArray();
-    let dropped = 0;
-    for (const { name } of names) {
-      if (!name.startsWith(STATS_COLLECTION_PREFIX)) continue;
-      const day = dayOfStatsCollection(name);
-      if (day === undefined || day >= before) continue;
-      await this.connection.db!.dropCollection(name).catch(() => false);
-      dropped += 1;
-    }
-    return dropped;
+  dropDaysBefore(before: number): Promise<number> {
+    return this.tables.dropBefore(STATS_COLLECTION_PREFIX, before);
   }
-}
-
-function failedIndexes(err: unknown): number[] | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
-  if (!list) return undefined;
-  const out: number[] = [];
-  for (const w of list as { index?: number; err?: { index?: number } }[]) {
-    const index = w.index ?? w.err?.index;
-    if (typeof index !== 'number') return undefined;
-    out.push(index);
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { dayTableOf, hourFieldsOf } from '@wwb/infrastructure';
 import { DelayHistogram } from './stats-histogram';
 
 /** One hour of one endpoint's attempts in one partition. */
@@ -32,39 +33,14 @@ export interface WebhookStatsRecord {
 }
 
 export const STATS_COLLECTION_PREFIX = 'webhook_stats_';
-const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
 
-/** The collection of the UTC day of `ms`: `webhook_stats_YYYYMMDD`. */
-export const statsCollectionOf = (ms: number): string =>
-  STATS_COLLECTION_PREFIX + new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
-
-/** The UTC midnight of a stats collection's day, or undefined for another name. */
-export function dayOfStatsCollection(name: string): number | undefined {
-  const m = /^webhook_stats_(\d{4})(\d{2})(\d{2})$/.exec(name);
-  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : undefined;
-}
+/** The collection of the UTC day of `ms`: `webhook_stats_YYYYMMDD` (a day table, see @wwb/infrastructure). */
+export const statsCollectionOf = (ms: number): string => dayTableOf(STATS_COLLECTION_PREFIX, ms);
 
 export const statsIdOf = (endpointId: string, partition: number): string => `${endpointId}/${partition}`;
 
-/** The field of the hour of `ms` in its day's document: `h00`..`h23`. */
-export const hourFieldOf = (ms: number): string => `h${String(new Date(ms).getUTCHours()).padStart(2, '0')}`;
-
-export const floorHour = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
-export const floorDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
-
 /** The hour counters of a stats document of the day starting at `dayMs`. */
-export function hoursOf(
+export const hoursOf = (
   doc: WebhookStatsRecord,
   dayMs: number,
-): { startMs: number; counters: HourCounters }[] {
-  const fields = doc as unknown as Record<string, unknown>;
-  const out: { startMs: number; counters: HourCounters }[] = [];
-  for (let h = 0; h < 24; h++) {
-    const counters = fields[`h${String(h).padStart(2, '0')}`];
-    if (counters && typeof counters === 'object') {
-      out.push({ startMs: dayMs + h * HOUR_MS, counters: counters as HourCounters });
-    }
-  }
-  return out;
-}
+): { startMs: number; counters: HourCounters }[] => hourFieldsOf<HourCounters>(doc, dayMs);

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@wwb/runtime';
 import { WebhookStatsDto } from '../webhook.dto';
 import { addHistogram, DelayHistogram, histogramPercentile } from './stats-histogram';
-import { DAY_MS, floorDay, floorHour, hoursOf } from './webhook-stats.schema';
+import { DAY_MS, floorDay, floorHour } from '@wwb/infrastructure';
+import { hoursOf } from './webhook-stats.schema';
 import { WebhookStatsRepository } from './webhook-stats.repository';
 
 const HOUR_MS = 3_600_000;

@@ -1,0 +1,2 @@
+export * from './day-table.policy';
+export { DayTableStore } from './day-table.store';
