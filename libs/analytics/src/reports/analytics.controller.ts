@@ -1,5 +1,12 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
@@ -24,6 +31,16 @@ function reportOf(s: ScopedSeries): AnalyticsReportDto {
   };
 }
 
+/** The 200 answer: the DTO as JSON, or CSV text (format=csv). */
+const okJsonOrCsv = (dto: new () => object) =>
+  ApiOkResponse({
+    description: 'The figures (JSON), or one row per day as CSV with format=csv',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(dto) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  });
+
 /** JSON by default; with format=csv the daily rows as a text/csv attachment. */
 function answer(res: Response, query: AnalyticsQueryDto, s: ScopedSeries): AnalyticsReportDto | string {
   if (query.format !== 'csv') return reportOf(s);
@@ -37,6 +54,7 @@ function answer(res: Response, query: AnalyticsQueryDto, s: ScopedSeries): Analy
 
 /** Daily figures of the account, a connection, a campaign, a run; API usage per key. */
 @ApiTags('analytics')
+@ApiExtraModels(AnalyticsReportDto, ApiUsageReportDto)
 @ApiKeyAuth()
 @Controller('v1/analytics')
 export class AnalyticsController {
@@ -48,8 +66,7 @@ export class AnalyticsController {
       "The account's daily figures: messages sent, delivered, read, failed, received; campaign results",
     description: `${RANGE_ERRORS} 403 forbidden_scope for a key restricted to some connections. ${FORMATS}`,
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: AnalyticsReportDto })
+  @okJsonOrCsv(AnalyticsReportDto)
   @ApiErrorResponses(400, 403)
   async account(
     @CurrentPrincipal() p: Principal,
@@ -65,8 +82,7 @@ export class AnalyticsController {
     summary: "A connection's daily figures",
     description: `${RANGE_ERRORS} 404 not_found. ${FORMATS}`,
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: AnalyticsReportDto })
+  @okJsonOrCsv(AnalyticsReportDto)
   @ApiErrorResponses(400, 404)
   async connection(
     @CurrentPrincipal() p: Principal,
@@ -84,8 +100,7 @@ export class AnalyticsController {
       "A campaign's daily figures over all its runs: targeted, skipped by reason, sent, delivered, read, replied, opted out",
     description: `${RANGE_ERRORS} 404 not_found. ${FORMATS}`,
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: AnalyticsReportDto })
+  @okJsonOrCsv(AnalyticsReportDto)
   @ApiErrorResponses(400, 404)
   async campaign(
     @CurrentPrincipal() p: Principal,
@@ -103,8 +118,7 @@ export class AnalyticsController {
     summary: "A campaign run's daily figures (a run's statuses and replies keep coming for days)",
     description: `${RANGE_ERRORS} 404 not_found. ${FORMATS}`,
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: AnalyticsReportDto })
+  @okJsonOrCsv(AnalyticsReportDto)
   @ApiErrorResponses(400, 404)
   async run(
     @CurrentPrincipal() p: Principal,
@@ -121,8 +135,7 @@ export class AnalyticsController {
     summary: 'API usage per key and day: requests, messages accepted, error answers',
     description: `${RANGE_ERRORS} 403 forbidden_scope for a key restricted to some connections. Each API process writes its counts every API_USAGE_FLUSH_MS. \`format=csv\`: one row per key and day.`,
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ApiUsageReportDto })
+  @okJsonOrCsv(ApiUsageReportDto)
   @ApiErrorResponses(400, 403)
   async apiKeys(
     @CurrentPrincipal() p: Principal,
