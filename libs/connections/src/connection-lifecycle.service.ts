@@ -27,8 +27,8 @@ import { ConnectionRecord, DriverKind } from './connection.schema';
 import { ConnectionRepository } from './connection.repository';
 import { ConnectionView, toConnectionView } from './connection.view';
 import { ConnectionsService } from './connections.service';
-import { GatewayClient, GatewayRequestError } from './gateway.client';
-import { SentMessageLookupClient } from './sent-message-lookup.client';
+import { GatewayClient, GatewayRequestError } from './gateway-link/gateway.client';
+import { SentMessageLookupClient } from './gateway-link/sent-message-lookup.client';
 
 type RequestPayload<T> = Omit<T, 'requestId'>;
 

@@ -24,7 +24,7 @@ import {
 } from './connection.dto';
 import { ConnectionLifecycleService } from './connection-lifecycle.service';
 import { ConnectionsService } from './connections.service';
-import { EventStreamRunner } from './event-stream.runner';
+import { EventStreamRunner } from './live';
 import { QrCodeRenderer } from './qr-code.renderer';
 
 const ID = ApiParam({ name: 'id', example: 'con_01JDQ8Z0A1B2C3D4E5F6G7H8J9' });

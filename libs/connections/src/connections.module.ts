@@ -1,22 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AccountsModule } from '@wwb/accounts';
-import { ConnectionEventsFeed } from './connection-events.feed';
 import { ConnectionLifecycleService } from './connection-lifecycle.service';
-import { ConnectionSimulatorController } from './connection-simulator.controller';
+import { ConnectionSimulatorController } from './simulator';
 import { ConnectionStateDoc, ConnectionStateSchema } from './connection-state.schema';
 import { ConnectionStateRepository } from './connection-state.repository';
 import { ConnectionDoc, ConnectionSchema } from './connection.schema';
 import { ConnectionRepository } from './connection.repository';
 import { ConnectionsController } from './connections.controller';
 import { ConnectionsService } from './connections.service';
-import { EventStreamPolicy } from './event-stream.policy';
-import { EventStreamRunner } from './event-stream.runner';
-import { GatewayReplyDoc, GatewayReplySchema } from './gateway-reply.schema';
-import { GatewayReplyRepository } from './gateway-reply.repository';
-import { GatewayClient } from './gateway.client';
+import { ConnectionEventsFeed, EventStreamPolicy, EventStreamRunner } from './live';
+import { GatewayReplyDoc, GatewayReplySchema } from './gateway-link/gateway-reply.schema';
+import { GatewayReplyRepository } from './gateway-link/gateway-reply.repository';
+import { GatewayClient } from './gateway-link/gateway.client';
 import { QrCodeRenderer } from './qr-code.renderer';
-import { SentMessageLookupClient } from './sent-message-lookup.client';
+import { SentMessageLookupClient } from './gateway-link/sent-message-lookup.client';
 
 /** The HTTP side, composed by `ConnectionsModule.withHttp()` (the API role). */
 @Module({})

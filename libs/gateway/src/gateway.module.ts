@@ -3,16 +3,16 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccountStatusModule } from '@wwb/accounts';
 import { ConnectionsModule } from '@wwb/connections';
 import { WhatsAppModule } from '@wwb/whatsapp';
-import { AccountSuspensionService } from './account-suspension.service';
-import { ConnectionCommandHandlers } from './connection-command.handlers';
-import { ConnectionHandOff } from './connection-handoff.service';
-import { ConnectionSupervisor } from './connection.supervisor';
-import { GatewayCommandRegistry } from './gateway-command.registry';
-import { GatewayNodeIdentity } from './gateway-node.identity';
-import { GatewayNodeRepository } from './gateway-node.repository';
-import { GatewayNodeDoc, GatewayNodeSchema } from './gateway-node.schema';
-import { GatewayNode } from './gateway.node';
-import { OutgoingTagStore } from './outgoing-tag.store';
+import { AccountSuspensionService } from './sessions/account-suspension.service';
+import { ConnectionCommandHandlers } from './sessions/connection-command.handlers';
+import { ConnectionHandOff } from './sessions/connection-handoff.service';
+import { ConnectionSupervisor } from './sessions/connection.supervisor';
+import { GatewayCommandRegistry } from './node/gateway-command.registry';
+import { GatewayNodeIdentity } from './node/gateway-node.identity';
+import { GatewayNodeRepository } from './node/gateway-node.repository';
+import { GatewayNodeDoc, GatewayNodeSchema } from './node/gateway-node.schema';
+import { GatewayNode } from './node/gateway.node';
+import { OutgoingTagStore } from './events/outgoing-tag.store';
 
 /**
  * The gateway: importing this module makes the process a gateway node (it joins the `gateway`

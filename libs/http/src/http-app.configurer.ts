@@ -3,10 +3,10 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@wwb/config';
 import { AppLogger, MetricsRegistry } from '@wwb/observability';
-import { HTTP_REQUEST_ANSWERED, httpObserverMiddleware } from './http-observer.middleware';
-import { jsonBodyMiddleware } from './json-body.middleware';
-import { setupOpenApi } from './openapi.setup';
-import { requestContextMiddleware, requestIdMiddleware } from './request-context.middleware';
+import { HTTP_REQUEST_ANSWERED, httpObserverMiddleware } from './requests/http-observer.middleware';
+import { jsonBodyMiddleware } from './requests/json-body.middleware';
+import { setupOpenApi } from './openapi/openapi.setup';
+import { requestContextMiddleware, requestIdMiddleware } from './requests/request-context.middleware';
 
 /**
  * Options to create the Nest app with: our own JSON parser replaces Nest's (which has its own

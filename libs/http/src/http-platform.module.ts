@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { HealthController } from './health.controller';
+import { HealthController } from './health/health.controller';
 import { HttpDrainService } from './http-drain.service';
-import { HttpExceptionFilter } from './http-exception.filter';
-import { MetricsAccessPolicy } from './metrics-access.policy';
-import { MetricsListenerService } from './metrics-listener.service';
-import { MetricsController } from './metrics.controller';
-import { MetricsTokenGuard } from './metrics-token.guard';
-import { ReadinessService } from './readiness.service';
-import { AppValidationPipe } from './validation.pipe';
+import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { MetricsAccessPolicy } from './health/metrics-access.policy';
+import { MetricsListenerService } from './health/metrics-listener.service';
+import { MetricsController } from './health/metrics.controller';
+import { MetricsTokenGuard } from './health/metrics-token.guard';
+import { ReadinessService } from './health/readiness.service';
+import { AppValidationPipe } from './errors/validation.pipe';
 
 /**
  * HTTP conventions shared by every HTTP app: the global error filter and validation pipe,

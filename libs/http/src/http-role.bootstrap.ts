@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, ConfigValidationError, loadConfig } from '@wwb/config';
 import { AppLogger } from '@wwb/observability';
 import { configureHttpApp, HTTP_APP_OPTIONS } from './http-app.configurer';
-import { OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from './openapi.setup';
+import { OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from './openapi/openapi.setup';
 
 export type RootModuleFactory = (config: AppConfig) => Type<unknown> | DynamicModule;
 

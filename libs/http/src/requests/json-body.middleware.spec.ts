@@ -2,7 +2,7 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AppError } from './app.error';
+import { AppError } from '../errors/app.error';
 import {
   allowMultipartBody,
   allowStreamBody,

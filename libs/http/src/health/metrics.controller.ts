@@ -2,7 +2,7 @@ import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MetricsRegistry } from '@wwb/observability';
-import { ApiErrorResponses, SECURITY } from './api-docs';
+import { ApiErrorResponses, SECURITY } from '../openapi/api-docs';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
 @ApiTags('health')

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@wwb/config';
-import { ErrorBodyDto, FieldErrorDto } from './error-body.dto';
+import { ErrorBodyDto, FieldErrorDto } from '../errors/error-body.dto';
 import { SECURITY } from './api-docs';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppError } from './app.error';
+import { AppError } from '../errors/app.error';
 import { MetricsAccessPolicy } from './metrics-access.policy';
 
 /** GET /metrics on the API port: 401 invalid_metrics_token unless METRICS_TOKEN is presented. */

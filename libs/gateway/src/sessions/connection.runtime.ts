@@ -25,9 +25,9 @@ import {
   qrEvent,
   readyEvent,
   statusEvent,
-} from './driver-event.mapper';
-import type { OutgoingTag } from './outgoing-tag.store';
-import { StateWriter } from './state.writer';
+} from '../events/driver-event.mapper';
+import type { OutgoingTag } from '../events/outgoing-tag.store';
+import { StateWriter } from '../events/state.writer';
 
 export interface ConnectionRuntimeDeps {
   driver: WhatsAppDriver;

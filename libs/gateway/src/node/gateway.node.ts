@@ -7,8 +7,8 @@ import { ConsumerContext, ConsumerHandle, ConsumerRunner, PermanentError } from 
 import { Gauge } from 'prom-client';
 import { AppLogger, MetricsRegistry } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
-import { ConnectionCommandHandlers } from './connection-command.handlers';
-import { ConnectionSupervisor } from './connection.supervisor';
+import { ConnectionCommandHandlers } from '../sessions/connection-command.handlers';
+import { ConnectionSupervisor } from '../sessions/connection.supervisor';
 import { GatewayCommandRegistry } from './gateway-command.registry';
 import { GatewayNodeIdentity } from './gateway-node.identity';
 import { GatewayNodeRepository } from './gateway-node.repository';

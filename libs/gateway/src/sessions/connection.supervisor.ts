@@ -20,13 +20,13 @@ import {
   WhatsAppDriverKind,
 } from '@wwb/whatsapp';
 import { ConnectionRuntime } from './connection.runtime';
-import type { BridgedEvent } from './driver-event.mapper';
-import { EventOutbox, nodeOutbox } from './event.outbox';
-import type { GatewaySession } from './gateway-command.registry';
-import { OutgoingTagStore } from './outgoing-tag.store';
-import { GatewayNodeIdentity } from './gateway-node.identity';
-import { KeyedMutex } from './keyed.mutex';
-import { mapLimit } from './map-limit';
+import type { BridgedEvent } from '../events/driver-event.mapper';
+import { EventOutbox, nodeOutbox } from '../events/event.outbox';
+import type { GatewaySession } from '../node/gateway-command.registry';
+import { OutgoingTagStore } from '../events/outgoing-tag.store';
+import { GatewayNodeIdentity } from '../node/gateway-node.identity';
+import { KeyedMutex } from '../keyed.mutex';
+import { mapLimit } from '../map-limit';
 import { ConnectionHandOff } from './connection-handoff.service';
 import { OfflineDriver } from './offline.driver';
 

@@ -6,8 +6,8 @@ import type { ConnectionStatus } from '@wwb/contracts';
 import { AppLogger } from '@wwb/observability';
 import { AccountScope } from '@wwb/persistence';
 import { Clock } from '@wwb/runtime';
-import { GatewayNodeIdentity } from './gateway-node.identity';
-import { GatewayNodeRepository } from './gateway-node.repository';
+import { GatewayNodeIdentity } from '../node/gateway-node.identity';
+import { GatewayNodeRepository } from '../node/gateway-node.repository';
 
 /** A heartbeat older than this means the node is dead (gateways beat every 2 s). */
 export const NODE_STALE_MS = 6_000;

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
-import { ConnectionLifecycleService } from './connection-lifecycle.service';
+import { ConnectionLifecycleService } from '../connection-lifecycle.service';
 import {
   SimulatedAccountDto,
   SimulatorAckDto,

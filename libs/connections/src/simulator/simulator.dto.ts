@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PHONE_NUMBER_PATTERN } from './connection.dto';
+import { PHONE_NUMBER_PATTERN } from '../connection.dto';
 
 /** A phone number (E.164) or a WhatsApp chat id (`<digits>@c.us`, `<id>@g.us`, `<id>@lid`). */
 export const PHONE_OR_CHAT_PATTERN = /^(\+?[1-9][0-9]{6,14}|[0-9][0-9-]{4,40}@(c\.us|g\.us|lid))$/;

@@ -3,8 +3,8 @@ import { Clock } from '@wwb/runtime';
 import type { ConnectionStateRecord } from '@wwb/connections';
 import { MemorySessionStore, SimulatorDriver } from '@wwb/whatsapp';
 import { ConnectionRuntime } from './connection.runtime';
-import type { BridgedEvent } from './driver-event.mapper';
-import { OutgoingTagStore } from './outgoing-tag.store';
+import type { BridgedEvent } from '../events/driver-event.mapper';
+import { OutgoingTagStore } from '../events/outgoing-tag.store';
 
 const logger = pino({ level: 'silent' });
 

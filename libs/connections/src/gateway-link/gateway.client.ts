@@ -4,7 +4,7 @@ import { EventEnvelope, GatewayCommandType } from '@wwb/contracts';
 import { AppError } from '@wwb/http';
 import { EventFactory, EventPublisher } from '@wwb/kafka';
 import { Clock, IdGenerator } from '@wwb/runtime';
-import { gatewayTimeout } from './connection.errors';
+import { gatewayTimeout } from '../connection.errors';
 import { GatewayReplyRepository } from './gateway-reply.repository';
 
 /** The connection a command is for. */

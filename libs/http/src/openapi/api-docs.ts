@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ErrorBodyDto } from './error-body.dto';
+import { ErrorBodyDto } from '../errors/error-body.dto';
 
 /** Names of the OpenAPI security schemes (used by the auth decorators of domain libs). */
 export const SECURITY = {

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppError } from './app.error';
-import { bodyParserError } from './error-mapping';
+import { AppError } from '../errors/app.error';
+import { bodyParserError } from '../errors/error-mapping';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 

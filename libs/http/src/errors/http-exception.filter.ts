@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { AppLogger } from '@wwb/observability';
 import { ErrorBody } from './error-body.dto';
 import { mapError } from './error-mapping';
-import { requestIdOf } from './request-id';
+import { requestIdOf } from '../requests/request-id';
 
 /**
  * The one exception filter: every error, from a handler, a guard, a pipe, a body parser or the

@@ -2,7 +2,7 @@ import { ArgumentsHost, NotFoundException } from '@nestjs/common';
 import type { AppLogger } from '@wwb/observability';
 import { AppError } from './app.error';
 import { HttpExceptionFilter } from './http-exception.filter';
-import { attachContext } from './request-id';
+import { attachContext } from '../requests/request-id';
 
 function host(headersSent = false) {
   const req = { method: 'GET', path: '/x' };

@@ -2,7 +2,7 @@ import type { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EventEnvelope } from '@wwb/contracts';
 import type { EventPublisher } from '@wwb/kafka';
 import type { Logger } from 'pino';
-import { GATEWAY_SIGNALS, readySignal } from './gateway.signals';
+import { GATEWAY_SIGNALS, readySignal } from '../gateway.signals';
 
 export interface EventOutboxOptions {
   /** Sends one batch (resolves once Kafka has it). */

@@ -1,0 +1,1 @@
+export { ConnectionSimulatorController } from './connection-simulator.controller';

@@ -1,0 +1,2 @@
+export { ConnectionSupervisor } from './connection.supervisor';
+export { OfflineDriver } from './offline.driver';
