@@ -81,6 +81,11 @@ export class AnalyticsCountersRepository {
       .toArray();
   }
 
+  /** The UTC days that have a counters table (a range reads only those). */
+  async existingDays(): Promise<Set<number>> {
+    return new Set(await this.tables.days(COUNTERS_PREFIX));
+  }
+
   dropDaysBefore(beforeMs: number): Promise<number> {
     return this.tables.dropBefore(COUNTERS_PREFIX, beforeMs);
   }

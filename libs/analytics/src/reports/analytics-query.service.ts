@@ -15,8 +15,8 @@ export interface AnalyticsSeries {
 
 /**
  * Adds up the hour counters of a scope over a range of local days. Cost, whatever the traffic:
- * one `_id` range read per UTC day touched by the range, each giving at most one small
- * document per events partition. An hour counts for the local day its start falls in (in zones
+ * the list of day tables, then one `_id` range read per UTC day of the range that has a table,
+ * each giving at most one small document per events partition. An hour counts for the local day its start falls in (in zones
  * with a half-hour offset, the hour across midnight goes to the day it starts in).
  */
 @Injectable()
@@ -30,7 +30,8 @@ export class AnalyticsQueryService {
     range: AnalyticsRange,
   ): Promise<AnalyticsSeries> {
     const byDate = new Map(range.dates.map((date) => [date, emptyMetrics()]));
-    const days = daysBetween(range.startMs, range.endMs - 1);
+    const existing = await this.counters.existingDays();
+    const days = daysBetween(range.startMs, range.endMs - 1).filter((d) => existing.has(d));
     for (let i = 0; i < days.length; i += DAYS_AT_ONCE) {
       const slice = days.slice(i, i + DAYS_AT_ONCE);
       const docs = await Promise.all(slice.map((day) => this.counters.ofScopeDay(scope, scopeId, day)));
