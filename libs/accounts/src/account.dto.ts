@@ -71,6 +71,14 @@ export class PlanLimitsDto {
   })
   campaigns!: number | null;
 
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Console users plus pending invitations; null = unlimited',
+    example: 20,
+  })
+  users!: number | null;
+
   @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited', example: 100000 })
   contacts!: number | null;
 
@@ -147,6 +155,7 @@ export class UsageDto {
   @ApiProperty({ example: 0 }) autoReplies!: number;
   @ApiProperty({ example: 0 }) faqBots!: number;
   @ApiProperty({ example: 0 }) campaigns!: number;
+  @ApiProperty({ example: 1, description: 'Console users plus pending invitations' }) users!: number;
   @ApiProperty({ example: 0, description: 'Messages accepted and not yet sent or failed' })
   pendingMessages!: number;
   @ApiProperty({ example: 0, description: 'Bytes of stored media' }) mediaBytes!: number;

@@ -23,9 +23,24 @@ import { ApiKeysController } from './keys/api-keys.controller';
 import { ApiKeysService } from './keys/api-keys.service';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 import { RateLimiterService } from './auth/rate-limiter.service';
+import { ConsoleSessionController } from './sessions/console-session.controller';
+import { ConsoleSessionsService } from './sessions/console-sessions.service';
+import { ConsoleSignInService } from './sessions/console-sign-in.service';
+import { SessionRepository } from './sessions/session.repository';
+import { SessionRequestService } from './sessions/session-request.service';
+import { ConsoleSessionDoc, ConsoleSessionSchema } from './sessions/session.schema';
+import { InvitationRepository } from './users/invitation.repository';
+import { UserInvitationDoc, UserInvitationSchema } from './users/invitation.schema';
+import { InvitationsService } from './users/invitations.service';
+import { PasswordService } from './users/password.service';
+import { UserRepository } from './users/user.repository';
+import { UserDoc, UserSchema } from './users/user.schema';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 
 /**
- * Accounts, plans, API keys, API-key and operator authentication, per-key rate limits.
+ * Accounts, plans, API keys, API-key and operator authentication, per-key rate limits, console
+ * users (invitations, roles) and their cookie sessions, which the same guards accept.
  * Needs the global config, runtime, observability, persistence and Kafka modules.
  * Other domain modules import it for ApiKeyAuth / AdminAuth and for
  * AccountsService.reserveConnection() / releaseConnection().
@@ -37,13 +52,22 @@ import { RateLimiterService } from './auth/rate-limiter.service';
       { name: ApiKeyDoc.name, schema: ApiKeySchema },
       { name: ApiKeyUsageDoc.name, schema: ApiKeyUsageSchema },
       { name: PlanSlotDoc.name, schema: PlanSlotSchema },
+      { name: UserDoc.name, schema: UserSchema },
+      { name: UserInvitationDoc.name, schema: UserInvitationSchema },
+      { name: ConsoleSessionDoc.name, schema: ConsoleSessionSchema },
     ]),
     // Rate-limit and failed-authentication counts shared between API processes.
     WindowCountsModule,
     // Quota slots and usage counters: per-account limits of things held for a while, media bytes.
     QuotasModule,
   ],
-  controllers: [AdminAccountsController, AccountController, ApiKeysController],
+  controllers: [
+    AdminAccountsController,
+    AccountController,
+    ApiKeysController,
+    UsersController,
+    ConsoleSessionController,
+  ],
   providers: [
     AccountRepository,
     ApiKeyRepository,
@@ -58,6 +82,15 @@ import { RateLimiterService } from './auth/rate-limiter.service';
     ApiKeyAuthService,
     RateLimiterService,
     AuthFailureLimiterService,
+    UserRepository,
+    InvitationRepository,
+    SessionRepository,
+    PasswordService,
+    ConsoleSessionsService,
+    SessionRequestService,
+    ConsoleSignInService,
+    InvitationsService,
+    UsersService,
     ApiKeyGuard,
     RateLimitGuard,
     AdminGuard,
@@ -70,6 +103,7 @@ import { RateLimiterService } from './auth/rate-limiter.service';
     ApiKeyAuthService,
     RateLimiterService,
     AuthFailureLimiterService,
+    SessionRequestService,
     ApiKeyGuard,
     RateLimitGuard,
     AdminGuard,

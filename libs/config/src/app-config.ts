@@ -14,6 +14,7 @@ import {
 import { planLimitOverrides } from './plan-limits.setting';
 import { WEBHOOK_SETTINGS } from './webhook.setting';
 import { ANALYTICS_SETTINGS } from './analytics.setting';
+import { CONSOLE_SETTINGS } from './console.setting';
 import {
   LOG_LEVELS,
   NODE_ENVS,
@@ -82,7 +83,7 @@ export const SETTINGS = {
   }),
   PLAN_LIMITS: spec({
     parse: planLimitOverrides,
-    doc: 'Per-plan limits replacing the built-in ones, as JSON: `{"<plan>":{"<resource>":<integer or null>}}` (null = unlimited), e.g. `{"starter":{"pendingMessages":200,"mediaBytes":104857600}}`. Resources: apiKeys, connections, webhooks, templates, autoReplies, faqBots, campaigns, contacts, pendingMessages, mediaBytes, sseStreams, webhookJobs, mediaFetches, scheduledMessages, bulkJobs; the built-in values are in docs/api.md (Plans and limits). An unknown plan or resource stops the process at start-up',
+    doc: 'Per-plan limits replacing the built-in ones, as JSON: `{"<plan>":{"<resource>":<integer or null>}}` (null = unlimited), e.g. `{"starter":{"pendingMessages":200,"mediaBytes":104857600}}`. Resources: apiKeys, connections, webhooks, templates, autoReplies, faqBots, campaigns, users, contacts, pendingMessages, mediaBytes, sseStreams, webhookJobs, mediaFetches, scheduledMessages, bulkJobs; the built-in values are in docs/api.md (Plans and limits). An unknown plan or resource stops the process at start-up',
   }),
   API_KEY_CACHE_TTL_MS: spec({
     parse: int({ min: 0, max: 60000 }),
@@ -215,6 +216,7 @@ export const SETTINGS = {
     doc: 'How long automation pauses in a chat after a human answered there (typed on the phone or sent through the API); 0 = no pause',
   }),
   ...ANALYTICS_SETTINGS,
+  ...CONSOLE_SETTINGS,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -356,6 +358,9 @@ export class AppConfig {
       retentionDays: this.raw.ANALYTICS_RETENTION_DAYS,
       usageFlushMs: this.raw.API_USAGE_FLUSH_MS,
     };
+  }
+  get console() {
+    return { sessionTtlMs: this.raw.CONSOLE_SESSION_TTL_HOURS * 3_600_000 };
   }
   get workerConsumers(): readonly WorkerConsumerSet[] {
     return this.raw.WORKER_CONSUMERS;

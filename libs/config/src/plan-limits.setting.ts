@@ -16,6 +16,7 @@ export const PLAN_LIMIT_RESOURCES = [
   'autoReplies',
   'faqBots',
   'campaigns',
+  'users',
   'contacts',
   'pendingMessages',
   'mediaBytes',

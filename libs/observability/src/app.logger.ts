@@ -15,6 +15,12 @@ export const REDACT_PATHS = [
   '*.password',
   '*.apiKey',
   '*.adminApiKey',
+  '*.adminKey',
+  '*.token',
+  '*.csrfToken',
+  '*.csrf',
+  'req.headers["x-csrf-token"]',
+  'headers["x-csrf-token"]',
   'key',
   'secret',
 ];

@@ -9,6 +9,10 @@ import type { ApiKeyAuthService } from '../keys/api-key-auth.service';
 import { ApiKeyGuard } from '../keys/api-key.guard';
 import { AuthFailureLimiterService } from './auth-failure-limiter.service';
 import { Principal } from './principal.model';
+import type { SessionRequestService } from '../sessions/session-request.service';
+
+/** No session cookie in these requests: the guards never reach the session path. */
+const noSessions = { tokenOf: () => undefined } as unknown as SessionRequestService;
 
 const GOOD = `wwb_${'A'.repeat(43)}`;
 const DISABLED = `wwb_${'D'.repeat(43)}`;
@@ -49,8 +53,8 @@ function setup(limit = 2) {
     if (presented === DISABLED) return Promise.reject(new AppError(403, 'account_disabled', 'disabled'));
     return Promise.reject(new AppError(401, 'invalid_api_key', 'unknown'));
   });
-  const apiKeys = new ApiKeyGuard({ authenticate } as unknown as ApiKeyAuthService, failures);
-  const admin = new AdminGuard(config, failures);
+  const apiKeys = new ApiKeyGuard({ authenticate } as unknown as ApiKeyAuthService, failures, noSessions);
+  const admin = new AdminGuard(config, failures, noSessions);
   return { clock, authenticate, apiKeys, admin };
 }
 

@@ -1,16 +1,39 @@
 import { AccountScope, scopeOf } from '@wwb/persistence';
+import type { UserRole } from './role.policy';
 
-/** Who is calling: the account and the API key that authenticated the request. */
+/** A console user behind a session cookie. */
+export interface PrincipalUser {
+  userId: string;
+  role: UserRole;
+}
+
+/**
+ * Who is calling: the account and the API key that authenticated the request, or the console
+ * user of a session. For a user, `apiKeyId` is the user id, so that rate limits, stream limits
+ * and usage counts stay per actor without knowing about sessions.
+ */
 export class Principal {
   readonly scope: AccountScope;
+  readonly userId?: string;
+  readonly role?: UserRole;
 
   constructor(
     readonly accountId: string,
     readonly apiKeyId: string,
     /** When set, the key may only act on these connections. */
     readonly connectionIds?: readonly string[],
+    user?: PrincipalUser,
   ) {
     this.scope = scopeOf(accountId);
+    if (user) {
+      this.userId = user.userId;
+      this.role = user.role;
+    }
+  }
+
+  /** A console user signed in with a session (not an API key). */
+  static ofUser(accountId: string, user: PrincipalUser): Principal {
+    return new Principal(accountId, user.userId, undefined, user);
   }
 
   get restricted(): boolean {

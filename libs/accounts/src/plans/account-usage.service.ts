@@ -59,6 +59,7 @@ export class AccountUsageService {
       autoReplies: 0,
       faqBots: 0,
       campaigns: 0,
+      users: 0,
       pendingMessages: 0,
       mediaBytes: 0,
       sseStreams: 0,

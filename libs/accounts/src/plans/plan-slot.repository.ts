@@ -14,6 +14,7 @@ const ZERO: Usage = {
   autoReplies: 0,
   faqBots: 0,
   campaigns: 0,
+  users: 0,
 };
 
 export const slotId = (scope: AccountScope, resource: LimitedResource, slot: string): string =>

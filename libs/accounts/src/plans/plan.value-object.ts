@@ -19,6 +19,8 @@ export interface PlanLimits extends Readonly<Record<PlanLimitResource, number | 
   readonly faqBots: number | null;
   /** Campaigns (libs/campaigns), from creation until deleted (a cancelled one still counts). */
   readonly campaigns: number | null;
+  /** Console users of the account plus its pending invitations (users/). */
+  readonly users: number | null;
   /**
    * Contacts (libs/contacts). Counted in the contacts collection, not with plan slots: an
    * account may hold tens of thousands, and an import may cross the limit by the rows in flight.
@@ -42,7 +44,7 @@ export interface PlanLimits extends Readonly<Record<PlanLimitResource, number | 
 
 /** Resources whose limit is enforced with one plan slot per unit (race-free), for as long as the thing exists. */
 export type SlottedResource =
-  'apiKeys' | 'connections' | 'webhooks' | 'templates' | 'autoReplies' | 'faqBots' | 'campaigns';
+  'apiKeys' | 'connections' | 'webhooks' | 'templates' | 'autoReplies' | 'faqBots' | 'campaigns' | 'users';
 
 export type LimitedResource = SlottedResource;
 
@@ -65,6 +67,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     autoReplies: 20,
     faqBots: 1,
     campaigns: 5,
+    users: 3,
     contacts: 1_000,
     pendingMessages: 1_000,
     mediaBytes: GIB,
@@ -82,6 +85,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     autoReplies: 500,
     faqBots: 10,
     campaigns: 100,
+    users: 20,
     contacts: 100_000,
     pendingMessages: 10_000,
     mediaBytes: 10 * GIB,
@@ -99,6 +103,7 @@ export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
     autoReplies: null,
     faqBots: null,
     campaigns: null,
+    users: null,
     contacts: null,
     pendingMessages: 100_000,
     mediaBytes: 100 * GIB,
