@@ -8,4 +8,6 @@ echo "== lint"; npx eslint . --max-warnings=0
 echo "== format"; npx prettier --check . >/dev/null || { npx prettier --list-different .; exit 1; }
 echo "== services"; scripts/services/up.sh
 echo "== build"; npm run -s build
+# The console is typechecked against the API client the build generated from the OpenAPI document.
+echo "== typecheck console"; npx tsc -p apps/console/tsconfig.json --noEmit
 echo "== tests"; npx jest --runInBand --ci "$@"

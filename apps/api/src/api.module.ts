@@ -5,6 +5,7 @@ import { AutomationModule } from '@wwb/automation';
 import { CampaignsModule } from '@wwb/campaigns';
 import { AppConfig } from '@wwb/config';
 import { ConnectionsModule } from '@wwb/connections';
+import { ConsoleModule } from '@wwb/console';
 import { ContactsModule } from '@wwb/contacts';
 import { FaqBotsModule } from '@wwb/faq-bots';
 import { HttpPlatformModule } from '@wwb/http';
@@ -26,6 +27,7 @@ export const API_ROLE_MODULES = [
   FaqBotsModule.forApi(),
   CampaignsModule.forApi(),
   AnalyticsModule.forApi(),
+  ConsoleModule,
 ];
 
 /** The API process: shared infrastructure plus the API role. */

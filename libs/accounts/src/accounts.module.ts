@@ -28,6 +28,7 @@ import { ConsoleSessionsService } from './sessions/console-sessions.service';
 import { ConsoleSignInService } from './sessions/console-sign-in.service';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionRequestService } from './sessions/session-request.service';
+import { CredentialCheckService } from './sessions/credential-check.service';
 import { ConsoleSessionDoc, ConsoleSessionSchema } from './sessions/session.schema';
 import { InvitationRepository } from './users/invitation.repository';
 import { UserInvitationDoc, UserInvitationSchema } from './users/invitation.schema';
@@ -88,6 +89,7 @@ import { UsersService } from './users/users.service';
     PasswordService,
     ConsoleSessionsService,
     SessionRequestService,
+    CredentialCheckService,
     ConsoleSignInService,
     InvitationsService,
     UsersService,
@@ -104,6 +106,7 @@ import { UsersService } from './users/users.service';
     RateLimiterService,
     AuthFailureLimiterService,
     SessionRequestService,
+    CredentialCheckService,
     ApiKeyGuard,
     RateLimitGuard,
     AdminGuard,

@@ -13,6 +13,8 @@ export type { PrincipalUser } from './auth/principal.model';
 export { forbiddenRole, isUserRole, roleAllows, USER_ROLES } from './auth/role.policy';
 export type { UserRole } from './auth/role.policy';
 export { CSRF_HEADER, SESSION_COOKIE } from './sessions/session-cookie.policy';
+export { CredentialCheckService } from './sessions/credential-check.service';
+export { ConsoleSessionsService } from './sessions/console-sessions.service';
 export { DEFAULT_PLAN_LIMITS, PLAN_NAMES, Plan } from './plans/plan.value-object';
 export type { ConcurrentResource, LimitedResource, PlanLimits, PlanName } from './plans/plan.value-object';
 export { PlanCatalog } from './plans/plan.catalog';

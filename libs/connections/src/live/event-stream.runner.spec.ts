@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
-import { AccountQuotaService, ApiKeyAuthService, Principal, QuotaHold, quotaExceeded } from '@wwb/accounts';
+import {
+  AccountQuotaService,
+  ApiKeyAuthService,
+  ConsoleSessionsService,
+  CredentialCheckService,
+  Principal,
+  QuotaHold,
+  quotaExceeded,
+} from '@wwb/accounts';
 import type { AppConfig } from '@wwb/config';
 import type { EventEnvelope } from '@wwb/contracts';
 import { AppError } from '@wwb/http';
@@ -47,6 +55,8 @@ describe('EventStreamRunner', () => {
   let metrics: MetricsRegistry;
   let policy: EventStreamPolicy;
   let authenticate: jest.Mock;
+  /** The console session store: what a cookie's session is now. */
+  let lookup: jest.Mock;
   let subscriber: FeedSubscriber | undefined;
   let unsubscribe: jest.Mock;
   let runner: EventStreamRunner;
@@ -70,6 +80,7 @@ describe('EventStreamRunner', () => {
     metrics = new MetricsRegistry();
     policy = new EventStreamPolicy({ auth: { sseMaxStreamsPerKey: 2 } } as AppConfig, metrics);
     authenticate = jest.fn(async () => principal);
+    lookup = jest.fn(async () => ({ status: 'active' }));
     unsubscribe = jest.fn();
     subscriber = undefined;
     const feed = {
@@ -82,7 +93,10 @@ describe('EventStreamRunner', () => {
     runner = new EventStreamRunner(
       feed,
       policy,
-      { authenticate } as unknown as ApiKeyAuthService,
+      new CredentialCheckService(
+        { authenticate } as unknown as ApiKeyAuthService,
+        { lookup } as unknown as ConsoleSessionsService,
+      ),
       quotas,
       new Clock(),
       logger,
@@ -91,8 +105,11 @@ describe('EventStreamRunner', () => {
 
   afterEach(() => jest.useRealTimers());
 
-  const open = async (who: Principal = principal) => {
-    const req = Object.assign(new EventEmitter(), { headers: { authorization: `Bearer ${KEY}` } });
+  const open = async (
+    who: Principal = principal,
+    headers: Record<string, string> = { authorization: `Bearer ${KEY}` },
+  ) => {
+    const req = Object.assign(new EventEmitter(), { headers });
     const res = new FakeResponse();
     await runner.run({
       principal: who,
@@ -174,6 +191,18 @@ describe('EventStreamRunner', () => {
     expect(res.chunks.join('')).toContain('event: closed\ndata: {"code":"invalid_api_key"');
     expect(policy.openFor('key_1')).toBe(0);
     expect(await metrics.render()).toMatch(/^wwb_sse_streams_closed_total\{reason="key_revoked"\} 1$/m);
+  });
+
+  it('checks the console session of a stream opened with the cookie, and ends it with the session', async () => {
+    const { res } = await open(principal, { cookie: `wwb_session=${'s'.repeat(43)}` });
+    await jest.advanceTimersByTimeAsync(3_000);
+    expect(lookup).toHaveBeenCalledWith('s'.repeat(43));
+    expect(authenticate).not.toHaveBeenCalled();
+    expect(res.ended).toBe(false);
+    lookup.mockResolvedValue({ status: 'none' });
+    await jest.advanceTimersByTimeAsync(3_000);
+    expect(res.ended).toBe(true);
+    expect(res.chunks.join('')).toContain('"code":"not_signed_in"');
   });
 
   it('ends the stream when the account is disabled', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { AccountQuotaService, ApiKeyAuthService, presentedKey, Principal, QuotaHold } from '@wwb/accounts';
+import { AccountQuotaService, CredentialCheckService, Principal, QuotaHold } from '@wwb/accounts';
 import { EventEnvelope } from '@wwb/contracts';
 import { AppError } from '@wwb/http';
 import { AppLogger } from '@wwb/observability';
@@ -48,7 +48,7 @@ export class EventStreamRunner {
   constructor(
     private readonly feed: ConnectionEventsFeed,
     private readonly policy: EventStreamPolicy,
-    private readonly auth: ApiKeyAuthService,
+    private readonly credentials: CredentialCheckService,
     private readonly quotas: AccountQuotaService,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
@@ -72,7 +72,7 @@ export class EventStreamRunner {
       release,
       registration,
       this.policy,
-      this.auth,
+      this.credentials,
       this.clock,
       this.logger,
     );
@@ -110,20 +110,18 @@ class LiveStream {
   private renewing = false;
   private unsubscribe: () => void = () => undefined;
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly presentedKey: string | undefined;
 
   constructor(
     private readonly request: EventStreamRequest,
     private readonly release: () => void,
     private readonly registration: StreamRegistration,
     private readonly policy: EventStreamPolicy,
-    private readonly auth: ApiKeyAuthService,
+    private readonly credentials: CredentialCheckService,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {
     this.lastKeyCheck = clock.nowMs();
     this.lastRenewal = this.lastKeyCheck;
-    this.presentedKey = presentedKey(request.req.headers);
   }
 
   async start(feed: ConnectionEventsFeed): Promise<void> {
@@ -211,8 +209,8 @@ class LiveStream {
 
   private async checkKey(): Promise<void> {
     try {
-      if (!this.presentedKey) throw new AppError(401, 'invalid_api_key', 'The API key is unknown or revoked');
-      await this.auth.authenticate(this.presentedKey);
+      // The API key, or the console session the stream was opened with.
+      await this.credentials.recheck(this.request.req);
     } catch (err) {
       if (!(err instanceof AppError) || (err.status !== 401 && err.status !== 403)) {
         // The key store is unreachable: keep the stream, the next check decides.

@@ -1,0 +1,60 @@
+import { useRef, useState, type ReactNode } from 'react';
+
+interface ConfirmButtonProps {
+  label: string;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<void> | void;
+  className?: string;
+}
+
+/**
+ * A button that asks first, in a modal dialog (the browser's <dialog>: focus is kept inside,
+ * Escape cancels, and focus returns to the button).
+ */
+export function ConfirmButton({
+  label,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  className,
+}: ConfirmButtonProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState(false);
+  const titleId = `confirm-${label.replace(/\W+/g, '-').toLowerCase()}`;
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      await onConfirm();
+    } finally {
+      setBusy(false);
+      dialog.current?.close();
+    }
+  };
+  return (
+    <>
+      <button type="button" className={className ?? 'button'} onClick={() => dialog.current?.showModal()}>
+        {label}
+      </button>
+      <dialog ref={dialog} aria-labelledby={titleId} className="dialog">
+        <h2 id={titleId}>{title}</h2>
+        <div className="dialog-body">{children}</div>
+        <div className="actions">
+          <button type="button" className="button" onClick={() => dialog.current?.close()} autoFocus>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => void confirm()}
+            disabled={busy}
+          >
+            {confirmLabel}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
