@@ -1,13 +1,13 @@
 import { useEffect } from 'react';
+import { OperatorAccountsPage } from './operator/operator-accounts.page';
+import { OperatorSignInPage } from './operator/operator-sign-in.page';
 import { AcceptInvitationPage } from './pages/accept-invitation.page';
-import { ConnectionDetailPage } from './pages/connection-detail.page';
-import { ConnectionsPage } from './pages/connections.page';
 import { Layout } from './pages/layout.component';
 import { SignInPage } from './pages/sign-in.page';
-import { UsagePage } from './pages/usage.page';
+import { SIGNED_IN_PAGES } from './routing/page.registry';
 import { Link } from './routing/link.component';
 import { navigate, useLocationKey } from './routing/router.store';
-import { isPublic, matchRoute, signInUrl, urls, type Route } from './routing/routes.policy';
+import { isOperator, isPublic, matchRoute, signInUrl, urls } from './routing/routes.policy';
 import { SessionProvider, useSession } from './session/session.store';
 import { ApiBanner } from './ui/api-banner.component';
 import { Page } from './ui/page.component';
@@ -29,7 +29,7 @@ function Screen() {
   const here = useLocationKey();
   const route = matchRoute(here.split('?')[0]!);
   const { state } = useSession();
-  const needsSession = !isPublic(route);
+  const needsSession = !isPublic(route) && !isOperator(route);
 
   useEffect(() => {
     if (state.status === 'signed-out' && needsSession) navigate(signInUrl(here), { replace: true });
@@ -43,6 +43,9 @@ function Screen() {
 
   if (route.name === 'sign-in') return <SignInPage />;
   if (route.name === 'accept-invitation') return <AcceptInvitationPage />;
+  // The operator's pages run on the operator's own session, not on an account user's.
+  if (route.name === 'operator-sign-in') return <OperatorSignInPage />;
+  if (route.name === 'operator-accounts') return <OperatorAccountsPage />;
   if (state.status === 'loading') {
     return (
       <main id="main" className="auth">
@@ -60,37 +63,19 @@ function Screen() {
     );
   }
   if (state.status !== 'signed-in') return null;
+  const page = SIGNED_IN_PAGES[route.name];
   return (
-    <Layout section={sectionOf(route)}>
-      <SignedInPage route={route} />
-    </Layout>
-  );
-}
-
-function sectionOf(route: Route): string {
-  if (route.name === 'usage') return urls.usage;
-  if (route.name === 'connections' || route.name === 'connection') return urls.connections;
-  return '';
-}
-
-function SignedInPage({ route }: { route: Route }) {
-  switch (route.name) {
-    case 'connections':
-      return <ConnectionsPage />;
-    case 'connection':
-      return <ConnectionDetailPage key={route.id} id={route.id} />;
-    case 'usage':
-      return <UsagePage />;
-    case 'home':
-      return null;
-    default:
-      return (
+    <Layout section={page?.section ?? ''}>
+      {page ? (
+        page.render(route.params)
+      ) : route.name === 'home' ? null : (
         <Page title="Page not found">
           <p>There is no such page in the console.</p>
           <p>
             <Link to={urls.connections}>Go to connections</Link>
           </p>
         </Page>
-      );
-  }
+      )}
+    </Layout>
+  );
 }

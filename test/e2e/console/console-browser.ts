@@ -110,3 +110,39 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: path as `${string}.png`, fullPage: true });
   return path;
 }
+
+/** Types into an input after clearing it. */
+export async function fill(page: Page, selector: string, value: string): Promise<void> {
+  await page.click(selector, { clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  if (value) await page.type(selector, value);
+}
+
+/** Saves the page as a screenshot and expects axe to find no serious or critical violation. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
+}
+
+/**
+ * A person of `role` signed in to the console in a browser context of their own: invited and
+ * accepted through the API (`person` in console-people), then signed in through the sign-in page.
+ * Lands on `next` (default: connections).
+ */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  password: string,
+  options: { timeZone?: string; next?: string } = {},
+): Promise<ConsolePage> {
+  const p = await openPage(browser, options.timeZone);
+  const next = options.next ?? '/console/connections';
+  await p.page.goto(`${baseUrl}/console/sign-in?${new URLSearchParams({ next }).toString()}`);
+  await p.page.waitForSelector('#email');
+  await fill(p.page, '#email', email);
+  await fill(p.page, '#password', password);
+  await p.page.keyboard.press('Enter');
+  await waitForPath(p.page, next);
+  return p;
+}

@@ -4,17 +4,18 @@
  * outage. axe-core checks every page (no serious or critical violation) and each page is saved as
  * a screenshot under test-artifacts/console/.
  */
-import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import type { Browser, HTTPRequest } from 'puppeteer-core';
 import { auth, ConnectionsStack } from '../support/connections-stack';
 import {
   ConsolePage,
   ensureConsoleBuilt,
+  expectAccessible,
+  fill,
   inPage,
   launchBrowser,
   openPage,
   pathOf,
   screenshot,
-  seriousViolations,
   textOf,
   valueOf,
   waitForPath,
@@ -64,18 +65,6 @@ async function invitation(key: string, role: string): Promise<{ email: string; p
   const link = new URL(res.body.acceptUrl as string);
   expect(link.pathname).toBe('/console/accept-invitation');
   return { email, path: link.pathname + link.search };
-}
-
-/** Types into an input after clearing it. */
-async function fill(page: Page, selector: string, value: string): Promise<void> {
-  await page.click(selector, { clickCount: 3 });
-  await page.keyboard.press('Backspace');
-  if (value) await page.type(selector, value);
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
 }
 
 async function acceptInUi(p: ConsolePage, path: string, name: string): Promise<void> {
