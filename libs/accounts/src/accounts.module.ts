@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { QuotasModule, WindowCountsModule } from '@wwb/infrastructure';
+import { LeasedJobsModule, QuotasModule, WindowCountsModule } from '@wwb/infrastructure';
 import { AccountController } from './account.controller';
 import { AccountQuotaService } from './plans/account-quota.service';
 import { AccountUsageService } from './plans/account-usage.service';
@@ -24,6 +24,7 @@ import { ApiKeysService } from './keys/api-keys.service';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 import { RateLimiterService } from './auth/rate-limiter.service';
 import { ConsoleSessionController } from './sessions/console-session.controller';
+import { ConsoleCleanupRunner } from './sessions/console-cleanup.runner';
 import { ConsoleSessionsService } from './sessions/console-sessions.service';
 import { ConsoleSignInService } from './sessions/console-sign-in.service';
 import { SessionRepository } from './sessions/session.repository';
@@ -61,6 +62,8 @@ import { UsersService } from './users/users.service';
     WindowCountsModule,
     // Quota slots and usage counters: per-account limits of things held for a while, media bytes.
     QuotasModule,
+    // The hourly cleanup of expired console sessions and invitations, on one process at a time.
+    LeasedJobsModule,
   ],
   controllers: [
     AdminAccountsController,
@@ -91,6 +94,7 @@ import { UsersService } from './users/users.service';
     SessionRequestService,
     CredentialCheckService,
     ConsoleSignInService,
+    ConsoleCleanupRunner,
     InvitationsService,
     UsersService,
     ApiKeyGuard,

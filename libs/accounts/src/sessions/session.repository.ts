@@ -32,6 +32,12 @@ export class SessionRepository {
     await this.model.deleteMany({ userId, accountId: scope.accountId }).exec();
   }
 
+  /** Deletes every session expired at `now`, of all accounts (the cleanup runner); returns how many. */
+  async removeExpired(now: Date): Promise<number> {
+    const res = await this.model.deleteMany({ expiresAt: { $lte: now } }).exec();
+    return res.deletedCount;
+  }
+
   async removeExpiredOfUser(scope: AccountScope, userId: string, now: Date): Promise<void> {
     await this.model.deleteMany({ userId, accountId: scope.accountId, expiresAt: { $lte: now } }).exec();
   }

@@ -29,4 +29,10 @@ export class InvitationRepository {
       .lean<InvitationRecord>()
       .exec();
   }
+
+  /** Deletes invitations of all accounts that expired before `before` (the cleanup runner). */
+  async removeExpiredBefore(before: Date): Promise<number> {
+    const res = await this.model.deleteMany({ expiresAt: { $lt: before } }).exec();
+    return res.deletedCount;
+  }
 }
