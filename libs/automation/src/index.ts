@@ -1,3 +1,4 @@
 export * from './automation.module';
 export * from './rules';
 export * from './pipeline';
+export * from './handoff';

@@ -15,6 +15,8 @@ describe('consoleTarget', () => {
     '/sign-in',
     '/connections',
     '/connections/con_01JDQ8Z0A1B2C3D4E5F6G7H8J9',
+    '/conversations/con_1/15557654321@c.us',
+    '/conversations/con_1/120363025246125888@g.us',
     '/index.html',
   ])('answers the client route %p with the single page', (path) =>
     expect(consoleTarget(path)).toEqual({ kind: 'index' }),

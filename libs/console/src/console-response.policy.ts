@@ -80,7 +80,10 @@ export function consoleTarget(path: string): ConsoleTarget {
   const segments = decoded.split('/').filter((s) => s !== '');
   if (segments.length === 0) return { kind: 'index' };
   const last = segments[segments.length - 1]!;
-  if (!FILE_NAME.test(last)) return { kind: 'index' };
+  // Only a name with the extension of a file a build has is a file; a chat id in a client route
+  // (`/conversations/con_1/15557654321@c.us`) ends in something that looks like one too.
+  const ext = FILE_NAME.exec(last)?.[0].toLowerCase();
+  if (ext === undefined || !(ext in CONTENT_TYPES)) return { kind: 'index' };
   if (segments.some((s) => !SAFE_SEGMENT.test(s) || s.startsWith('.'))) return { kind: 'invalid' };
   if (segments.length === 1 && last === 'index.html') return { kind: 'index' };
   return { kind: 'file', path: segments.join('/') };

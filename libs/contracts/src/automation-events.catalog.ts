@@ -4,7 +4,7 @@ import { defineEvent, ISO, obj, STR } from './catalog-schema.util';
 /**
  * Events of the inbound automation pipeline (the worker's `automation` consumer set): rules that
  * matched, replies it sent, hand-offs to a human, the loop breaker, failed rule actions, FAQ bot
- * outcomes and keyword opt-outs. Each names the inbound event that caused it (`triggerEventId`)
+ * outcomes (keyword opt-outs are in contact-events.catalog.ts). Each names the inbound event that caused it (`triggerEventId`)
  * where there is one, and is keyed by the chat, so a chat's automation events stay in order.
  */
 
@@ -19,8 +19,9 @@ export type HandoffEndReason = (typeof HANDOFF_END_REASONS)[number];
 
 export const AUTOMATION_ACTIONS = ['reply', 'tag', 'http', 'handoff', 'askFaq'] as const;
 
-export const OPT_OUT_SOURCES = ['keyword', 'api', 'import'] as const;
-export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
+/** What a person asks of automation in one chat: take the chat over (pause it) or give it back. */
+export const HANDOFF_REQUEST_ACTIONS = ['take_over', 'give_back'] as const;
+export type HandoffRequestAction = (typeof HANDOFF_REQUEST_ACTIONS)[number];
 
 export interface AutomationRuleMatchedData {
   ruleId: string;
@@ -58,6 +59,15 @@ export interface AutomationHandoffEndedData {
   reason: HandoffEndReason;
   /** When the pause ended (its `until`, or when it was resumed). */
   endedAt: string;
+}
+
+export interface AutomationHandoffRequestedData {
+  chatId: string;
+  action: HandoffRequestAction;
+  /** take_over: how long automation stays silent (default AUTOMATION_HUMAN_PAUSE_MINUTES). */
+  minutes?: number;
+  /** Who asked: the console user's id, else the API key's id. */
+  requestedBy: string;
 }
 
 export interface AutomationLoopBreakerTrippedData {
@@ -99,47 +109,22 @@ export interface FaqMissedData {
   ruleId?: string;
 }
 
-export interface ContactOptOutData {
-  contactId: string;
-  /** E.164. */
-  phone: string;
-  reason: string;
-  source: OptOutSource;
-  /** The inbound message that carried the keyword (source `keyword`). */
-  triggerEventId?: string;
-}
-
-export type ContactOptedOutData = ContactOptOutData;
-export type ContactOptedInData = ContactOptOutData;
-
 export interface AutomationEventDataMap {
   'automation.rule.matched': AutomationRuleMatchedData;
   'automation.reply.sent': AutomationReplySentData;
   'automation.handoff.started': AutomationHandoffStartedData;
   'automation.handoff.ended': AutomationHandoffEndedData;
+  'automation.handoff.requested': AutomationHandoffRequestedData;
   'automation.loop_breaker.tripped': AutomationLoopBreakerTrippedData;
   'automation.action.failed': AutomationActionFailedData;
   'faq.answered': FaqAnsweredData;
   'faq.missed': FaqMissedData;
-  'contact.opted_out': ContactOptedOutData;
-  'contact.opted_in': ContactOptedInData;
 }
 
 const INT = { type: 'integer', minimum: 0 };
 const SCORE = { type: 'number', minimum: 0 };
 const CHAT = { ...STR, description: 'The chat (…@c.us, …@g.us)' };
 const TRIGGER = { ...STR, description: 'Id of the event that caused this one' };
-
-const OPT_OUT = obj(
-  {
-    contactId: STR,
-    phone: { ...STR, description: 'E.164' },
-    reason: STR,
-    source: { type: 'string', enum: OPT_OUT_SOURCES },
-    triggerEventId: TRIGGER,
-  },
-  ['contactId', 'phone', 'reason', 'source'],
-);
 
 const EXAMPLE = {
   chatId: '15557654321@c.us',
@@ -237,6 +222,28 @@ export const AUTOMATION_EVENT_DEFINITIONS: readonly EventDefinition[] = [
     example: { chatId: EXAMPLE.chatId, reason: 'expired', endedAt: '2026-12-01T10:30:00.000Z' },
   }),
   defineEvent({
+    type: 'automation.handoff.requested',
+    version: 1,
+    description:
+      "A person asked (console or API: POST /v1/connections/{id}/chats/{chatId}/handoff/take-over or .../give-back) to take a chat over from automation for `minutes`, or to give it back. Keyed by the chat, so the automation worker applies it in order with the chat's messages; automation.handoff.started or automation.handoff.ended (reason resumed) follows when the pause starts or ends.",
+    orderingKey: 'chat',
+    dataSchema: obj(
+      {
+        chatId: CHAT,
+        action: { type: 'string', enum: HANDOFF_REQUEST_ACTIONS },
+        minutes: { type: 'integer', minimum: 1, maximum: 43200 },
+        requestedBy: { ...STR, description: "The console user's id, else the API key's id" },
+      },
+      ['chatId', 'action', 'requestedBy'],
+    ),
+    example: {
+      chatId: EXAMPLE.chatId,
+      action: 'take_over',
+      minutes: 60,
+      requestedBy: 'usr_01JDQ95A1B2C3D4E5F6G7H8J9K',
+    },
+  }),
+  defineEvent({
     type: 'automation.loop_breaker.tripped',
     version: 1,
     description:
@@ -332,35 +339,6 @@ export const AUTOMATION_EVENT_DEFINITIONS: readonly EventDefinition[] = [
       chatId: EXAMPLE.chatId,
       triggerEventId: EXAMPLE.triggerEventId,
       missesInRow: 1,
-    },
-  }),
-  defineEvent({
-    type: 'contact.opted_out',
-    version: 1,
-    description:
-      'A contact opted out of automated and campaign messages (an opt-out keyword such as STOP, or the API); nothing automated is sent to them any more.',
-    orderingKey: 'chat',
-    dataSchema: OPT_OUT,
-    example: {
-      contactId: EXAMPLE.contactId,
-      phone: '+15557654321',
-      reason: 'keyword STOP',
-      source: 'keyword',
-      triggerEventId: EXAMPLE.triggerEventId,
-    },
-  }),
-  defineEvent({
-    type: 'contact.opted_in',
-    version: 1,
-    description: 'An opted-out contact opted back in (START, or the API).',
-    orderingKey: 'chat',
-    dataSchema: OPT_OUT,
-    example: {
-      contactId: EXAMPLE.contactId,
-      phone: '+15557654321',
-      reason: 'keyword START',
-      source: 'keyword',
-      triggerEventId: EXAMPLE.triggerEventId,
     },
   }),
 ];

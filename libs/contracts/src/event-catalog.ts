@@ -1,6 +1,7 @@
 import { ACCOUNT_EVENT_DEFINITIONS } from './account-events.catalog';
 import { AUTOMATION_EVENT_DEFINITIONS } from './automation-events.catalog';
 import { CAMPAIGN_EVENT_DEFINITIONS } from './campaign-events.catalog';
+import { CONTACT_EVENT_DEFINITIONS } from './contact-events.catalog';
 import { CONNECTION_EVENT_DEFINITIONS } from './connection-events.catalog';
 import { MESSAGE_EVENT_DEFINITIONS } from './message-events.catalog';
 import { WEBHOOK_EVENT_DEFINITIONS } from './webhook-events.catalog';
@@ -28,6 +29,7 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
   ...WHATSAPP_EVENT_DEFINITIONS,
   ...WEBHOOK_EVENT_DEFINITIONS,
   ...AUTOMATION_EVENT_DEFINITIONS,
+  ...CONTACT_EVENT_DEFINITIONS,
   ...CAMPAIGN_EVENT_DEFINITIONS,
 ];
 

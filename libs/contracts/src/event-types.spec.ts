@@ -174,6 +174,12 @@ const FULL: { [K in EventType]: Required<EventDataMap[K]> } = {
     triggerEventId: 'e',
   },
   'automation.handoff.ended': { chatId: '1@c.us', reason: 'resumed', endedAt: T },
+  'automation.handoff.requested': {
+    chatId: '1@c.us',
+    action: 'take_over',
+    minutes: 30,
+    requestedBy: 'usr_1',
+  },
   'automation.loop_breaker.tripped': {
     chatId: '1@c.us',
     replies: 5,
@@ -292,6 +298,7 @@ const MINIMAL: { [K in EventType]: RequiredPart<EventDataMap[K]> } = {
   'automation.reply.sent': { messageId: 'msg_1', source: 'opt_out', triggerEventId: 'e', chatId: '1@c.us' },
   'automation.handoff.started': { chatId: '1@c.us', until: T, reason: 'human_reply', triggerEventId: 'e' },
   'automation.handoff.ended': { chatId: '1@c.us', reason: 'expired', endedAt: T },
+  'automation.handoff.requested': { chatId: '1@c.us', action: 'give_back', requestedBy: 'key_1' },
   'automation.loop_breaker.tripped': {
     chatId: '1@c.us',
     replies: 5,

@@ -2,6 +2,7 @@ import type { AccountEventDataMap } from './account-events.catalog';
 import type { AutomationEventDataMap } from './automation-events.catalog';
 import type { CampaignEventDataMap } from './campaign-events.catalog';
 import type { ConnectionEventDataMap } from './connection-events.catalog';
+import type { ContactEventDataMap } from './contact-events.catalog';
 import { EVENT_DEFINITIONS } from './event-catalog';
 import type { EventEnvelope } from './event-envelope';
 import type { MessageEventDataMap } from './message-events.catalog';
@@ -21,6 +22,7 @@ export interface EventDataMap
     WhatsAppEventDataMap,
     WebhookEventDataMap,
     AutomationEventDataMap,
+    ContactEventDataMap,
     CampaignEventDataMap {}
 
 export type EventType = keyof EventDataMap;

@@ -10,4 +10,5 @@ export * from './message-events.catalog';
 export * from './whatsapp-events.catalog';
 export * from './webhook-events.catalog';
 export * from './automation-events.catalog';
+export * from './contact-events.catalog';
 export * from './campaign-events.catalog';

@@ -14,7 +14,8 @@ export const CHATS_IN_PARALLEL = 8;
 
 /**
  * Consumer group `automation` on the events topic: runs the inbound pipeline for every
- * `message.received` and watches `message.sent` for a human answering (hand-off). A chat's events
+ * `message.received`, watches `message.sent` for a human answering (hand-off) and applies the
+ * take-overs and give-backs people ask for (`automation.handoff.requested`). A chat's events
  * share a Kafka key, so one member handles them, in order: each chat's automation state has one
  * writer. Every partition is handled at once, and within a chunk of a partition different chats
  * are handled side by side, each chat's events one after the other (so a slow store read holds
@@ -95,6 +96,7 @@ export class AutomationConsumer implements OnApplicationBootstrap, BeforeApplica
   async onEvent(event: EventEnvelope): Promise<void> {
     if (isEventOf(event, 'message.received')) return this.inbound.onInbound(event);
     if (isEventOf(event, 'message.sent')) return this.handoffs.onOutbound(event);
+    if (isEventOf(event, 'automation.handoff.requested')) return this.handoffs.onRequest(event);
   }
 }
 

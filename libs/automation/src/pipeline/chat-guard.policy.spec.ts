@@ -99,6 +99,17 @@ describe('ChatGuardPolicy', () => {
       );
       expect(state.pause).toMatchObject({ reason: 'faq_misses', botId: 'b', since: at(100_000) });
     });
+
+    it("a person's take-over sets the end they chose, shorter or longer; only a new pause starts a hand-off", () => {
+      const person = { reason: 'human_reply' as const, requestedBy: 'usr_1' };
+      expect(guards.takeOver(state, { until: at(60_000), ...person }, T0)).toBe(true);
+      expect(state.pause).toEqual({ until: at(60_000), since: T0, ...person });
+      guards.pause(state, { until: at(600_000), reason: 'rule', ruleId: 'r' }, at(1000));
+      expect(guards.takeOver(state, { until: at(30_000), ...person }, at(2000))).toBe(false);
+      expect(state.pause).toEqual({ until: at(30_000), since: T0, ...person });
+      expect(guards.takeOver(state, { until: at(90_000), ...person }, at(40_000))).toBe(true);
+      expect(state.pause?.since).toEqual(at(40_000));
+    });
   });
 
   it('first message: none seen before, or after 24 hours of silence', () => {

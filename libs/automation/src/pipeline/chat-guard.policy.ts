@@ -100,6 +100,16 @@ export class ChatGuardPolicy {
     return status !== 'paused';
   }
 
+  /**
+   * A person takes the chat over until `pause.until`: unlike pause(), their end replaces a later
+   * one already running (they chose how long). Returns whether a hand-off starts now.
+   */
+  takeOver(state: ChatStateRecord, pause: Omit<ChatPause, 'since'>, now: Date): boolean {
+    const paused = this.pauseStatus(state, now) === 'paused';
+    state.pause = { ...pause, since: paused ? state.pause!.since : now };
+    return !paused;
+  }
+
   endPause(state: ChatStateRecord): ChatPause | null {
     const ended = state.pause;
     state.pause = null;

@@ -4,7 +4,7 @@ import type { HandoffReason, TypedEvent } from '@wwb/contracts';
 import { scopeOf } from '@wwb/persistence';
 import { Clock } from '@wwb/runtime';
 import { AutomationEventsProducer } from './automation-events.producer';
-import { AutomationTurn, pending } from './automation-turn.model';
+import { AutomationTurn, PendingEvent, pending } from './automation-turn.model';
 import { ChatGuardPolicy } from './chat-guard.policy';
 import { ChatStateStore } from './chat-state.store';
 
@@ -30,7 +30,9 @@ const AUTOMATED_SOURCES: ReadonlySet<string> = new Set(['auto_reply', 'faq_bot',
  * `handoff` action, by a FAQ bot's misses in a row, and by a human answering: an outgoing
  * message (`message.sent`, fromMe) typed on the phone (no origin) or sent through the API
  * (`source: api`) pauses the chat for AUTOMATION_HUMAN_PAUSE_MINUTES; messages automation or a
- * campaign sent do not. The end is noticed lazily, by the next inbound message.
+ * campaign sent do not. A person can also take a chat over (and give it back) on purpose: the API
+ * publishes automation.handoff.requested, applied here by the chat's one writer. The end is
+ * noticed lazily, by the next inbound message.
  */
 @Injectable()
 export class ChatHandoffService {
@@ -78,6 +80,56 @@ export class ChatHandoffService {
       );
     }
     return true;
+  }
+
+  /**
+   * A person's take-over or give-back (automation.handoff.requested). A take-over without minutes
+   * lasts AUTOMATION_HUMAN_PAUSE_MINUTES (30 when that is 0: the person asked for a pause). Giving
+   * back also forgets the FAQ misses in a row, so the bot does not hand straight back.
+   */
+  async onRequest(event: TypedEvent<'automation.handoff.requested'>): Promise<void> {
+    const data = event.data;
+    if (!event.connectionId || isBroadcast(data.chatId)) return;
+    const scope = scopeOf(event.accountId);
+    const chat = { connectionId: event.connectionId, chatId: data.chatId };
+    const now = this.clock.now();
+    const loaded = await this.states.get(scope, chat);
+    if (loaded && this.guards.handled(loaded, event.id)) return;
+
+    const state = loaded ? structuredClone(loaded) : this.guards.newState(scope, chat, now);
+    const out: PendingEvent[] = [];
+    if (data.action === 'take_over') {
+      const minutes = data.minutes ?? (this.humanPauseMinutes || DEFAULT_HANDOFF_MINUTES);
+      const until = new Date(now.getTime() + minutes * 60_000);
+      const pause = { until, reason: 'human_reply' as const, requestedBy: data.requestedBy };
+      if (this.guards.takeOver(state, pause, now)) {
+        out.push(
+          pending('automation.handoff.started', {
+            chatId: data.chatId,
+            until: until.toISOString(),
+            reason: 'human_reply',
+            triggerEventId: event.id,
+          }),
+        );
+      }
+    } else {
+      const status = this.guards.pauseStatus(state, now);
+      const ended = this.guards.endPause(state);
+      state.faqMisses = [];
+      if (ended && status !== 'none') {
+        const expired = status === 'ended';
+        out.push(
+          pending('automation.handoff.ended', {
+            chatId: data.chatId,
+            reason: expired ? 'expired' : 'resumed',
+            endedAt: (expired ? new Date(ended.until) : now).toISOString(),
+          }),
+        );
+      }
+    }
+    this.guards.markHandled(state, event.id, now);
+    await this.events.publish(scope, { ...chat, cause: event }, out);
+    await this.states.save(state, !loaded);
   }
 
   /** A message this account sent: a human's pauses automation in that chat. */

@@ -17,6 +17,8 @@ export interface ChatPause {
   since: Date;
   ruleId?: string;
   botId?: string;
+  /** A person took the chat over (console or API): their user id, else the API key's id. */
+  requestedBy?: string;
 }
 
 export interface FaqMisses {
