@@ -177,6 +177,71 @@ describe('templates (e2e: API over HTTP, real FerretDB)', () => {
     expect(ok.body).toMatchObject({ valid: true, problems: [] });
   });
 
+  it('POST /v1/templates/validate previews unsaved text: examples, language, a contact; render failures reported', async () => {
+    const draft = {
+      body: 'Hi {{contact.name}}, {{formatNumber total}} for {{orderId}}',
+      variables: [
+        { name: 'total', example: 1234.5 },
+        { name: 'orderId', example: 'A-1' },
+      ],
+    };
+    const plain = await s.http.post('/v1/templates/validate').set(auth(key)).send(draft).expect(200);
+    expect(plain.body).toMatchObject({
+      valid: true,
+      preview: { text: 'Hi , 1,234.5 for A-1', missingVariables: ['contact.name'] },
+    });
+    const german = await s.http
+      .post('/v1/templates/validate')
+      .set(auth(key))
+      .send({ ...draft, language: 'de-DE' })
+      .expect(200);
+    expect(german.body.preview.text).toBe('Hi , 1.234,5 for A-1');
+
+    const contact = await s.http
+      .post('/v1/contacts')
+      .set(auth(key))
+      .send({ phone: '+491519876543', name: 'Uwe', language: 'de-DE' })
+      .expect(201);
+    const forContact = await s.http
+      .post('/v1/templates/validate')
+      .set(auth(key))
+      .send({ ...draft, contactId: contact.body.id })
+      .expect(200);
+    expect(forContact.body.preview).toEqual({ text: 'Hi Uwe, 1.234,5 for A-1' });
+
+    // Nothing was saved, and a body with problems gets no preview.
+    expect((await s.http.get('/v1/templates').set(auth(key)).expect(200)).body.data).toEqual([]);
+    const broken = await s.http
+      .post('/v1/templates/validate')
+      .set(auth(key))
+      .send({ body: '{{#if x}}open' })
+      .expect(200);
+    expect(broken.body.valid).toBe(false);
+    expect(broken.body.preview).toBeUndefined();
+
+    const failing = await s.http
+      .post('/v1/templates/validate')
+      .set(auth(key))
+      .send({ body: 'Due {{formatDate due}}', variables: [{ name: 'due', example: 'someday' }] })
+      .expect(200);
+    expect(failing.body).toMatchObject({ valid: true, previewProblem: { code: 'template_render_failed' } });
+    expect(failing.body.preview).toBeUndefined();
+
+    const badLanguage = await s.http
+      .post('/v1/templates/validate')
+      .set(auth(key))
+      .send({ ...draft, language: 'not a language!' })
+      .expect(400);
+    expect(badLanguage.body.code).toBe('invalid_language');
+    const other = await s.account('professional');
+    const leak = await s.http
+      .post('/v1/templates/validate')
+      .set(auth(other.key))
+      .send({ ...draft, contactId: contact.body.id })
+      .expect(404);
+    expect(leak.body.code).toMatch(/not_found/);
+  });
+
   it('names are unique per account, case-insensitively: 409 template_name_taken', async () => {
     const first = await create({ ...ORDER_TEMPLATE, name: 'Welcome' }).expect(201);
     expect((await create({ ...ORDER_TEMPLATE, name: 'welcome' }).expect(409)).body.code).toBe(

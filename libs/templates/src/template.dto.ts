@@ -32,7 +32,18 @@ export class TemplateVariableDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: 42.5, description: 'Any JSON value (a list for {{#each}}); used by previews' })
+  // Without a schema the property reads as an empty object type; any JSON value but null is meant.
+  @ApiProperty({
+    example: 42.5,
+    description: 'Any JSON value but null (a list for {{#each}}); used by previews',
+    oneOf: [
+      { type: 'string' },
+      { type: 'number' },
+      { type: 'boolean' },
+      { type: 'array', items: {} },
+      { type: 'object', additionalProperties: true },
+    ],
+  })
   @IsDefined()
   example!: unknown;
 
@@ -166,6 +177,24 @@ export class ValidateTemplateDto {
   @ValidateNested({ each: true })
   @Type(() => TemplateVariableDto)
   variables?: TemplateVariableDto[];
+
+  @ApiPropertyOptional({
+    example: 'en-US',
+    description: 'Language of the preview (number and date helpers); default en',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(35)
+  language?: string;
+
+  @ApiPropertyOptional({
+    example: 'ctc_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8',
+    description: 'Render the preview for this contact (404 when the account has none such)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  contactId?: string;
 }
 
 export class PreviewTemplateDto {
@@ -228,6 +257,18 @@ export class TemplatePageDto {
 }
 
 @ApiExtraModels(TemplateProblemDto)
+export class TemplatePreviewProblemDto {
+  @ApiProperty({ example: 'template_render_failed' }) code!: string;
+  @ApiProperty({ example: 'formatNumber needs a number, got "abc"' }) message!: string;
+}
+
+export class TemplatePreviewDto {
+  @ApiProperty({ example: 'Hi Jana, order A-1001 ships on Mar 3, 2026.' }) text!: string;
+  @ApiPropertyOptional({ type: TemplateMediaDto }) media?: TemplateMediaDto;
+  @ApiPropertyOptional({ type: [String], description: 'Paths without a value (rendered as empty text)' })
+  missingVariables?: string[];
+}
+
 export class TemplateValidationDto {
   @ApiProperty({ description: 'true when the body can be saved' }) valid!: boolean;
   @ApiProperty({ type: 'array', items: { $ref: getSchemaPath(TemplateProblemDto) } })
@@ -239,11 +280,15 @@ export class TemplateValidationDto {
     description: 'Top-level paths the body reads',
   })
   paths!: string[];
-}
-
-export class TemplatePreviewDto {
-  @ApiProperty({ example: 'Hi Jana, order A-1001 ships on Mar 3, 2026.' }) text!: string;
-  @ApiPropertyOptional({ type: TemplateMediaDto }) media?: TemplateMediaDto;
-  @ApiPropertyOptional({ type: [String], description: 'Paths without a value (rendered as empty text)' })
-  missingVariables?: string[];
+  @ApiPropertyOptional({
+    type: TemplatePreviewDto,
+    description:
+      'When valid: the body rendered with the examples (and the contact), as POST /{id}/preview would',
+  })
+  preview?: TemplatePreviewDto;
+  @ApiPropertyOptional({
+    type: TemplatePreviewProblemDto,
+    description: 'When valid but the examples do not render (e.g. a helper refused a value)',
+  })
+  previewProblem?: TemplatePreviewProblemDto;
 }

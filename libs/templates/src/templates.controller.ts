@@ -9,6 +9,8 @@ import {
 } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
+import { DomainError } from '@wwb/runtime';
+import { canonicalLanguage } from './template-fields.policy';
 import { TemplateAuthoringService } from './template-authoring.service';
 import {
   CreateTemplateDto,
@@ -59,15 +61,37 @@ export class TemplatesController {
   @Post('validate')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Check a body without saving it',
+    summary: 'Check a body without saving it, and preview it',
     description:
-      'Answers 200 with the problems a save would report (for editors); 400 only for malformed input.',
+      'Answers 200 with the problems a save would report (for editors) and, when there are none, the body ' +
+      'rendered with the examples (and the contact `contactId`): a live preview of unsaved text. A render ' +
+      'that fails is reported in previewProblem. 400 only for malformed input (invalid_language too); 404 ' +
+      'for an unknown contact.',
   })
   @ApiOkResponse({ type: TemplateValidationDto })
-  @ApiErrorResponses(400, 413, 415)
-  validate(@Body() body: ValidateTemplateDto): TemplateValidationDto {
-    const { problems, warnings, paths } = this.authoring.check(body.body, body.variables ?? []);
-    return { valid: problems.length === 0, problems, warnings, paths };
+  @ApiErrorResponses(400, 404, 413, 415)
+  async validate(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ValidateTemplateDto,
+  ): Promise<TemplateValidationDto> {
+    const variables = body.variables ?? [];
+    const language = body.language === undefined ? 'en' : canonicalLanguage(body.language);
+    const { problems, warnings, paths } = this.authoring.check(body.body, variables);
+    const answer: TemplateValidationDto = { valid: problems.length === 0, problems, warnings, paths };
+    if (!answer.valid) return answer;
+    const input = body.contactId ? { contactId: body.contactId } : {};
+    try {
+      answer.preview = await this.templates.previewDraft(
+        principal.scope,
+        { body: body.body, variables, language },
+        input,
+      );
+    } catch (err) {
+      // A body that checks out can still fail on its examples (a helper refusing a value).
+      if (!(err instanceof DomainError) || err.code !== 'template_render_failed') throw err;
+      answer.previewProblem = { code: err.code, message: err.message };
+    }
+    return answer;
   }
 
   @Get()

@@ -31,6 +31,18 @@ export interface TemplatePreview extends RenderedTemplate {
   missingVariables?: string[];
 }
 
+/** What a preview renders: a saved template, or a body being edited. */
+export type TemplateDraft = Pick<TemplateRecord, 'body' | 'variables' | 'language'> & {
+  media?: TemplateMedia | undefined;
+};
+
+export interface PreviewInput {
+  /** Values over the declared examples; keys may be dotted paths. */
+  variables?: Record<string, unknown>;
+  /** Render for this contact of the account (`contact.*`, language and zone). */
+  contactId?: string;
+}
+
 export const templateNotFoundError = (): DomainError =>
   DomainError.notFound('Template', 'template_not_found');
 
@@ -82,18 +94,25 @@ export class TemplatesService {
    * Renders with the declared examples, `variables` over them, and the contact when given.
    * Paths without a value are rendered as empty text and listed in `missingVariables`.
    */
-  async preview(
+  async preview(scope: AccountScope, id: string, input: PreviewInput): Promise<TemplatePreview> {
+    return this.previewDraft(scope, await this.get(scope, id), input);
+  }
+
+  /**
+   * As `preview`, for a body that is not saved (the console's live preview while editing):
+   * nothing is read but the contact. The body must have passed the authoring check.
+   */
+  async previewDraft(
     scope: AccountScope,
-    id: string,
-    input: { variables?: Record<string, unknown>; contactId?: string },
+    draft: TemplateDraft,
+    input: PreviewInput,
   ): Promise<TemplatePreview> {
-    const record = await this.get(scope, id);
     const contact: TemplateContact | undefined = input.contactId
       ? await this.contacts.get(scope, input.contactId)
       : undefined;
     const data: Record<string, unknown> = {};
     const byLength = (names: string[]) => [...names].sort((a, b) => a.length - b.length);
-    const examples = new Map(record.variables.map((v) => [v.name, v.example]));
+    const examples = new Map(draft.variables.map((v) => [v.name, v.example]));
     for (const name of byLength([...examples.keys()]))
       setPath(data, name, structuredClone(examples.get(name)));
     const overrides = input.variables ?? {};
@@ -102,16 +121,16 @@ export class TemplatesService {
     }
     if (contact) data.contact = structuredClone(contact);
 
-    const { paths } = this.engine.analyze(record.body, null);
+    const { paths } = this.engine.analyze(draft.body, null);
     const missing = paths.filter((p) => getPath(data, p) === undefined);
     for (const path of [...missing].sort((a, b) => b.length - a.length)) {
       if (getPath(data, path) === undefined) setPath(data, path, '');
     }
     let text: string;
     try {
-      text = this.engine.render(record.body, {
+      text = this.engine.render(draft.body, {
         variables: data,
-        locale: contact?.language ?? record.language,
+        locale: contact?.language ?? draft.language,
         ...(contact ? { timeZone: contact.timeZone } : {}),
       });
     } catch (err) {
@@ -122,7 +141,7 @@ export class TemplatesService {
       throw err;
     }
     const preview: TemplatePreview = { text };
-    if (record.media) preview.media = { ...record.media };
+    if (draft.media) preview.media = { ...draft.media };
     if (missing.length) preview.missingVariables = missing;
     return preview;
   }

@@ -1,7 +1,13 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 
 interface ConfirmButtonProps {
+  /** The button's visible word ("Revoke"). */
   label: string;
+  /**
+   * Read after the label by screen readers only, to tell one row's button from the next on a
+   * table ("crm key").
+   */
+  context?: string;
   title: string;
   children: ReactNode;
   confirmLabel: string;
@@ -15,6 +21,7 @@ interface ConfirmButtonProps {
  */
 export function ConfirmButton({
   label,
+  context,
   title,
   children,
   confirmLabel,
@@ -23,7 +30,8 @@ export function ConfirmButton({
 }: ConfirmButtonProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
-  const titleId = `confirm-${label.replace(/\W+/g, '-').toLowerCase()}`;
+  // Unique per button: a list repeats the same label on every row.
+  const titleId = useId();
   const confirm = async () => {
     setBusy(true);
     try {
@@ -37,6 +45,7 @@ export function ConfirmButton({
     <>
       <button type="button" className={className ?? 'button'} onClick={() => dialog.current?.showModal()}>
         {label}
+        {context && <span className="visually-hidden"> {context}</span>}
       </button>
       <dialog ref={dialog} aria-labelledby={titleId} className="dialog">
         <h2 id={titleId}>{title}</h2>
