@@ -14,9 +14,11 @@ import {
   CampaignSchema,
 } from './campaign.schema';
 import { CampaignsController } from './campaigns.controller';
+import { SchedulePreviewService } from './schedule-preview.service';
 
 /**
- * Campaign definitions: /v1/campaigns (create, read, change, pause, resume, cancel, delete).
+ * Campaign definitions: /v1/campaigns (create, read, change, pause, resume, cancel, delete) and
+ * the schedule preview.
  * Reads the scheduler's cursors (written by the runs side) to show each campaign's state and
  * next run. Needs the global config, runtime, observability and persistence modules.
  */
@@ -32,7 +34,7 @@ import { CampaignsController } from './campaigns.controller';
     TemplatesModule.forWorker(),
   ],
   controllers: [CampaignsController],
-  providers: [CampaignRepository, CampaignRevisionStore, CampaignDefinitionsService],
+  providers: [CampaignRepository, CampaignRevisionStore, CampaignDefinitionsService, SchedulePreviewService],
   exports: [CampaignRepository, CampaignDefinitionsService],
 })
 export class CampaignDefinitionsModule {}

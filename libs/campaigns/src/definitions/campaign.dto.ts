@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { pageQueryDto } from '@wwb/http';
 import { CAMPAIGN_LIMITS } from './campaign-input.policy';
 import {
@@ -10,6 +20,7 @@ import {
   CampaignScheduleDto,
 } from './campaign-settings.dto';
 import { CAMPAIGN_VIEW_STATES, CampaignViewState } from './campaign-status.policy';
+import { PREVIEW_COUNT } from '../schedule';
 
 /*
  * class-validator checks the shape (types, unknown fields: 400 validation_failed); the rules on
@@ -172,4 +183,45 @@ export class CampaignDto {
 export class CampaignPageDto {
   @ApiProperty({ type: [CampaignDto] }) data!: CampaignDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class SchedulePreviewRequestDto {
+  @ApiProperty({ type: CampaignScheduleDto, description: 'A schedule as POST /v1/campaigns takes it' })
+  @IsObject()
+  schedule!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    minimum: PREVIEW_COUNT.min,
+    maximum: PREVIEW_COUNT.max,
+    default: PREVIEW_COUNT.default,
+    description: 'How many occurrences to list',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(PREVIEW_COUNT.min)
+  @Max(PREVIEW_COUNT.max)
+  count?: number;
+}
+
+export class PreviewOccurrenceDto {
+  @ApiProperty({ example: '2026-12-14T08:00:00.000Z', description: 'The instant it runs (UTC)' })
+  at!: string;
+  @ApiProperty({ example: '2026-12-14T09:00', description: "Wall-clock time in the schedule's zone then" })
+  local!: string;
+  @ApiProperty({ example: '+01:00', description: "The zone's offset from UTC then" })
+  offset!: string;
+}
+
+export class SchedulePreviewDto {
+  @ApiProperty({
+    type: CampaignScheduleDto,
+    description: 'As a campaign would store it, defaults written out',
+  })
+  schedule!: CampaignScheduleDto;
+  @ApiProperty({ example: 'Europe/Berlin' }) timeZone!: string;
+  @ApiProperty({
+    type: [PreviewOccurrenceDto],
+    description: 'The next occurrences in order; fewer when the schedule ends first, none never',
+  })
+  occurrences!: PreviewOccurrenceDto[];
 }

@@ -17,8 +17,11 @@ import {
   CampaignPageDto,
   CampaignPageQueryDto,
   CreateCampaignDto,
+  SchedulePreviewDto,
+  SchedulePreviewRequestDto,
   UpdateCampaignDto,
 } from './campaign.dto';
+import { SchedulePreviewService } from './schedule-preview.service';
 
 const ID = { name: 'id', example: 'cmp_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' };
 const BODY_CODES =
@@ -29,13 +32,19 @@ const BODY_CODES =
 const SCOPE_NOTE =
   'A key restricted to some connections sees only campaigns whose connections it all reaches (others are ' +
   '404) and may name only its own connections (others are unknown_connection).';
+const SCHEDULE_CODES =
+  'invalid_schedule, invalid_time_zone, invalid_cron, invalid_rrule, schedule_end_before_start, ' +
+  'schedule_in_past, schedule_too_frequent (details.field names the field), validation_failed (count, types)';
 const STATE_CODES = '404 not_found; 409 campaign_changed when another change won the race.';
 
 @ApiTags('campaigns')
 @ApiKeyAuth()
 @Controller('v1/campaigns')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignDefinitionsService) {}
+  constructor(
+    private readonly campaigns: CampaignDefinitionsService,
+    private readonly schedules: SchedulePreviewService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -47,6 +56,22 @@ export class CampaignsController {
   @ApiErrorResponses(400, 403, 413, 415)
   create(@CurrentPrincipal() p: Principal, @Body() body: CreateCampaignDto): Promise<CampaignView> {
     return this.campaigns.create(p.scope, body, reachOf(p));
+  }
+
+  // A fixed path: declared before the `:id` routes so that it is never read as a campaign id.
+  @Post('schedule-preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'When a schedule would run: its next occurrences, before saving it',
+    description: `Checks the schedule as creating a campaign does and lists its next occurrences (count, default 5, at most 20) as instants and as wall-clock times in the schedule's zone. Saves nothing. Errors (400): ${SCHEDULE_CODES}.`,
+  })
+  @ApiOkResponse({ type: SchedulePreviewDto })
+  @ApiErrorResponses(400, 413, 415)
+  schedulePreview(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: SchedulePreviewRequestDto,
+  ): SchedulePreviewDto {
+    return this.schedules.preview(p.scope, { schedule: body.schedule, count: body.count });
   }
 
   @Get()

@@ -13,3 +13,5 @@ export {
   compileSchedule,
   parseSchedule,
 } from './schedule.policy';
+export { PREVIEW_COUNT, previewSchedule } from './schedule-preview.policy';
+export type { PreviewOccurrence, SchedulePreview } from './schedule-preview.policy';
