@@ -69,6 +69,39 @@ describe('user management', () => {
     await api.http.delete(`/v1/users/${bob.userId}`).set(bearer(acc.key)).expect(404);
   });
 
+  it('the last admin of an account can be neither demoted nor removed (409 last_admin); with a second admin both work', async () => {
+    const acc = await accountWithKey(api.http);
+    const first = await person(api.http, acc, 'admin');
+    const viewer = await person(api.http, acc, 'viewer');
+    const demote = await api.http
+      .patch(`/v1/users/${first.userId}`)
+      .set({ ...first.cookie, ...first.csrf })
+      .send({ role: 'viewer' })
+      .expect(409);
+    expect(demote.body.code).toBe('last_admin');
+    const remove = await api.http.delete(`/v1/users/${first.userId}`).set(bearer(acc.key)).expect(409);
+    expect(remove.body.code).toBe('last_admin');
+    // Other users are not held back by it, and the admin stays signed in.
+    await api.http.delete(`/v1/users/${viewer.userId}`).set(bearer(acc.key)).expect(204);
+    await api.http.get('/v1/account').set(first.cookie).expect(200);
+
+    const second = await person(api.http, acc, 'admin');
+    const demoted = await api.http
+      .patch(`/v1/users/${first.userId}`)
+      .set(bearer(acc.key))
+      .send({ role: 'support' })
+      .expect(200);
+    expect(demoted.body.role).toBe('support');
+    const last = await api.http.delete(`/v1/users/${second.userId}`).set(bearer(acc.key)).expect(409);
+    expect(last.body.code).toBe('last_admin');
+    await api.http
+      .patch(`/v1/users/${first.userId}`)
+      .set(bearer(acc.key))
+      .send({ role: 'admin' })
+      .expect(200);
+    await api.http.delete(`/v1/users/${second.userId}`).set(bearer(acc.key)).expect(204);
+  });
+
   it("another account's users and invitations are 404; a key restricted to connections is 403 forbidden_scope", async () => {
     const a = await accountWithKey(api.http);
     const b = await accountWithKey(api.http);

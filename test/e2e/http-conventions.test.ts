@@ -272,8 +272,26 @@ describe('HTTP conventions (e2e)', () => {
         name: 'X-API-Key',
       });
       expect(doc.components.securitySchemes.admin).toMatchObject({ type: 'http', scheme: 'bearer' });
-      expect(doc.paths['/v1/account']!.get!.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
-      expect(doc.paths['/v1/admin/accounts']!.post!.security).toEqual([{ admin: [] }]);
+      // The console's way in: the session cookie, with the CSRF header on every change.
+      expect(doc.components.securitySchemes.session).toMatchObject({
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'wwb_session',
+      });
+      expect(doc.components.securitySchemes.csrf).toMatchObject({
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-CSRF-Token',
+      });
+      expect(doc.paths['/v1/account']!.get!.security).toEqual([
+        { bearer: [] },
+        { apiKey: [] },
+        { session: [] },
+      ]);
+      expect(doc.paths['/v1/admin/accounts']!.post!.security).toEqual([
+        { admin: [] },
+        { session: [], csrf: [] },
+      ]);
       expect(doc.components.schemas.ErrorBodyDto).toBeDefined();
       expect(JSON.stringify(doc.paths['/v1/api-keys']!.post!.responses['429'])).toContain('ErrorBodyDto');
       expect(JSON.stringify(doc.paths['/v1/api-keys']!.post!.responses['415'])).toContain('ErrorBodyDto');

@@ -62,6 +62,10 @@ export class UserRepository {
       .exec();
   }
 
+  countWithRole(scope: AccountScope, role: UserRole): Promise<number> {
+    return this.model.countDocuments({ accountId: scope.accountId, role }).exec();
+  }
+
   /** The deleted user, or null when this account has no such user. */
   remove(scope: AccountScope, id: string): Promise<UserRecord | null> {
     return this.model.findOneAndDelete({ _id: id, accountId: scope.accountId }).lean<UserRecord>().exec();

@@ -27,6 +27,8 @@ const WHO =
   'With an API key of the account (not one restricted to connections: 403 forbidden_scope) or a console ' +
   'session of an admin (other roles: 403 forbidden_role).';
 
+const LAST_ADMIN = '409 last_admin for the only admin of the account (make another user admin first).';
+
 /** A key restricted to some connections acts for an integration, not for the account's people. */
 function requireAccountWide(principal: Principal): void {
   if (principal.restricted) {
@@ -96,10 +98,13 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: "Change a user's role (its sessions end at once)", description: WHO })
+  @ApiOperation({
+    summary: "Change a user's role (its sessions end at once)",
+    description: `${WHO} ${LAST_ADMIN}`,
+  })
   @ApiParam({ name: 'id', example: 'usr_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' })
   @ApiOkResponse({ type: UserDto })
-  @ApiErrorResponses(400, 404, 413, 415)
+  @ApiErrorResponses(400, 404, 409, 413, 415)
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -111,10 +116,10 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a user (its sessions end at once)', description: WHO })
+  @ApiOperation({ summary: 'Remove a user (its sessions end at once)', description: `${WHO} ${LAST_ADMIN}` })
   @ApiParam({ name: 'id', example: 'usr_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8' })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(404, 409)
   async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
     requireAccountWide(principal);
     await this.users.remove(principal.scope, id);

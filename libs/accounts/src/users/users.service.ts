@@ -10,6 +10,13 @@ import type { UserRecord } from './user.schema';
 export const USER_ID_PATTERN = /^usr_[0-9A-HJKMNP-TV-Z]{26}$/;
 const userNotFound = () => DomainError.notFound('User');
 
+/**
+ * 409 last_admin: the account's last admin may not be demoted or removed, or nobody could manage
+ * its people and keys from the console any more.
+ */
+export const lastAdmin = () =>
+  DomainError.conflict('last_admin', 'This is the last admin of the account; make another user admin first');
+
 /** The console users of an account: listed, given another role, removed. */
 @Injectable()
 export class UsersService {
@@ -30,6 +37,7 @@ export class UsersService {
     const current = await this.users.get(scope, id);
     if (!current) throw userNotFound();
     if (current.role === role) return current;
+    if (current.role === 'admin') await this.keepAnAdmin(scope);
     const updated = await this.users.setRole(scope, id, role, this.clock.now());
     if (!updated) throw userNotFound();
     await this.sessions.endUser(scope, id);
@@ -39,9 +47,20 @@ export class UsersService {
   /** Removes a user; its sessions end at once and its plan slot is given back. */
   async remove(scope: AccountScope, id: string): Promise<void> {
     if (!USER_ID_PATTERN.test(id)) throw userNotFound();
+    const current = await this.users.get(scope, id);
+    if (!current) throw userNotFound();
+    if (current.role === 'admin') await this.keepAnAdmin(scope);
     const removed = await this.users.remove(scope, id);
     if (!removed) throw userNotFound();
     await this.sessions.endUser(scope, id);
     await this.accounts.release(scope, 'users', removed.slotHolderId);
+  }
+
+  /**
+   * Before an admin stops being one. Two admins demoted at the same instant could both pass (the
+   * count is read, not locked); people do this by hand, one at a time, so that is left open.
+   */
+  private async keepAnAdmin(scope: AccountScope): Promise<void> {
+    if ((await this.users.countWithRole(scope, 'admin')) <= 1) throw lastAdmin();
   }
 }

@@ -12,12 +12,23 @@ export const SECURITY = {
   admin: 'admin',
   /** `Authorization: Bearer <METRICS_TOKEN>` (/metrics, readiness details) */
   metrics: 'metrics',
+  /** The console's session cookie `wwb_session` (a user's, or the operator's for /v1/admin) */
+  session: 'session',
+  /**
+   * `X-CSRF-Token: <csrfToken of the session>`, required with the session cookie on
+   * POST/PUT/PATCH/DELETE; the document builder pairs it with `session` on those operations.
+   */
+  csrf: 'csrf',
 } as const;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'validation_failed (details list the fields), malformed_json, bad_request',
-  401: 'missing_api_key, invalid_api_key, invalid_admin_key or invalid_metrics_token',
-  403: 'account_disabled, plan_limit_exceeded or forbidden_scope',
+  401:
+    'missing_api_key, invalid_api_key, invalid_admin_key, invalid_metrics_token, or not_signed_in ' +
+    '(a console session cookie that is missing, ended or expired)',
+  403:
+    "account_disabled, plan_limit_exceeded, forbidden_scope, forbidden_role (the console user's role may not " +
+    'do this) or csrf_failed (a change with the console session cookie but without its X-CSRF-Token)',
   404: 'not_found (also for resources of other accounts)',
   409: 'conflict',
   413: 'payload_too_large',

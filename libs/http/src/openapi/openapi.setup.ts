@@ -47,8 +47,59 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
         description: 'Token for /metrics and the readiness details (METRICS_TOKEN)',
       },
       SECURITY.metrics,
+    )
+    .addCookieAuth(
+      SESSION_COOKIE,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: SESSION_COOKIE,
+        description:
+          'Console session (POST /v1/console/session, or /v1/console/operator-session for /v1/admin). ' +
+          "Changes also need X-CSRF-Token (403 csrf_failed); the user's role limits what it opens (403 forbidden_role).",
+      },
+      SECURITY.session,
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: CSRF_HEADER,
+        description:
+          'The csrfToken of the console session (GET /v1/console/session), with the cookie on changes',
+      },
+      SECURITY.csrf,
     );
-  return SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto, FieldErrorDto] });
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    extraModels: [ErrorBodyDto, FieldErrorDto],
+  });
+  return withCsrfOnChanges(document);
+}
+
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+/** As libs/accounts sets and reads them (session-cookie.policy); http cannot import that lib. */
+const SESSION_COOKIE = 'wwb_session';
+const CSRF_HEADER = 'X-CSRF-Token';
+const UNSAFE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/**
+ * Routes declare the session as one way in (ApiSecurity(SECURITY.session)), for all their methods
+ * at once; a change made with the cookie also needs the CSRF header, so on POST/PUT/PATCH/DELETE
+ * the requirement becomes cookie AND header.
+ */
+export function withCsrfOnChanges(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as [string, OperationObject][]) {
+      if (!UNSAFE_METHODS.has(method) || !operation?.security) continue;
+      operation.security = operation.security.map((requirement) =>
+        SECURITY.session in requirement && !(SECURITY.csrf in requirement)
+          ? { ...requirement, [SECURITY.csrf]: [] }
+          : requirement,
+      );
+    }
+  }
+  return document;
 }
 
 /** Serves the OpenAPI 3 document at /docs/openapi.json and Swagger UI at /docs. */
