@@ -4,6 +4,8 @@
  * outage. axe-core checks every page (no serious or critical violation) and each page is saved as
  * a screenshot under test-artifacts/console/.
  */
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import type { Browser, HTTPRequest } from 'puppeteer-core';
 import { auth, ConnectionsStack } from '../support/connections-stack';
 import {
@@ -280,6 +282,37 @@ it('after sign-out, opening a page asks to sign in and comes back to it (?next k
   expect(await textOf(page, '[data-testid=plan-name]')).toBe('Professional');
   expect(await textOf(page, 'tr[data-resource=connections] td')).toBe('1');
   await expectAccessible(page, 'usage');
+});
+
+it('a session that expires while a page is open returns to sign-in with the page it was going to, and back', async () => {
+  const { page } = admin;
+  await page.goto(url('/console/usage'));
+  await page.waitForSelector('tr[data-resource=connections] progress');
+  // Expiry as the API sees it: the stored session's end has passed (each API process caches a
+  // session for at most 5 s, so the next calls find it expired within that time).
+  const db = stack.api.get<Connection>(getConnectionToken());
+  const expired = await db
+    .collection('console_sessions')
+    .updateMany({ accountId: acme.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+  expect(expired.modifiedCount).toBeGreaterThan(0);
+  await new Promise((r) => setTimeout(r, 5_500));
+
+  // Following a link calls the API, which answers 401: the console asks to sign in again and
+  // keeps the page the person was opening, typed text of the sign-in form aside.
+  await page.click(`nav a[href="/console/connections"]`);
+  await waitForPath(page, '/console/sign-in?next=%2Fconsole%2Fconnections');
+  await page.waitForSelector('#email');
+  const { email } = await stack.http
+    .get('/v1/users')
+    .set(auth(acme.key))
+    .expect(200)
+    .then((res) => (res.body.data as { email: string; role: string }[]).find((u) => u.role === 'admin')!);
+  await fill(page, '#email', email);
+  await fill(page, '#password', PASSWORD);
+  await page.keyboard.press('Enter');
+  await waitForPath(page, '/console/connections');
+  await page.waitForSelector('[data-testid=connections-table]');
+  expect(admin.problems).toEqual([]);
 });
 
 it('an API outage shows a banner, keeps what was typed, and clears on "Try again"', async () => {
