@@ -62,6 +62,26 @@ afterAll(async () => {
 
 const url = (path: string) => `${s.stack.baseUrl}${path}`;
 
+/** Sets an input as a person's typing would (time and date inputs take typing in the locale's format). */
+const setInput = async (page: Page, selector: string, value: string): Promise<void> => {
+  const found = await inPage<boolean>(
+    page,
+    `(() => { const el = document.querySelector(${JSON.stringify(selector)}); if (!el) return false;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, ${JSON.stringify(value)});
+      el.dispatchEvent(new Event('input', { bubbles: true })); return true; })()`,
+  );
+  if (!found) throw new Error(`no input ${selector}`);
+};
+
+const savedRule = async (): Promise<{ conditions: { items: Record<string, unknown>[] } }> =>
+  (await s.http.get(`/v1/auto-replies/${ruleId}`).set(auth(account.key)).expect(200)).body;
+
+const dryRunShows = (page: Page, text: string) =>
+  page.waitForFunction(
+    `document.querySelector('[data-testid=dry-run-result]')?.innerText.includes(${JSON.stringify(text)})`,
+    { timeout: 15_000 },
+  );
+
 const clickText = async (page: Page, selector: string, text: string): Promise<void> => {
   const clicked = await inPage<boolean>(
     page,
@@ -111,6 +131,20 @@ it('a rule is made in the page (errors beside their field), tried, and answers a
   );
   expect(await textOf(page, '[data-testid=dry-run-result]')).toContain("text does not contain 'price'");
 
+  // An edit not saved yet is what the dry run tries; the saved rule stays as it was.
+  await fill(page, '#condition-0-value', 'cost');
+  await fill(page, '#dry-run-text', 'what does it cost?');
+  await clickText(page, 'button', 'Try it');
+  await dryRunShows(page, 'Matched: Prices (this rule, as edited)');
+  expect(await textOf(page, '[data-testid=dry-run-result] tr[data-draft=true]')).toContain(
+    "text contains 'cost'",
+  );
+  expect((await savedRule()).conditions.items[0]).toMatchObject({ value: 'price' });
+  await fill(page, '#dry-run-text', 'what is the price?');
+  await clickText(page, 'button', 'Try it');
+  await dryRunShows(page, 'No rule matched.');
+  await fill(page, '#condition-0-value', 'price');
+
   await page.goto(url('/console/auto-replies'));
   await page.waitForSelector(`[data-rule-id="${ruleId}"]`);
   expect(await textOf(page, '[data-testid=rules-table]')).toMatch(/Prices\s*Enabled/);
@@ -129,6 +163,57 @@ it('a rule is made in the page (errors beside their field), tried, and answers a
   await waitForText(page, PRICE_REPLY, 30_000);
   expect(await textOf(page, '.messages')).toMatch(/Customer.*price please/s);
   expect(await textOf(page, '.messages')).toMatch(/Auto-reply.*Our prices start at 10 EUR\./s);
+
+  // Business hours with their editor (after the message above: the rule then answers only in them).
+  await page.goto(url(`/console/auto-replies/${ruleId}`));
+  await page.waitForSelector('#condition-0-value');
+  await clickText(page, 'button', 'Add a condition');
+  await page.select('#condition-1-type', 'businessHours');
+  await page.waitForSelector('#condition-1-hours-zone');
+  expect(await valueOf(page, '#condition-1-hours-zone')).toBe('America/New_York'); // the viewer's
+  await page.select('#condition-1-hours-zone', 'Europe/Berlin');
+  await setInput(page, '#condition-1-hours-mon-0-to', '12:30');
+  await clickText(page, 'button', 'Add hours on Monday');
+  await page.waitForSelector('#condition-1-hours-mon-1-from');
+  await page.click('button[type=submit]');
+  // Nothing is sent while a range lacks its times: the row says which, and everything typed stays.
+  await waitForText(page, 'Monday (hours 2): choose both a start and an end time.');
+  expect(await valueOf(page, '#condition-1-hours-mon-0-to')).toBe('12:30');
+  await setInput(page, '#condition-1-hours-mon-1-from', '13:30');
+  await setInput(page, '#condition-1-hours-mon-1-to', '18:00');
+  await clickText(page, 'button', 'Copy to Tuesday–Friday');
+  await clickText(page, 'button', 'Remove Friday, hours 2');
+  await clickText(page, 'button', 'Remove Friday');
+  await page.waitForSelector('[data-day=fri] .hours-closed');
+  await clickText(page, 'button', 'Add hours on Saturday');
+  await page.waitForSelector('#condition-1-hours-sat-0-from');
+  await setInput(page, '#condition-1-hours-sat-0-from', '22:00');
+  await setInput(page, '#condition-1-hours-sat-0-to', '02:00');
+  await waitForText(page, 'Past midnight: until 02:00 on Sunday');
+  await clickText(page, 'button', 'Add a holiday');
+  await page.waitForSelector('#condition-1-hours-holiday-0');
+  await setInput(page, '#condition-1-hours-holiday-0', '2026-12-25');
+  await expectAccessible(page, 'auto-reply-business-hours');
+  await page.click('button[type=submit]');
+  await waitForText(page, 'Saved.');
+  const split = [
+    { from: '09:00', to: '12:30' },
+    { from: '13:30', to: '18:00' },
+  ];
+  expect((await savedRule()).conditions.items).toEqual([
+    expect.objectContaining({ type: 'text', value: 'price' }),
+    {
+      type: 'businessHours',
+      inside: true,
+      hours: {
+        timeZone: 'Europe/Berlin',
+        weekly: { mon: split, tue: split, wed: split, thu: split, sat: [{ from: '22:00', to: '02:00' }] },
+        holidays: ['2026-12-25'],
+      },
+    },
+  ]);
+  await page.goto(url(`/console/conversations/${a.connectionId}/${CUSTOMER.slice(1)}`));
+  await waitForText(page, PRICE_REPLY, 30_000);
 });
 
 it('in the conversation: take over (paused), reply from the page with its status, give back', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { api, call } from '../api/api.client';
 import type { components } from '../api/schema';
 import { Link } from '../routing/link.component';
@@ -51,6 +51,11 @@ export function AutoReplyPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [deleteProblem, setDeleteProblem] = useState<string>();
+  // The form as typed, read when a dry run starts: no re-render of the page per keystroke.
+  const typed = useRef<RuleDraft | null>(null);
+  const keepTyped = useCallback((draft: RuleDraft) => {
+    typed.current = draft;
+  }, []);
 
   if (loaded.data === undefined) {
     if (loaded.problem) {
@@ -130,13 +135,14 @@ export function AutoReplyPage({ id }: { id: string }) {
             creating={!rule}
             bots={(bots.data?.data ?? []).map((b) => ({ value: b.id, label: b.name }))}
             onSave={(draft) => void save(draft)}
+            onChange={keepTyped}
           />
           {saved && (
             <p className="success" role="status">
               Saved.
             </p>
           )}
-          <DryRunPanel />
+          <DryRunPanel draft={() => typed.current} draftOf={rule?.id} onDraftErrors={setErrors} />
           {rule && (
             <section className="card" aria-labelledby="danger-title">
               <h2 id="danger-title">Delete</h2>

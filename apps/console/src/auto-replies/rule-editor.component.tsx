@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { CheckboxField, Field, FormError, SelectField } from '../ui/field.component';
 import { ActionRow, ConditionRow } from './rule-rows.component';
 import { newAction, newCondition, type RuleDraft, type RuleErrors } from './rule-form.mapper';
@@ -9,7 +9,8 @@ const removeAt = <T,>(list: readonly T[], index: number): T[] => list.filter((_,
 
 /**
  * The rule's form. It keeps its draft while saving, so a refused save leaves everything as typed
- * with the API's errors next to the fields and rows they are about.
+ * with the API's errors next to the fields and rows they are about. `onChange` hears every edit
+ * (the dry run tries the rule as typed).
  */
 export function RuleEditor({
   initial,
@@ -18,6 +19,7 @@ export function RuleEditor({
   creating,
   bots,
   onSave,
+  onChange,
 }: {
   initial: RuleDraft;
   errors: RuleErrors;
@@ -25,8 +27,10 @@ export function RuleEditor({
   creating: boolean;
   bots: readonly { value: string; label: string }[];
   onSave: (draft: RuleDraft) => void;
+  onChange?: (draft: RuleDraft) => void;
 }) {
   const [draft, setDraft] = useState(initial);
+  useEffect(() => onChange?.(draft), [draft, onChange]);
   const set = (patch: Partial<RuleDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const submit = (event: FormEvent) => {
     event.preventDefault();

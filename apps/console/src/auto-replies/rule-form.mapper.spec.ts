@@ -81,13 +81,42 @@ describe('rule form mapper', () => {
     });
   });
 
-  it('refuses business hours that are not JSON, on their row', () => {
+  it('sends business hours from their editor; what it finds wrong goes on their row', () => {
     const draft = emptyRule();
-    draft.conditions = [newCondition('text'), { ...newCondition('businessHours'), hours: '{nope' }];
+    const hours = newCondition('businessHours', 'America/New_York');
+    draft.conditions = [newCondition('text'), hours];
+    const built = toBody(draft);
+    expect(built.ok && built.body.conditions).toEqual({
+      mode: 'all',
+      items: [
+        { type: 'text', op: 'contains', value: '' },
+        {
+          type: 'businessHours',
+          inside: true,
+          hours: {
+            timeZone: 'America/New_York',
+            weekly: Object.fromEntries(
+              ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '09:00', to: '17:00' }]]),
+            ),
+          },
+        },
+      ],
+    });
+    hours.hours.weekly.wed = [{ from: '09:00', to: '' }];
     expect(toBody(draft)).toEqual({
       ok: false,
-      errors: { fields: {}, conditions: { 1: 'The business hours are not valid JSON.' }, actions: {} },
+      errors: {
+        fields: {},
+        conditions: { 1: 'Wednesday: choose both a start and an end time.' },
+        actions: {},
+      },
     });
+  });
+
+  it("a new business-hours condition starts in the viewer's time zone", () => {
+    expect(newCondition('businessHours').hours.timeZone).toBe(
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+    );
   });
 
   it('places API errors on the condition or action row they name', () => {
@@ -107,6 +136,14 @@ describe('rule form mapper', () => {
       ruleErrors({ status: 400, code: 'unknown_helper', message: 'actions[0].text: unknown helper foo' })
         .actions,
     ).toEqual({ 0: 'Unknown helper foo' });
+    expect(
+      ruleErrors({
+        status: 400,
+        code: 'invalid_business_hours',
+        message: 'conditions.items[2]: tue: the range 18:00-18:00 is empty',
+        details: { index: 2 },
+      }).conditions,
+    ).toEqual({ 2: 'Tue: the range 18:00-18:00 is empty' });
     expect(ruleErrors({ status: 400, code: 'invalid_regex', message: 'bad pattern' }).conditions).toEqual({
       [-1]: 'Bad pattern',
     });
@@ -138,7 +175,7 @@ describe('rule form mapper', () => {
 
   it('summarises rules for the list', () => {
     expect(ruleSummary(rule.conditions)).toBe(
-      'text has one of the words "price, cost" or any chat or contact has none of vip or outside business hours or first message',
+      'text has one of the words "price, cost" or any chat or contact has none of vip or outside business hours (UTC) or first message',
     );
     expect(ruleSummary({ mode: 'all', items: [] })).toBe('every message');
     expect(rule.actions.map(actionSummary)).toEqual([

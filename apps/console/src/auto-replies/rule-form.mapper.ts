@@ -1,4 +1,5 @@
 import { formErrors, type ApiProblem } from '../api/api-error.mapper';
+import { defaultHours, hoursToApi, hoursToForm, type HoursDraft } from './business-hours-form.mapper';
 
 /**
  * The rule editor's form model and its mapping to and from the API's rule (conditions and
@@ -31,8 +32,8 @@ export interface ConditionDraft {
   value: string;
   negate: boolean;
   caseSensitive: boolean;
-  /** businessHours: the hours as JSON. */
-  hours: string;
+  /** businessHours: the hours (see business-hours-form.mapper.ts). */
+  hours: HoursDraft;
 }
 
 export interface ActionDraft {
@@ -90,22 +91,19 @@ export const LABELS = {
   } as Record<string, string>,
 } as const;
 
-const DEFAULT_HOURS = JSON.stringify(
-  {
-    timeZone: 'Europe/Berlin',
-    weekly: Object.fromEntries(
-      ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '09:00', to: '17:00' }]]),
-    ),
-  },
-  null,
-  2,
-);
-
-export function newCondition(type: ConditionType = 'text'): ConditionDraft {
+/** A new condition; business hours start as Monday to Friday 9-17 in `zone` (the viewer's). */
+export function newCondition(type: ConditionType = 'text', zone?: string): ConditionDraft {
   const op = { text: 'contains', contactTag: 'hasAny', chatType: 'direct', businessHours: 'inside' }[
     type as string
   ];
-  return { type, op: op ?? '', value: '', negate: false, caseSensitive: false, hours: DEFAULT_HOURS };
+  return {
+    type,
+    op: op ?? '',
+    value: '',
+    negate: false,
+    caseSensitive: false,
+    hours: defaultHours(zone),
+  };
 }
 
 export function newAction(type: ActionType = 'reply'): ActionDraft {
@@ -157,7 +155,7 @@ function conditionDraft(c: Json): ConditionDraft {
       return {
         ...draft,
         op: c.inside === false ? 'outside' : 'inside',
-        hours: JSON.stringify(c.hours, null, 2),
+        hours: hoursToForm(c.hours),
       };
     default:
       return draft;
@@ -223,10 +221,16 @@ function conditionBody(c: ConditionDraft): Json {
       return { type: 'contactTag', op: c.op, tags: list(c.value) };
     case 'firstMessage':
       return { type: 'firstMessage' };
-    case 'businessHours':
-      return { type: 'businessHours', inside: c.op !== 'outside', hours: JSON.parse(c.hours) as unknown };
+    case 'businessHours': {
+      const hours = hoursToApi(c.hours);
+      if (!hours.ok) throw new FormRowError(hours.error);
+      return { type: 'businessHours', inside: c.op !== 'outside', hours: hours.hours };
+    }
   }
 }
+
+/** What the form finds wrong in one row before asking the API. */
+class FormRowError extends Error {}
 
 function actionBody(a: ActionDraft): Json {
   const kept = a.original?.type === a.type ? a.original : undefined;
@@ -269,8 +273,9 @@ export function toBody(draft: RuleDraft): { ok: true; body: Json } | { ok: false
   const conditions = draft.conditions.map((c, i) => {
     try {
       return conditionBody(c);
-    } catch {
-      errors.conditions[i] = 'The business hours are not valid JSON.';
+    } catch (err) {
+      if (!(err instanceof FormRowError)) throw err;
+      errors.conditions[i] = err.message;
       return {};
     }
   });
@@ -359,7 +364,7 @@ export function conditionSummary(c: Json): string {
     case 'firstMessage':
       return 'first message';
     case 'businessHours':
-      return d.op === 'outside' ? 'outside business hours' : 'during business hours';
+      return `${d.op === 'outside' ? 'outside' : 'during'} business hours (${d.hours.timeZone})`;
   }
 }
 

@@ -1,4 +1,5 @@
 import { CheckboxField, Field, SelectField, TextAreaField } from '../ui/field.component';
+import { BusinessHoursEditor } from './business-hours.component';
 import {
   ACTION_TYPES,
   CONDITION_TYPES,
@@ -127,15 +128,7 @@ export function ConditionRow({ index, value: c, onChange, onRemove, error }: Row
           </div>
         )}
         {c.type === 'businessHours' && (
-          <div className="hours-json">
-            <TextAreaField
-              id={`${id}-hours`}
-              label="Hours (JSON)"
-              hint='{"timeZone": "Europe/Berlin", "weekly": {"mon": [{"from": "09:00", "to": "17:00"}]}, "holidays": ["2026-12-25"]}'
-              value={c.hours}
-              onChange={(hours) => set({ hours })}
-            />
-          </div>
+          <BusinessHoursEditor id={`${id}-hours`} value={c.hours} onChange={(hours) => set({ hours })} />
         )}
         {onRemove && (
           <div className="actions">

@@ -119,15 +119,34 @@ export class AutoRepliesController {
   @ApiOperation({
     summary: 'Dry run: which rules a sample message would match, why, and the rendered replies',
     description:
-      'Nothing is sent or changed. Reply actions carry `rendered` (or `error` when rendering fails as it would ' +
-      'when sent). 404 when the connection or the contact is not found.',
+      'Nothing is sent, saved or changed. Reply actions carry `rendered` (or `error` when rendering fails as it ' +
+      'would when sent). With `draft`, the rules are evaluated as if the draft were saved: in place of the ' +
+      'rule `draftOf` (at its new priority), or added as a new rule; its outcome carries `draft: true`. ' +
+      `An invalid draft is refused as a save is, the message and details.field naming draft.<field>: ${SAVE_ERRORS} ` +
+      "403 forbidden_scope (a restricted key's draft must be limited to its connections). " +
+      '404 when the connection, the contact or the rule `draftOf` is not found.',
   })
   @ApiOkResponse({ type: DryRunResultDto })
-  @ApiErrorResponses(400, 404, 413, 415)
+  @ApiErrorResponses(400, 403, 404, 413, 415)
   async test(@CurrentPrincipal() principal: Principal, @Body() body: DryRunDto): Promise<DryRunResultDto> {
-    const { at, ...rest } = body;
+    const { at, draft, draftOf, ...rest } = body;
     if (!principal.mayUseConnection(body.connectionId)) throw DomainError.notFound('Connection');
-    const result = await this.dryRun.run(principal.scope, { ...rest, ...(at ? { at: new Date(at) } : {}) });
+    if (draftOf != null && principal.restricted) {
+      visible(principal, await this.rules.get(principal.scope, draftOf));
+    }
+    if (draft) assertMayServe(principal, draft.connectionIds);
+    const result = await this.dryRun.run(principal.scope, {
+      ...rest,
+      ...(at ? { at: new Date(at) } : {}),
+      ...(draft
+        ? {
+            draft: {
+              rule: draft as unknown as RuleInput,
+              ...(draftOf != null ? { replaces: draftOf } : {}),
+            },
+          }
+        : {}),
+    });
     return result as unknown as DryRunResultDto;
   }
 

@@ -5,7 +5,11 @@ import { FaqBotsService } from '@wwb/faq-bots';
 import { AccountScope } from '@wwb/persistence';
 import { Clock, DomainError, isDomainError } from '@wwb/runtime';
 import { RenderContext, TemplateEngine, TemplatesService } from '@wwb/templates';
-import { evaluateRules, InboundFacts, RuleOutcome } from './rule-engine.policy';
+import { AutoRepliesService } from './auto-replies.service';
+import { compileDraft, draftError, DraftOutcome, evaluateWithDraft } from './draft-rule.policy';
+import { checkRuleDefinition, RuleInput } from './rule-definition.policy';
+import { CompiledRule, InboundFacts } from './rule-engine.policy';
+import { RuleReferencesService } from './rule-references.service';
 import { Action, ChatType, ReplyMedia } from './rule.model';
 import { RulesService } from './rules.service';
 
@@ -23,6 +27,11 @@ export interface DryRunCommand {
   firstMessage?: boolean;
   /** When the message arrives (business hours); default now. */
   at?: Date;
+  /**
+   * An unsaved rule to evaluate with the saved ones: in place of the saved rule `replaces`, or
+   * added to them. Checked as a save would check it (the same 400 codes, about `draft.<field>`).
+   */
+  draft?: { rule: RuleInput; replaces?: string };
 }
 
 export interface DryRunAction {
@@ -34,8 +43,8 @@ export interface DryRunAction {
 }
 
 export interface DryRunResult {
-  evaluated: RuleOutcome[];
-  matched: { ruleId: string; name: string; actions: DryRunAction[] }[];
+  evaluated: DraftOutcome[];
+  matched: { ruleId: string; name: string; actions: DryRunAction[]; draft?: true }[];
 }
 
 type TemplateContact = NonNullable<RenderContext['contact']>;
@@ -45,12 +54,15 @@ const e164Of = (from: string): string => `+${from.replace(/@.*$/, '').replace(/\
 
 /**
  * Dry run of the rules for a sample message: which rules were evaluated, which matched and why,
- * and what the replies would say. Reads only; nothing is sent or changed.
+ * and what the replies would say; optionally with an unsaved draft among the saved rules, so an
+ * edit can be tried before it is saved. Reads only; nothing is sent, saved or cached.
  */
 @Injectable()
 export class AutoReplyDryRunService {
   constructor(
     private readonly rules: RulesService,
+    private readonly savedRules: AutoRepliesService,
+    private readonly references: RuleReferencesService,
     private readonly connections: ConnectionRepository,
     private readonly contacts: ContactsService,
     private readonly templates: TemplatesService,
@@ -66,6 +78,7 @@ export class AutoReplyDryRunService {
     ) {
       throw DomainError.notFound('Connection');
     }
+    const draft = command.draft ? await this.draftOf(scope, command.draft) : undefined;
     const contact = await this.contactOf(scope, command);
     const facts: InboundFacts = {
       connectionId: command.connectionId,
@@ -76,16 +89,37 @@ export class AutoReplyDryRunService {
       firstMessage: command.firstMessage ?? false,
     };
     const now = command.at ?? this.clock.now();
-    const evaluation = evaluateRules(await this.rules.activeRules(scope, command.connectionId), facts, now);
+    const saved = await this.rules.activeRules(scope, command.connectionId);
+    const evaluation = evaluateWithDraft(saved, draft, facts, now);
     const context: RenderContext = { variables: {}, contact: { ...contact, tags: facts.contactTags }, now };
-    const matched = [];
-    for (const rule of evaluation.matched) {
+    const matched: DryRunResult['matched'] = [];
+    for (const { rule, draft: isDraft } of evaluation.matched) {
       const actions: DryRunAction[] = [];
       for (const action of rule.actions)
         actions.push(await this.preview(scope, action, context, command.text));
-      matched.push({ ruleId: rule.id, name: rule.name, actions });
+      matched.push({
+        ruleId: rule.id,
+        name: rule.name,
+        actions,
+        ...(isDraft ? { draft: true as const } : {}),
+      });
     }
     return { evaluated: evaluation.evaluated, matched };
+  }
+
+  /** The draft checked as saving it would check it, compiled; 404 when it replaces an unknown rule. */
+  private async draftOf(
+    scope: AccountScope,
+    draft: NonNullable<DryRunCommand['draft']>,
+  ): Promise<CompiledRule> {
+    if (draft.replaces !== undefined) await this.savedRules.get(scope, draft.replaces);
+    try {
+      const definition = checkRuleDefinition(draft.rule);
+      await this.references.check(scope, definition);
+      return compileDraft(definition, draft.replaces);
+    } catch (err) {
+      throw draftError(err);
+    }
   }
 
   private async contactOf(scope: AccountScope, command: DryRunCommand): Promise<TemplateContact> {

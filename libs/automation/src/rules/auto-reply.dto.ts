@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -15,6 +16,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { MESSAGE_TYPES } from '@wwb/contracts';
@@ -221,13 +223,43 @@ export class DryRunDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   at?: string;
+
+  @ApiPropertyOptional({
+    type: CreateAutoReplyDto,
+    description:
+      'An unsaved rule (as for creating one) evaluated with the saved rules: in place of the rule `draftOf`, ' +
+      'or added to them. Checked like a save: the same 400 codes, with the message and `details.field` ' +
+      'naming the draft part (`draft.name`, `draft.conditions.items[0]`, `draft.actions[1].text`).',
+  })
+  // required with draftOf: a draft of nothing is a mistake, not "evaluate without the rule";
+  // null, like absent, is no draft
+  @ValidateIf((o: DryRunDto) => o.draft != null || o.draftOf != null)
+  @IsDefined({ message: 'draft is required with draftOf' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CreateAutoReplyDto)
+  draft?: CreateAutoReplyDto;
+
+  @ApiPropertyOptional({
+    example: 'ar_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8',
+    description:
+      "The saved rule the draft replaces (absent: the draft is a new rule); another account's is 404",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  draftOf?: string;
 }
 
+const DRAFT_ID_NOTE = "The rule's id; for a draft, `draftOf`, or `draft` for a draft of a new rule";
+const DRAFT_FLAG = { type: Boolean, description: 'true on the outcome of the `draft` sent with the request' };
+
 export class RuleOutcomeDto {
-  @ApiProperty() ruleId!: string;
+  @ApiProperty({ description: DRAFT_ID_NOTE }) ruleId!: string;
   @ApiProperty() name!: string;
   @ApiProperty() matched!: boolean;
   @ApiProperty({ type: [String], example: ["text contains 'price'"] }) reasons!: string[];
+  @ApiPropertyOptional(DRAFT_FLAG) draft?: boolean;
 }
 
 export class RenderedReplyDto {
@@ -249,9 +281,10 @@ export class DryRunActionDto {
 }
 
 export class DryRunMatchDto {
-  @ApiProperty() ruleId!: string;
+  @ApiProperty({ description: DRAFT_ID_NOTE }) ruleId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: [DryRunActionDto] }) actions!: DryRunActionDto[];
+  @ApiPropertyOptional(DRAFT_FLAG) draft?: boolean;
 }
 
 export class DryRunResultDto {

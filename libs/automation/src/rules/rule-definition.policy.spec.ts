@@ -75,6 +75,25 @@ describe('rule definition', () => {
     );
   });
 
+  it('names the row of a condition that does not compile', () => {
+    const hours = { timeZone: 'Europe/Berlin', weekly: { tue: [{ from: '18:00', to: '18:00' }] } };
+    const err = errorOf(
+      input({
+        conditions: {
+          mode: 'all',
+          items: [{ type: 'firstMessage' }, { type: 'businessHours', inside: true, hours }],
+        },
+      }),
+    );
+    expect(err).toMatchObject({
+      code: 'invalid_business_hours',
+      message: 'conditions.items[1]: tue: the range 18:00-18:00 is empty',
+      details: { index: 1 },
+    });
+    const regex = errorOf(withCondition({ type: 'text', op: 'regex', value: '(a' }));
+    expect(regex).toMatchObject({ code: 'invalid_regex', details: { index: 0, pattern: '(a' } });
+  });
+
   it('business hours: bad zone 400 invalid_time_zone, bad ranges 400 invalid_business_hours', () => {
     const hours = (h: unknown) => withCondition({ type: 'businessHours', inside: true, hours: h });
     expect(codeOf(hours({ timeZone: 'Europe/Atlantis', weekly: {} }))).toBe('invalid_time_zone');

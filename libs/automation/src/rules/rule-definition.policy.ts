@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { DomainError } from '@wwb/runtime';
+import { DomainError, isDomainError } from '@wwb/runtime';
 import { compileRule } from './rule-engine.policy';
 import {
   Action,
@@ -183,7 +183,20 @@ export function checkRuleDefinition(input: RuleInput): RuleDefinition {
     cooldownSeconds: input.cooldownSeconds ?? RULE_DEFAULTS.cooldownSeconds,
   };
   const epoch = new Date(0);
-  compileRule({ ...definition, id: '', accountId: '', createdAt: epoch, updatedAt: epoch });
+  const rule = { ...definition, id: '', accountId: '', createdAt: epoch, updatedAt: epoch };
+  // one condition at a time, so that what does not compile is refused naming its row
+  for (const [index, item] of definition.conditions.items.entries()) {
+    try {
+      compileRule({ ...rule, conditions: { mode: 'all', items: [item] } });
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      const details = typeof err.details === 'object' && err.details !== null ? err.details : {};
+      throw new DomainError(err.kind, err.code, `conditions.items[${index}]: ${err.message}`, {
+        ...details,
+        index,
+      });
+    }
+  }
   return definition;
 }
 
