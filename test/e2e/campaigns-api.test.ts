@@ -20,6 +20,7 @@ function nextBerlinMonday9(now: Date): string {
 describe('campaign definitions (e2e: API over HTTP, real FerretDB)', () => {
   let s: ConnectionsStack;
   let key: string;
+  let accountId: string;
   let connA: string;
   let connB: string;
   let templateId: string;
@@ -56,7 +57,7 @@ describe('campaign definitions (e2e: API over HTTP, real FerretDB)', () => {
 
   beforeAll(async () => {
     s = await ConnectionsStack.start();
-    ({ key } = await s.account('professional'));
+    ({ key, id: accountId } = await s.account('professional'));
     connA = await connection('a');
     connB = await connection('b');
     templateId = await template('weekly_offer');
@@ -172,6 +173,64 @@ describe('campaign definitions (e2e: API over HTTP, real FerretDB)', () => {
     const got = await s.http.get(`/v1/campaigns/${id}`).set(auth(key)).expect(200);
     expect(got.body).toMatchObject({ state: 'completed', nextRunAt: null });
     await s.http.delete(`/v1/campaigns/${id}`).set(auth(key)).expect(204);
+  });
+
+  it('lists each campaign with its last run and its state, as the runs list shows it', async () => {
+    const weekly = (await campaign({ name: 'Ran weekly' }).expect(201)).body.id as string;
+    const manual = (await campaign({ name: 'Ran by hand' }).expect(201)).body.id as string;
+    const never = (await campaign({ name: 'Never ran' }).expect(201)).body.id as string;
+    const at = (iso: string) => new Date(iso);
+    const run = (campaignId: string, occurrence: Date, kind = 'scheduled') => ({
+      _id: `${campaignId}_${occurrence.getTime()}`,
+      accountId,
+      campaignId,
+      kind,
+      occurrence,
+      occurrenceId: String(occurrence.getTime()),
+      createdAt: occurrence,
+    });
+    // What the runs side writes: two weekly runs (the scheduler's cursor at the later one, which
+    // is still sending), and one manual run of another campaign, completed.
+    const older = run(weekly, at('2026-11-30T08:00:00Z'));
+    const newer = run(weekly, at('2026-12-07T08:00:00Z'));
+    const byHand = run(manual, at('2026-12-05T15:30:00Z'), 'manual');
+    await s.db.collection('campaign_runs').insertMany([older, newer, byHand] as never[]);
+    await s.db
+      .collection('campaign_cursors')
+      .insertOne({ _id: weekly, lastOccurrence: newer.occurrence } as never);
+    const mark = (runId: string, m: string) => ({ _id: `${runId}/${m}`, runId, mark: m, at: new Date() });
+    await s.db
+      .collection('campaign_run_marks')
+      .insertMany([
+        mark(older._id, 'planned'),
+        mark(older._id, 'completed'),
+        mark(newer._id, 'planned'),
+        mark(byHand._id, 'planned'),
+        mark(byHand._id, 'completed'),
+      ] as never[]);
+
+    const list = await s.http.get('/v1/campaigns?limit=100').set(auth(key)).expect(200);
+    const lastRunOf = (id: string) => list.body.data.find((c: Json) => c.id === id)?.lastRun;
+    expect(lastRunOf(weekly)).toEqual({
+      id: newer._id,
+      state: 'running',
+      kind: 'scheduled',
+      occurrence: '2026-12-07T08:00:00.000Z',
+    });
+    expect(lastRunOf(manual)).toEqual({
+      id: byHand._id,
+      state: 'completed',
+      kind: 'manual',
+      occurrence: '2026-12-05T15:30:00.000Z',
+    });
+    expect(lastRunOf(never)).toBeNull();
+    // The same as the campaign's own runs list and its single view.
+    const runs = await s.http.get(`/v1/campaigns/${weekly}/runs?limit=1`).set(auth(key)).expect(200);
+    expect(runs.body.data[0]).toMatchObject(lastRunOf(weekly));
+    const one = await s.http.get(`/v1/campaigns/${manual}`).set(auth(key)).expect(200);
+    expect(one.body.lastRun).toEqual(lastRunOf(manual));
+    for (const c of [weekly, manual, never])
+      await s.http.delete(`/v1/campaigns/${c}`).set(auth(key)).expect(204);
   });
 
   it('refuses bad campaigns with 400 and a code, keeping nothing', async () => {

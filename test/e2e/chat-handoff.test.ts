@@ -175,7 +175,7 @@ describe('chat hand-off requests (e2e: take over, give back)', () => {
       expect([res.status, res.body.code]).toEqual([404, 'not_found']);
     }
 
-    for (const minutes of [0, 43_201, 1.5, 'ten']) {
+    for (const minutes of [0, 43_201, 1.5, 'ten', null]) {
       const res = await s.http.post(handoffPath(chat, '/take-over')).set(auth(account.key)).send({ minutes });
       expect([res.status, res.body.code]).toEqual([400, 'validation_failed']);
       expect(JSON.stringify(res.body.details)).toMatch(/minutes/);

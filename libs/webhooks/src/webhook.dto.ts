@@ -50,6 +50,8 @@ export class CreateWebhookDto {
   description?: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     example: { Authorization: 'Bearer s3cr3t' },
     description: 'Sent with every delivery (at most 20; no hop-by-hop, signature or content headers)',
   })
@@ -91,6 +93,8 @@ export class UpdateWebhookDto {
   description?: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     description:
       'Replaces all custom headers. A value sent back exactly as GET shows it (masked) keeps the stored value',
   })

@@ -82,6 +82,11 @@ async function confirm(page: Page): Promise<void> {
 const count = (page: Page, selector: string) =>
   inPage<number>(page, `document.querySelectorAll(${JSON.stringify(selector)}).length`);
 
+/** A custom header set in the endpoint form; long enough that its mask shows the last 4 characters. */
+const HEADER = { name: 'X-Api-Key', value: 'k-123456789abc' };
+const HEADER_NAME = '[data-testid=webhook-headers] input[id^=webhook-headers-name-]';
+const HEADER_VALUE = '[data-testid=webhook-headers] input[id^=webhook-headers-value-]';
+
 describe('webhooks', () => {
   let webhookId: string;
   let firstSecret: string;
@@ -94,6 +99,12 @@ describe('webhooks', () => {
     await page.waitForSelector('#webhook-url');
     await fill(page, '#webhook-url', 'http://169.254.169.254/latest/meta-data');
     await fill(page, '#webhook-description', 'CRM');
+    await click(page, 'button', 'Add header');
+    await page.waitForFunction(`document.activeElement?.id.startsWith('webhook-headers-name-')`, {
+      timeout: WAIT,
+    });
+    await page.keyboard.type(HEADER.name);
+    await fill(page, HEADER_VALUE, HEADER.value);
     await click(page, 'button[type=submit]', 'Create endpoint');
     await page.waitForSelector('#webhook-url-error', { timeout: WAIT });
     expect(await textOf(page, '#webhook-url-error')).not.toBe('');
@@ -101,6 +112,8 @@ describe('webhooks', () => {
       'true',
     );
     expect(await valueOf(page, '#webhook-description')).toBe('CRM');
+    expect(await valueOf(page, HEADER_NAME)).toBe(HEADER.name);
+    expect(await valueOf(page, HEADER_VALUE)).toBe(HEADER.value);
 
     await fill(page, '#webhook-url', receiver.url);
     await click(page, 'button[type=submit]', 'Create endpoint');
@@ -112,13 +125,24 @@ describe('webhooks', () => {
     webhookId = new URL(page.url()).pathname.split('/').pop()!;
     await waitForText(page, 'No deliveries yet.');
     expect(await textOf(page, '[data-testid=webhook-url]')).toBe(receiver.url);
+    // The saved header comes back masked in the settings form.
+    await page.waitForSelector(HEADER_VALUE, { timeout: WAIT });
+    expect(await valueOf(page, HEADER_NAME)).toBe(HEADER.name);
+    expect(await valueOf(page, HEADER_VALUE)).toBe('****9abc');
   });
 
   it('sends a test event: the delivery shows with its attempt; redelivers it; rotates the secret (shown once)', async () => {
     const { page } = admin;
+    // Saving the settings as shown sends the masked header back, which keeps the stored value.
+    await click(page, 'button[type=submit]', 'Save changes');
+    await waitForText(page, 'Saved.');
     await click(page, 'button', 'Send test event');
     await page.waitForSelector('[data-testid=deliveries-table] tr[data-status=delivered]', { timeout: WAIT });
     expect(receiver.events().map((e) => e.type)).toContain('webhook.test');
+    const test = receiver.requests.find(
+      (r) => (JSON.parse(r.body) as { type: string }).type === 'webhook.test',
+    );
+    expect(test?.headers[HEADER.name.toLowerCase()]).toBe(HEADER.value);
     await click(page, '[data-testid=deliveries-table] button', 'Attempts');
     await page.waitForSelector('[data-testid=attempts-table] tr[data-outcome=delivered]', { timeout: WAIT });
     expect(await textOf(page, '[data-testid=attempts-table] tbody')).toContain('HTTP 200');

@@ -221,6 +221,25 @@ it('contacts: a CSV import reports its bad row, search finds one, a tag is added
   );
   const saved = await stack.http.get(`/v1/contacts/${id}`).set(auth(acme.key)).expect(200);
   expect(saved.body).toMatchObject({ tags: ['es', 'newsletter'], optOut: { optedOut: true } });
+
+  // The search lives in the address: a reload shows the same form and the same contacts.
+  await fill(page, '#contact-search', '');
+  await fill(page, '#contact-tags', 'ES');
+  await page.select('#contact-status', 'out');
+  await page.click('form[role=search] button[type=submit]');
+  await page.waitForFunction(`location.search === '?tags=es&optedOut=true'`, WAIT);
+  await page.reload();
+  await page.waitForSelector('[data-testid=contacts-table]', WAIT);
+  expect(await valueOf(page, '#contact-search')).toBe('');
+  expect(await valueOf(page, '#contact-tags')).toBe('es');
+  expect(await valueOf(page, '#contact-status')).toBe('out');
+  // Lucía has the tag too but is subscribed: only the opted-out Marco matches.
+  const kept = await rowsOf(page, 'contacts-table');
+  expect(kept).toHaveLength(1);
+  expect(kept[0]).toMatch(/Marco Rossi/);
+  expect(
+    await inPage<string>(page, `document.querySelector('[data-testid=export-link]').getAttribute('href')`),
+  ).toBe('/v1/contacts/export?tag=es&optedOut=true');
   await expectAccessible(page, 'contacts');
 });
 

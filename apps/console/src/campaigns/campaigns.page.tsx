@@ -75,14 +75,7 @@ export function CampaignsPage() {
 }
 
 function CampaignRow({ campaign }: { campaign: Campaign }) {
-  const last = useApiData(
-    () =>
-      call(
-        api.GET('/v1/campaigns/{id}/runs', { params: { path: { id: campaign.id }, query: { limit: 1 } } }),
-      ),
-    campaign.id,
-  );
-  const run = last.data?.data[0];
+  const run = campaign.lastRun;
   return (
     <tr data-campaign-id={campaign.id}>
       <th scope="row">
@@ -102,10 +95,8 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
           <Link to={urls.campaignRun(campaign.id, run.id)}>
             <Time iso={run.occurrence} /> · {label(run.state)}
           </Link>
-        ) : last.data ? (
-          <span className="muted">Never</span>
         ) : (
-          <span className="muted">…</span>
+          <span className="muted">Never</span>
         )}
       </td>
     </tr>

@@ -1,7 +1,9 @@
 import {
   displayName,
   exportHref,
+  filterFromUrl,
   filterQuery,
+  filterSearch,
   importSummary,
   listedErrorsNote,
   NO_FILTER,
@@ -30,6 +32,21 @@ describe('contacts mapper', () => {
     expect(exportHref({ q: '+34 6', tags: 'vip,es', status: 'in' })).toBe(
       '/v1/contacts/export?q=%2B34+6&tag=vip&tag=es&optedOut=false',
     );
+  });
+
+  it('keeps the applied search in the address and reads it back', () => {
+    expect(filterSearch(NO_FILTER)).toBe('');
+    const search = filterSearch({ q: ' +34 6 ', tags: 'VIP es', status: 'out' });
+    expect(search).toBe('?q=%2B34+6&tags=vip%2Ces&optedOut=true');
+    expect(filterFromUrl(`/console/contacts${search}`)).toEqual({
+      q: '+34 6',
+      tags: 'vip, es',
+      status: 'out',
+    });
+    expect(filterFromUrl('/console/contacts?optedOut=false')).toEqual({ ...NO_FILTER, status: 'in' });
+    expect(filterFromUrl('/console/contacts')).toEqual(NO_FILTER);
+    // Something hand-edited into the address falls back to no filter rather than failing.
+    expect(filterFromUrl('/console/contacts?optedOut=maybe&other=1')).toEqual(NO_FILTER);
   });
 
   it('calls a contact by name, WhatsApp name or number', () => {

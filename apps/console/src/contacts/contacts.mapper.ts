@@ -52,6 +52,31 @@ export function exportHref(filter: ContactFilter): string {
   return `/v1/contacts/export${search ? `?${search}` : ''}`;
 }
 
+/**
+ * The applied search in the page's address (`?q=&tags=&optedOut=`), so a reload, a bookmark or a
+ * shared link shows the same contacts. Tags are kept as the API reads them (`vip,es`).
+ */
+export function filterSearch(filter: ContactFilter): string {
+  const query = filterQuery(filter);
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.tag) params.set('tags', query.tag.join(','));
+  if (query.optedOut !== undefined) params.set('optedOut', String(query.optedOut));
+  const search = params.toString();
+  return search ? `?${search}` : '';
+}
+
+/** The search an address carries (path and query, as the router keys it); anything else is ignored. */
+export function filterFromUrl(pathAndSearch: string): ContactFilter {
+  const params = new URL(pathAndSearch, 'http://console.invalid').searchParams;
+  const optedOut = params.get('optedOut');
+  return {
+    q: params.get('q')?.trim() ?? '',
+    tags: formatTags(parseTags(params.get('tags') ?? '')),
+    status: optedOut === 'true' ? 'out' : optedOut === 'false' ? 'in' : 'any',
+  };
+}
+
 /** The name to call a contact by in labels: the given or WhatsApp name, else the number. */
 export const displayName = (contact: Contact): string => contact.name ?? contact.pushName ?? contact.phone;
 

@@ -1,5 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, call } from '../api/api.client';
+import { navigate, useLocationKey } from '../routing/router.store';
+import { urls } from '../routing/routes.policy';
 import { can, roleLabel } from '../session/permissions.policy';
 import { useUser } from '../session/session.store';
 import { useCursorPages } from '../ui/cursor-pages.store';
@@ -12,7 +14,9 @@ import { ContactImport } from './contact-import.component';
 import { ContactRow } from './contact-row.component';
 import {
   exportHref,
+  filterFromUrl,
   filterQuery,
+  filterSearch,
   NO_FILTER,
   type Contact,
   type ContactFilter,
@@ -32,8 +36,13 @@ export function ContactsPage() {
   const user = useUser();
   const manage = can(user.role, 'contacts.manage');
   const optOut = can(user.role, 'contacts.opt-out');
-  const [typed, setTyped] = useState<ContactFilter>(NO_FILTER);
-  const [filter, setFilter] = useState<ContactFilter>(NO_FILTER);
+  // The applied search lives in the address (kept on reload); the form holds what is being typed.
+  const where = useLocationKey();
+  const filter = useMemo(() => filterFromUrl(where), [where]);
+  const [typed, setTyped] = useState<ContactFilter>(filter);
+  // The address changed (a search applied, the Contacts link followed): the form shows what applies.
+  useEffect(() => setTyped(filter), [filter]);
+  const apply = (next: ContactFilter) => navigate(`${urls.contacts}${filterSearch(next)}`, { replace: true });
   const pages = useCursorPages();
   const list = useApiData(
     () =>
@@ -55,12 +64,12 @@ export function ContactsPage() {
 
   const search = (event: FormEvent) => {
     event.preventDefault();
-    setFilter(typed);
+    apply(typed);
     pages.reset();
   };
   const clear = () => {
     setTyped(NO_FILTER);
-    setFilter(NO_FILTER);
+    apply(NO_FILTER);
     pages.reset();
   };
   const replace = (changed: Contact) => {

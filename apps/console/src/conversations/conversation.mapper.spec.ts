@@ -3,8 +3,11 @@ import {
   chatLabel,
   chatPathId,
   handoffReason,
+  isAtBottom,
   messageText,
+  newestOf,
   oldestFirst,
+  onNewest,
   senderLabel,
   statusLabel,
   statusTone,
@@ -87,5 +90,28 @@ describe('conversation mapper', () => {
     expect(applied({ paused: true }, 'take_over')).toBe(true);
     expect(applied({ paused: true }, 'give_back')).toBe(false);
     expect(applied({ paused: false }, 'give_back')).toBe(true);
+  });
+});
+
+describe('following the newest message', () => {
+  it('counts the end of the log as the bottom, give or take a few pixels', () => {
+    expect(isAtBottom({ scrollTop: 600, clientHeight: 400, scrollHeight: 1000 })).toBe(true);
+    expect(isAtBottom({ scrollTop: 580, clientHeight: 400, scrollHeight: 1000 })).toBe(true);
+    expect(isAtBottom({ scrollTop: 300, clientHeight: 400, scrollHeight: 1000 })).toBe(false);
+    // A log shorter than its box is always at the bottom.
+    expect(isAtBottom({ scrollTop: 0, clientHeight: 400, scrollHeight: 200 })).toBe(true);
+  });
+
+  it("names the newest entry: this page's latest reply, else the latest message", () => {
+    const list = [msg({ waMessageId: 'w1' }), msg({ waMessageId: 'w2' })];
+    expect(newestOf([], [])).toBeNull();
+    expect(newestOf(list, [])).toEqual({ key: 'w2', mine: false });
+    expect(newestOf(list, [{ messageId: 'msg_1' }])).toEqual({ key: 'pending:msg_1', mine: true });
+  });
+
+  it('scrolls when the reader is at the end or sent it; else keeps their place', () => {
+    expect(onNewest(true, false)).toBe('scroll');
+    expect(onNewest(false, true)).toBe('scroll');
+    expect(onNewest(false, false)).toBe('announce');
   });
 });

@@ -129,3 +129,36 @@ export const TAKE_OVER_CHOICES: readonly { value: string; label: string }[] = [
   { value: '240', label: '4 hours' },
   { value: '1440', label: '1 day' },
 ];
+
+/** How close to the end of the log still counts as reading the newest message (rounding, margins). */
+export const BOTTOM_SLACK_PX = 32;
+
+/** Whether a scrolled box shows its end, give or take a few pixels. */
+export function isAtBottom(
+  box: { scrollTop: number; clientHeight: number; scrollHeight: number },
+  slack = BOTTOM_SLACK_PX,
+): boolean {
+  return box.scrollHeight - box.scrollTop - box.clientHeight <= slack;
+}
+
+/**
+ * The newest entry of the log (oldest-first messages, then this page's pending replies), to tell
+ * when one arrives: `mine` when it is a reply sent from this page, which is always scrolled to.
+ */
+export function newestOf(
+  messages: readonly Pick<MessageLike, 'waMessageId'>[],
+  pending: readonly Pick<PendingReply, 'messageId'>[],
+): { key: string; mine: boolean } | null {
+  const reply = pending[pending.length - 1];
+  if (reply) return { key: `pending:${reply.messageId}`, mine: true };
+  const last = messages[messages.length - 1];
+  return last ? { key: last.waMessageId, mine: false } : null;
+}
+
+/**
+ * What the log does when its newest entry changes: follow it when the reader is at the end (or
+ * just opened the chat, or sent it), else leave their place alone and offer a way down.
+ */
+export function onNewest(atBottom: boolean, mine: boolean): 'scroll' | 'announce' {
+  return atBottom || mine ? 'scroll' : 'announce';
+}

@@ -4,6 +4,7 @@ import type { FormErrors } from '../api/api-error.mapper';
 import { problemMessage } from '../api-keys/plan-limit.mapper';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../ui/field.component';
 import { webhookFormErrors, type WebhookField, type WebhookForm } from './webhook-form.mapper';
+import { WebhookHeadersEditor } from './webhook-headers.component';
 
 const ORDERING = [
   { value: 'none', label: 'As fast as possible (any order)' },
@@ -88,6 +89,7 @@ export function WebhookFormCard({ title, initial, submitLabel, withEnabled, save
         onChange={(v) => set('ordering')(v === 'chat' ? 'chat' : 'none')}
         error={errors.fields.ordering}
       />
+      <WebhookHeadersEditor rows={form.headers} onChange={set('headers')} error={errors.fields.headers} />
       {withEnabled && (
         <CheckboxField
           id="webhook-enabled"

@@ -2,6 +2,8 @@ import {
   createBody,
   EMPTY_WEBHOOK_FORM,
   formOf,
+  headerRow,
+  headersOf,
   parseEvents,
   updateBody,
   webhookFormErrors,
@@ -14,7 +16,7 @@ const webhook: Webhook = {
   events: ['message.*', 'connection.status'],
   connectionIds: [],
   description: 'CRM',
-  headers: {},
+  headers: { Authorization: '****ijkl' },
   ordering: 'chat',
   status: 'disabled',
   createdAt: '2025-01-01T00:00:00.000Z',
@@ -49,15 +51,49 @@ describe('the endpoint form', () => {
       description: 'CRM',
       ordering: 'chat',
       enabled: false,
+      headers: [{ key: expect.any(Number), name: 'Authorization', value: '****ijkl' }],
     });
+    // The masked value goes back as it came, which the API reads as "keep the stored one".
     expect(updateBody({ ...form, description: '  ', enabled: true })).toEqual({
       url: 'https://example.com/hook',
       events: ['message.*', 'connection.status'],
       ordering: 'chat',
       description: '',
       enabled: true,
+      headers: { Authorization: '****ijkl' },
     });
+    // Removing every row removes every header.
+    expect(updateBody({ ...form, headers: [] }).headers).toEqual({});
     expect(createBody({ ...form, description: ' CRM ' }).description).toBe('CRM');
+  });
+});
+
+describe('custom headers', () => {
+  it('sends named rows only, names trimmed, and nothing on create when there are none', () => {
+    const rows = [headerRow(' X-Api-Key ', 'k1'), headerRow('', 'orphan'), headerRow('X-Empty', '')];
+    expect(headersOf(rows)).toEqual({ 'X-Api-Key': 'k1', 'X-Empty': '' });
+    expect(new Set(rows.map((r) => r.key)).size).toBe(3);
+    const body = createBody({ ...EMPTY_WEBHOOK_FORM, url: 'https://a.example/x', headers: rows });
+    expect(body.headers).toEqual({ 'X-Api-Key': 'k1', 'X-Empty': '' });
+    expect('headers' in createBody({ ...EMPTY_WEBHOOK_FORM, headers: [headerRow()] })).toBe(false);
+  });
+
+  it('lists every refused header next to the headers', () => {
+    const errors = webhookFormErrors({
+      status: 400,
+      code: 'invalid_webhook_header',
+      message: 'headers are not acceptable',
+      details: [
+        '"Host" cannot be set (hop-by-hop, transport or signature header)',
+        'at most 20 custom headers',
+      ],
+    });
+    expect(errors).toEqual({
+      fields: {
+        headers:
+          '"Host" cannot be set (hop-by-hop, transport or signature header); At most 20 custom headers',
+      },
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import { HANDOFF_REASONS, HANDOFF_REQUEST_ACTIONS } from '@wwb/contracts';
 
 /** A month: the longest a rule's handoff action may pause a chat too. */
@@ -14,7 +14,8 @@ export class TakeOverDto {
       'How long automation stays silent in the chat, unless given back earlier. Default ' +
       'AUTOMATION_HUMAN_PAUSE_MINUTES (30 when that is 0). Replaces the end of a pause already running.',
   })
-  @IsOptional()
+  // Absent means the default; null is no number of minutes and is refused like any other non-integer.
+  @ValidateIf((_: object, v: unknown) => v !== undefined)
   @IsInt()
   @Min(1)
   @Max(MAX_TAKE_OVER_MINUTES)

@@ -3,7 +3,14 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccountsModule } from '@wwb/accounts';
 import { ConnectionsModule } from '@wwb/connections';
 import { TemplatesModule } from '@wwb/templates';
-import { CAMPAIGN_CURSOR_MODEL, CampaignCursorSchema } from '../runs/campaign-run.schema';
+import {
+  CAMPAIGN_CURSOR_MODEL,
+  CAMPAIGN_RUN_MARK_MODEL,
+  CAMPAIGN_RUN_MODEL,
+  CampaignCursorSchema,
+  CampaignRunMarkSchema,
+  CampaignRunSchema,
+} from '../runs/campaign-run.schema';
 import { CampaignDefinitionsService } from './campaign-definitions.service';
 import { CampaignRevisionStore } from './campaign-revision.store';
 import { CampaignRepository } from './campaign.repository';
@@ -19,8 +26,8 @@ import { SchedulePreviewService } from './schedule-preview.service';
 /**
  * Campaign definitions: /v1/campaigns (create, read, change, pause, resume, cancel, delete) and
  * the schedule preview.
- * Reads the scheduler's cursors (written by the runs side) to show each campaign's state and
- * next run. Needs the global config, runtime, observability and persistence modules.
+ * Reads the scheduler's cursors and the runs (written by the runs side) to show each campaign's
+ * state, next run and last run. Needs the global config, runtime, observability and persistence modules.
  */
 @Module({
   imports: [
@@ -28,6 +35,8 @@ import { SchedulePreviewService } from './schedule-preview.service';
       { name: CAMPAIGN_MODEL, schema: CampaignSchema },
       { name: CAMPAIGN_REVISION_CLAIM_MODEL, schema: CampaignRevisionClaimSchema },
       { name: CAMPAIGN_CURSOR_MODEL, schema: CampaignCursorSchema },
+      { name: CAMPAIGN_RUN_MODEL, schema: CampaignRunSchema },
+      { name: CAMPAIGN_RUN_MARK_MODEL, schema: CampaignRunMarkSchema },
     ]),
     AccountsModule,
     ConnectionsModule,

@@ -51,6 +51,9 @@ class FakeCampaigns {
   async lastOccurrences(ids: readonly string[]) {
     return new Map(ids.filter((id) => this.cursors.has(id)).map((id) => [id, this.cursors.get(id)!]));
   }
+  async lastRuns() {
+    return new Map();
+  }
 }
 
 /**

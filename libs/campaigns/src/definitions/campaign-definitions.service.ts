@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccountsService } from '@wwb/accounts';
 import { CONNECTION_ID_PATTERN, ConnectionRepository } from '@wwb/connections';
-import { AccountScope } from '@wwb/persistence';
+import { AccountScope, scopeOf } from '@wwb/persistence';
 import { Clock, DomainError, IdGenerator } from '@wwb/runtime';
 import { TemplateReferencesService, TemplatesService } from '@wwb/templates';
 import { parsePacing } from '../pacing';
@@ -23,6 +23,7 @@ import { CampaignView, toCampaignView } from './campaign.mapper';
 import { CampaignChanges, CampaignRepository } from './campaign.repository';
 import { CampaignRevisionStore } from './campaign-revision.store';
 import { CampaignRecord } from './campaign.schema';
+import type { LastRunView } from './last-run.policy';
 
 /** A campaign as a caller gives it; `null` counts as absent. */
 export interface CampaignInput {
@@ -136,7 +137,7 @@ export class CampaignDefinitionsService {
       await this.accounts.release(scope, 'campaigns', id);
       throw err;
     }
-    return this.viewOf(record, null, now);
+    return this.viewOf(record, null, null, now);
   }
 
   async get(scope: AccountScope, id: string, reach?: CampaignReach): Promise<CampaignView> {
@@ -176,9 +177,14 @@ export class CampaignDefinitionsService {
     if (visible.length > limit) nextCursor = encodeCursor(data[data.length - 1]!._id);
     // Out of budget with rows left: go on after the last row read, even if none of it was visible.
     else if (!exhausted && before) nextCursor = encodeCursor(before);
-    const cursors = await this.repository.lastOccurrences(data.map((c) => c._id));
+    const ids = data.map((c) => c._id);
+    const cursors = await this.repository.lastOccurrences(ids);
+    const lastRuns = await this.repository.lastRuns(scope, ids, cursors);
     const now = this.clock.now();
-    return { data: data.map((c) => this.viewOf(c, cursors.get(c._id) ?? null, now)), nextCursor };
+    const views = data.map((c) =>
+      this.viewOf(c, cursors.get(c._id) ?? null, lastRuns.get(c._id) ?? null, now),
+    );
+    return { data: views, nextCursor };
   }
 
   /** PATCH: absent fields stay; `audience` lists and `pacing` settings left out keep their values. */
@@ -345,10 +351,21 @@ export class CampaignDefinitionsService {
 
   private async view(record: CampaignRecord): Promise<CampaignView> {
     const cursors = await this.repository.lastOccurrences([record._id]);
-    return this.viewOf(record, cursors.get(record._id) ?? null, this.clock.now());
+    const lastRuns = await this.repository.lastRuns(scopeOf(record.accountId), [record._id], cursors);
+    return this.viewOf(
+      record,
+      cursors.get(record._id) ?? null,
+      lastRuns.get(record._id) ?? null,
+      this.clock.now(),
+    );
   }
 
-  private viewOf(record: CampaignRecord, lastOccurrence: Date | null, now: Date): CampaignView {
-    return toCampaignView(record, campaignStatus(record, lastOccurrence, now));
+  private viewOf(
+    record: CampaignRecord,
+    lastOccurrence: Date | null,
+    lastRun: LastRunView | null,
+    now: Date,
+  ): CampaignView {
+    return toCampaignView(record, campaignStatus(record, lastOccurrence, now), lastRun);
   }
 }

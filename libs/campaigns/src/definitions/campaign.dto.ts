@@ -21,6 +21,8 @@ import {
 } from './campaign-settings.dto';
 import { CAMPAIGN_VIEW_STATES, CampaignViewState } from './campaign-status.policy';
 import { PREVIEW_COUNT } from '../schedule';
+import { RUN_STATES } from '../runs/run-state.policy';
+import { RUN_KINDS } from '../runs/campaign-run.schema';
 
 /*
  * class-validator checks the shape (types, unknown fields: 400 validation_failed); the rules on
@@ -150,6 +152,13 @@ export class CampaignAudienceDto {
   @ApiProperty({ type: [String], example: [] }) contactIds!: string[];
 }
 
+export class CampaignLastRunDto {
+  @ApiProperty({ example: 'cmp_01JDQ8Z6W5V7Y2M3N4P5Q6R7S8_20261207T0900' }) id!: string;
+  @ApiProperty({ enum: RUN_STATES }) state!: string;
+  @ApiProperty({ enum: RUN_KINDS }) kind!: string;
+  @ApiProperty({ format: 'date-time', description: 'The occurrence it ran for' }) occurrence!: string;
+}
+
 export class CampaignDto {
   @ApiProperty({ example: ID_EXAMPLE }) id!: string;
   @ApiProperty({ example: 'Weekly offer' }) name!: string;
@@ -175,6 +184,13 @@ export class CampaignDto {
     description: 'The next run; null when paused, cancelled or completed',
   })
   nextRunAt!: string | null;
+  @ApiProperty({
+    type: CampaignLastRunDto,
+    nullable: true,
+    description:
+      'The run with the latest occurrence (scheduled or manual), as GET /v1/campaigns/{id}/runs lists it; null before the first',
+  })
+  lastRun!: CampaignLastRunDto | null;
   @ApiProperty({ example: 1, description: 'Grows with every change' }) revision!: number;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;

@@ -2,6 +2,7 @@ import { PACING_LIMITS, PacingSettings } from '../pacing';
 import type { ScheduleSpec } from '../schedule';
 import type { CampaignAudience, CampaignRecord } from './campaign.schema';
 import type { CampaignStatus, CampaignViewState } from './campaign-status.policy';
+import type { LastRunView } from './last-run.policy';
 
 /** A campaign as the API shows it. */
 export interface CampaignView {
@@ -19,12 +20,18 @@ export interface CampaignView {
   pacingLimits: typeof PACING_LIMITS;
   state: CampaignViewState;
   nextRunAt: string | null;
+  /** The run with the latest occurrence, scheduled or manual; null before the first. */
+  lastRun: LastRunView | null;
   revision: number;
   createdAt: string;
   updatedAt: string;
 }
 
-export function toCampaignView(record: CampaignRecord, status: CampaignStatus): CampaignView {
+export function toCampaignView(
+  record: CampaignRecord,
+  status: CampaignStatus,
+  lastRun: LastRunView | null,
+): CampaignView {
   return {
     id: record._id,
     name: record.name,
@@ -37,6 +44,7 @@ export function toCampaignView(record: CampaignRecord, status: CampaignStatus): 
     pacingLimits: PACING_LIMITS,
     state: status.state,
     nextRunAt: status.nextRunAt?.toISOString() ?? null,
+    lastRun,
     revision: record.revision,
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),

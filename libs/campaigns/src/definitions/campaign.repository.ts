@@ -2,19 +2,36 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { AccountScope } from '@wwb/persistence';
-import { CAMPAIGN_CURSOR_MODEL, CampaignCursorRecord } from '../runs/campaign-run.schema';
+import {
+  CAMPAIGN_CURSOR_MODEL,
+  CAMPAIGN_RUN_MARK_MODEL,
+  CAMPAIGN_RUN_MODEL,
+  CampaignCursorRecord,
+  CampaignRunMarkRecord,
+  CampaignRunRecord,
+} from '../runs/campaign-run.schema';
 import { CAMPAIGN_MODEL, CampaignRecord } from './campaign.schema';
+import {
+  LastRunView,
+  lastRunFilter,
+  latestRuns,
+  RUN_STATE_MARKS,
+  RunHead,
+  toLastRunView,
+} from './last-run.policy';
 
 /** What a change may set: everything but identity and creation time. */
 export type CampaignChanges = Partial<Omit<CampaignRecord, '_id' | 'accountId' | 'createdAt'>> &
   Pick<CampaignRecord, 'revision' | 'updatedAt'>;
 
-/** Campaign documents (written by the API only) and, read-only, the scheduler's cursors. */
+/** Campaign documents (written by the API only) and, read-only, the scheduler's cursors and the runs. */
 @Injectable()
 export class CampaignRepository {
   constructor(
     @InjectModel(CAMPAIGN_MODEL) private readonly campaigns: Model<CampaignRecord>,
     @InjectModel(CAMPAIGN_CURSOR_MODEL) private readonly cursors: Model<CampaignCursorRecord>,
+    @InjectModel(CAMPAIGN_RUN_MODEL) private readonly runs: Model<CampaignRunRecord>,
+    @InjectModel(CAMPAIGN_RUN_MARK_MODEL) private readonly marks: Model<CampaignRunMarkRecord>,
   ) {}
 
   async insert(record: CampaignRecord): Promise<void> {
@@ -64,5 +81,33 @@ export class CampaignRepository {
       .lean<CampaignCursorRecord[]>()
       .exec();
     return new Map(docs.map((d) => [d._id, new Date(d.lastOccurrence)]));
+  }
+
+  /**
+   * The latest run of each campaign (absent: never ran), for a whole page at once: one query of
+   * the runs and one of their state marks, however many campaigns (`cursors`: lastOccurrences).
+   */
+  async lastRuns(
+    scope: AccountScope,
+    ids: readonly string[],
+    cursors: ReadonlyMap<string, Date>,
+  ): Promise<Map<string, LastRunView>> {
+    if (!ids.length) return new Map();
+    const runs = await this.runs
+      .find(lastRunFilter(scope.accountId, ids, cursors), { _id: 1, campaignId: 1, kind: 1, occurrence: 1 })
+      .sort({ occurrence: -1 })
+      .lean<RunHead[]>()
+      .exec();
+    const latest = [...latestRuns(runs).values()];
+    if (!latest.length) return new Map();
+    const marks = await this.marks
+      .find(
+        { _id: { $in: latest.flatMap((r) => RUN_STATE_MARKS.map((m) => `${r._id}/${m}`)) } },
+        { runId: 1, mark: 1 },
+      )
+      .lean<Pick<CampaignRunMarkRecord, 'runId' | 'mark'>[]>()
+      .exec();
+    const marksOf = (runId: string) => new Set(marks.filter((m) => m.runId === runId).map((m) => m.mark));
+    return new Map(latest.map((r) => [r.campaignId, toLastRunView(r, marksOf(r._id))]));
   }
 }

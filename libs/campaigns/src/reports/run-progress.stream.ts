@@ -6,7 +6,7 @@ import { AccountScope } from '@wwb/persistence';
 import { Clock } from '@wwb/runtime';
 import { CampaignRunRepository } from '../runs/campaign-run.repository';
 import { CampaignSendRepository } from '../runs/campaign-send.repository';
-import { RunState } from './run-report.service';
+import { runStateOf, type RunState } from '../runs/run-state.policy';
 
 /** Progress is sent this often while the run is under way. */
 export const PROGRESS_INTERVAL_MS = 2_000;
@@ -46,13 +46,7 @@ export class RunProgressStream {
     const has = (m: string) => marks.some((x) => x.mark === m);
     const planned = marks.find((m) => m.mark === 'planned')?.data as
       { targeted: number; pending: number } | undefined;
-    const state: RunState = has('cancelled')
-      ? 'cancelled'
-      : has('completed')
-        ? 'completed'
-        : planned
-          ? 'running'
-          : 'planning';
+    const state: RunState = runStateOf(has);
     if (!planned) return { runId, state, targeted: 0, skipped: 0, sent: 0, failed: 0, remaining: 0 };
     const { claimed, skipped } = await this.sends.countsOf(runId);
     const failed = marks.filter((m) => m.mark.startsWith('failed/')).length;

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RUN_KINDS } from '../runs/campaign-run.schema';
-import { RECIPIENT_STATUSES, RUN_STATES } from './run-report.service';
+import { RUN_STATES } from '../runs/run-state.policy';
+import { RECIPIENT_STATUSES } from './run-report.service';
 
 export const RECIPIENTS_PAGE_MAX = 500;
 

@@ -10,6 +10,7 @@ import type {
   CampaignSendRecord,
 } from '../runs/campaign-run.schema';
 import { CampaignSendRepository } from '../runs/campaign-send.repository';
+import { runStateOf, type RunState } from '../runs/run-state.policy';
 
 /** Where one recipient of a run stands. */
 export const RECIPIENT_STATUSES = [
@@ -23,9 +24,6 @@ export const RECIPIENT_STATUSES = [
   'unknown',
 ] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
-
-export const RUN_STATES = ['planning', 'running', 'completed', 'cancelled'] as const;
-export type RunState = (typeof RUN_STATES)[number];
 
 export interface RecipientView {
   contactId: string;
@@ -110,7 +108,7 @@ export class RunReportService {
       campaignId: run.campaignId,
       kind: run.kind,
       occurrence: run.occurrence.toISOString(),
-      state: stateOf(marks),
+      state: runStateOf((m) => marks.some((x) => x.mark === m)),
       counts,
       skipped,
       failed,
@@ -131,13 +129,7 @@ export class RunReportService {
       id: r._id,
       kind: r.kind,
       occurrence: r.occurrence.toISOString(),
-      state: cancelled!.has(r._id)
-        ? 'cancelled'
-        : completed!.has(r._id)
-          ? 'completed'
-          : planned!.has(r._id)
-            ? 'running'
-            : 'planning',
+      state: runStateOf((m) => ({ planned, completed, cancelled })[m]?.has(r._id) ?? false),
       createdAt: r.createdAt.toISOString(),
     }));
   }
@@ -210,12 +202,4 @@ export class RunReportService {
     const status: RecipientStatus = outcome.status === 'played' ? 'read' : outcome.status;
     return { ...base, status, reason: null };
   }
-}
-
-function stateOf(marks: CampaignRunMarkRecord[]): RunState {
-  const has = (m: string) => marks.some((x) => x.mark === m);
-  if (has('cancelled')) return 'cancelled';
-  if (has('completed')) return 'completed';
-  if (has('planned')) return 'running';
-  return 'planning';
 }
