@@ -11,7 +11,7 @@ import { ApiKeyAuth, CurrentPrincipal, Principal } from '@wwb/accounts';
 import { ApiErrorResponses } from '@wwb/http';
 import { DomainError } from '@wwb/runtime';
 import { AutoRepliesService } from './auto-replies.service';
-import { AutoReplyDryRunService } from './auto-reply-dry-run.service';
+import { AutoReplyDryRunService } from './dry-run';
 import {
   AutoReplyDto,
   AutoReplyPageDto,

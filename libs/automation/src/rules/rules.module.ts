@@ -7,7 +7,7 @@ import { FaqBotsModule } from '@wwb/faq-bots';
 import { TemplatesModule } from '@wwb/templates';
 import { AutoRepliesController } from './auto-replies.controller';
 import { AutoRepliesService } from './auto-replies.service';
-import { AutoReplyDryRunService } from './auto-reply-dry-run.service';
+import { AutoReplyDryRunService } from './dry-run';
 import { RuleCacheStore } from './rule-cache.store';
 import { RuleReferencesService } from './rule-references.service';
 import { RuleRepository } from './rule.repository';

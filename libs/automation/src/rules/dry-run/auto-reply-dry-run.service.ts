@@ -5,13 +5,13 @@ import { FaqBotsService } from '@wwb/faq-bots';
 import { AccountScope } from '@wwb/persistence';
 import { Clock, DomainError, isDomainError } from '@wwb/runtime';
 import { RenderContext, TemplateEngine, TemplatesService } from '@wwb/templates';
-import { AutoRepliesService } from './auto-replies.service';
+import { AutoRepliesService } from '../auto-replies.service';
 import { compileDraft, draftError, DraftOutcome, evaluateWithDraft } from './draft-rule.policy';
-import { checkRuleDefinition, RuleInput } from './rule-definition.policy';
-import { CompiledRule, InboundFacts } from './rule-engine.policy';
-import { RuleReferencesService } from './rule-references.service';
-import { Action, ChatType, ReplyMedia } from './rule.model';
-import { RulesService } from './rules.service';
+import { checkRuleDefinition, RuleInput } from '../rule-definition.policy';
+import { CompiledRule, InboundFacts } from '../rule-engine.policy';
+import { RuleReferencesService } from '../rule-references.service';
+import { Action, ChatType, ReplyMedia } from '../rule.model';
+import { RulesService } from '../rules.service';
 
 export interface DryRunCommand {
   connectionId: string;

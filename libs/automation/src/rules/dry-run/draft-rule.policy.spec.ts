@@ -1,8 +1,8 @@
 import { DomainError } from '@wwb/runtime';
 import { compileDraft, draftError, evaluateWithDraft, NEW_DRAFT_ID } from './draft-rule.policy';
-import { checkRuleDefinition } from './rule-definition.policy';
-import { compileRule, InboundFacts } from './rule-engine.policy';
-import { Condition, Rule, RuleDefinition } from './rule.model';
+import { checkRuleDefinition } from '../rule-definition.policy';
+import { compileRule, InboundFacts } from '../rule-engine.policy';
+import { Condition, Rule, RuleDefinition } from '../rule.model';
 
 const contains = (value: string): Condition => ({ type: 'text', op: 'contains', value });
 

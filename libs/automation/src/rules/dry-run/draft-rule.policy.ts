@@ -1,6 +1,6 @@
 import { DomainError, isDomainError } from '@wwb/runtime';
-import { compileRule, CompiledRule, evaluateRules, InboundFacts, RuleOutcome } from './rule-engine.policy';
-import { RuleDefinition } from './rule.model';
+import { compileRule, CompiledRule, evaluateRules, InboundFacts, RuleOutcome } from '../rule-engine.policy';
+import { RuleDefinition } from '../rule.model';
 
 /**
  * The id a dry run gives a draft that replaces no saved rule. Saved ids are `ar_<ULID>`, so it
