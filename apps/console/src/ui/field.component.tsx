@@ -1,13 +1,4 @@
-import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
-
-type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'value'> & {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error?: string | undefined;
-  hint?: string;
-};
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 /** The ids an input is described by: its hint and its error, when there are. */
 const describedBy = (id: string, hint?: string, error?: string): string | undefined =>
@@ -29,89 +20,90 @@ function ErrorText({ id, text }: { id: string; text: string | undefined }) {
   ) : null;
 }
 
-/** A labelled input whose error is read out with it (aria-describedby) and shown under it. */
-export function Field({ id, label, value, onChange, error, hint, ...input }: FieldProps) {
-  const described = describedBy(id, hint, error);
-  return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      <Hint id={id} text={hint} />
-      <input
-        id={id}
-        name={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described}
-        {...input}
-      />
-      <ErrorText id={id} text={error} />
-    </div>
-  );
-}
-
-type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'onChange' | 'value'> & {
+/** What the three text-like fields share: their value, label, hint and error. */
+interface FieldBase {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
   error?: string | undefined;
   hint?: string;
-};
+}
+
+/**
+ * The frame of a field: label, hint, the control, the error; `control` gets the attributes that
+ * tie it to them (read out with it by screen readers through aria-describedby).
+ */
+function FieldFrame({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  control,
+}: FieldBase & {
+  control: (bound: {
+    id: string;
+    name: string;
+    value: string;
+    onChange: (e: { target: { value: string } }) => void;
+    'aria-invalid': true | undefined;
+    'aria-describedby': string | undefined;
+  }) => ReactNode;
+}) {
+  return (
+    <div className={error ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <Hint id={id} text={hint} />
+      {control({
+        id,
+        name: id,
+        value,
+        onChange: (e) => onChange(e.target.value),
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy(id, hint, error),
+      })}
+      <ErrorText id={id} text={error} />
+    </div>
+  );
+}
+
+type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'value'> & FieldBase;
+
+/** A labelled input whose error is read out with it (aria-describedby) and shown under it. */
+export function Field({ id, label, value, onChange, error, hint, ...input }: FieldProps) {
+  const base = { id, label, value, onChange, error, ...(hint ? { hint } : {}) };
+  return <FieldFrame {...base} control={(bound) => <input {...bound} {...input} />} />;
+}
+
+type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'onChange' | 'value'> & FieldBase;
 
 /** A labelled multi-line input, with hint and error like Field. */
 export function TextAreaField({ id, label, value, onChange, error, hint, ...area }: TextAreaProps) {
-  return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      <Hint id={id} text={hint} />
-      <textarea
-        id={id}
-        name={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        {...area}
-      />
-      <ErrorText id={id} text={error} />
-    </div>
-  );
+  const base = { id, label, value, onChange, error, ...(hint ? { hint } : {}) };
+  return <FieldFrame {...base} control={(bound) => <textarea {...bound} {...area} />} />;
 }
 
-type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'onChange' | 'value'> & {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: readonly { value: string; label: string }[];
-  error?: string | undefined;
-  hint?: string;
-};
+type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'onChange' | 'value'> &
+  FieldBase & { options: readonly { value: string; label: string }[] };
 
 /** A labelled choice among fixed options, with hint and error like Field. */
 export function SelectField({ id, label, value, onChange, options, error, hint, ...select }: SelectProps) {
+  const base = { id, label, value, onChange, error, ...(hint ? { hint } : {}) };
   return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      <Hint id={id} text={hint} />
-      <select
-        id={id}
-        name={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        {...select}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <ErrorText id={id} text={error} />
-    </div>
+    <FieldFrame
+      {...base}
+      control={(bound) => (
+        <select {...bound} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 
