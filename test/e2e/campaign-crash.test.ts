@@ -148,14 +148,24 @@ describe('campaign runs under crashes (e2e)', () => {
     // Completed is the campaign's side (every recipient handed to messaging); the message the killed
     // gateway had in flight settles on messaging's side (re-published, found interrupted) a little
     // later, slower on a loaded machine (CI once saw it still queued 3 s after completion).
+    let lastReport: Json = {};
     await waitFor(
       async () => {
-        const r = await report();
+        const r = (lastReport = await report());
         const c = r.counts as Record<string, number>;
         return r.state === 'completed' && c.pending + c.queued === 0;
       },
       { timeoutMs: 150_000, intervalMs: 500, what: 'the run completed and every message settled' },
-    );
+    ).catch(async (err: Error) => {
+      // What was left unsettled, for the failure message: the run's report and its messages.
+      const messages = await s.stack.db
+        .collection('messages')
+        .find({ 'origin.runId': runId }, { projection: { status: 1, failure: 1, to: 1, updatedAt: 1 } })
+        .toArray();
+      throw new Error(
+        `${err.message}\nlast report: ${JSON.stringify(lastReport)}\nmessages: ${JSON.stringify(messages)}`,
+      );
+    });
     await sleep(3_000); // a second copy of anything would show by now
 
     // At most one message per recipient (the report, from messaging's own statuses, is the

@@ -37,6 +37,10 @@ export class ConnectionsStack {
       GATEWAY_HANDOFF_WAIT_MS: '20000',
       GATEWAY_REPLY_TIMEOUT_MS: '8000',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      // Functional tests make many calls with one key; how many fit in a rate-limit window would
+      // depend on the machine's speed. The rate limit has its own tests (rate-limit*.test.ts).
+      RATE_LIMIT_PER_SECOND: '1000',
+      RATE_LIMIT_BURST: '1000',
       ...overrides,
     });
     const stack = new ConnectionsStack(env);
