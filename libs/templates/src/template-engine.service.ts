@@ -53,8 +53,6 @@ export class TemplateEngine {
   });
   private readonly sizes = new Map<string, number>();
   private state: RenderState | null = null;
-  private lastBody: string | null = null;
-  private lastKey = '';
 
   constructor() {
     this.hbs.unregisterHelper('lookup');
@@ -130,13 +128,7 @@ export class TemplateEngine {
   }
 
   private compile(body: string): Compiled {
-    // A campaign renders one body 100,000 times in a row: hash it once, not per recipient.
-    let key = this.lastKey;
-    if (body !== this.lastBody) {
-      key = TemplateEngine.hashOf(body);
-      this.lastBody = body;
-      this.lastKey = key;
-    }
+    const key = TemplateEngine.hashOf(body);
     const hit = this.compiled.get(key);
     if (hit) return hit;
     const { problems } = this.analyze(body, null);

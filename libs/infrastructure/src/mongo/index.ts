@@ -1,3 +1,2 @@
 export * from './insert.store';
 export * from './page-cursor.mapper';
-export * from './read-ahead.store';
