@@ -148,4 +148,59 @@ describe('messaging durability (e2e): accepted while no gateway runs, sent exact
     );
     expect(failed.error).toMatchObject({ code: 'not_ready' });
   });
+
+  it('a send left in the driver call by a gateway that died is failed send_interrupted at its next delivery, not after the 5-minute sending lease, and never sent', async () => {
+    await s.stack.stopGateway(s.stack.gateways[0]!);
+    const text = `interrupted ${Date.now()}`;
+    const res = await s.http
+      .post(`/v1/connections/${con}/messages`)
+      .set(auth(key))
+      .send({ to: '+15557654322', type: 'text', text })
+      .expect(202);
+    const id = res.body.id as string;
+    // What a gateway killed inside the driver call leaves behind: its generation `sending`, under
+    // a node id whose heartbeat is gone.
+    const stored = await s.stack.db.collection('messages').findOne({ _id: id as never });
+    const at = new Date();
+    await s.stack.db.collection('message_sends').insertOne({
+      _id: `${id}#0`,
+      messageId: id,
+      gen: 0,
+      accountId: stored!.accountId,
+      connectionId: con,
+      chatId: '15557654322@c.us',
+      state: 'sending',
+      nodeId: 'gw_01M98A0000000000000000DEAD',
+      claimedAt: at,
+      sendingAt: at,
+    } as never);
+
+    await s.stack.startGateway();
+    // The command is published again by hand (as the sweeper would after MESSAGE_REQUEUE_AFTER_MS).
+    const api = s.stack.api;
+    await api.get(EventPublisher).publish(
+      api.get(EventFactory).create({
+        type: GATEWAY_COMMANDS.messageSend,
+        accountId: stored!.accountId as string,
+        connectionId: con,
+        chatId: '15557654322@c.us',
+        data: { messageId: id, chatId: '15557654322@c.us', message: stored!.content },
+      }),
+      { topic: 'commands' },
+    );
+    const failed = await s.waitForMessage(key, con, id, (m) => m.status === 'failed', 60_000);
+    expect(failed.error).toMatchObject({ code: 'send_interrupted' });
+    expect(Date.now() - at.getTime()).toBeLessThan(120_000);
+    const chat = await s.http
+      .get(`/v1/connections/${con}/chats/15557654322@c.us/messages?limit=20`)
+      .set(auth(key))
+      .expect(200);
+    expect((chat.body.data as Json[]).filter((m) => m.body === text)).toHaveLength(0);
+    const gens = await s.stack.db
+      .collection('message_sends')
+      .find({ messageId: id })
+      .sort({ gen: 1 })
+      .toArray();
+    expect(gens.map((g) => g.state)).toEqual(['sending', 'done']);
+  });
 });

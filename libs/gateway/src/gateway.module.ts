@@ -12,6 +12,7 @@ import { GatewayNodeIdentity } from './node/gateway-node.identity';
 import { GatewayNodeRepository } from './node/gateway-node.repository';
 import { GatewayNodeDoc, GatewayNodeSchema } from './node/gateway-node.schema';
 import { GatewayNode } from './node/gateway.node';
+import { NodeLivenessService } from './node/node-liveness.service';
 import { OutgoingTagStore } from './events/outgoing-tag.store';
 
 /**
@@ -31,6 +32,7 @@ import { OutgoingTagStore } from './events/outgoing-tag.store';
   providers: [
     GatewayNodeIdentity,
     GatewayNodeRepository,
+    NodeLivenessService,
     GatewayCommandRegistry,
     ConnectionHandOff,
     ConnectionSupervisor,
@@ -45,6 +47,7 @@ import { OutgoingTagStore } from './events/outgoing-tag.store';
     ConnectionSupervisor,
     GatewayNode,
     GatewayNodeIdentity,
+    NodeLivenessService,
     OutgoingTagStore,
   ],
 })

@@ -17,6 +17,15 @@ export class GatewayNodeRepository {
     return this.model.findById(nodeId).lean<GatewayNodeRecord>().exec();
   }
 
+  /** Which of `nodeIds` wrote a heartbeat since `since`. */
+  async beatingSince(nodeIds: string[], since: Date): Promise<Set<string>> {
+    const rows = await this.model
+      .find({ _id: { $in: nodeIds }, heartbeatAt: { $gte: since } }, { _id: 1 })
+      .lean<Pick<GatewayNodeRecord, '_id'>[]>()
+      .exec();
+    return new Set(rows.map((r) => r._id));
+  }
+
   list(): Promise<GatewayNodeRecord[]> {
     return this.model.find().sort({ _id: 1 }).lean<GatewayNodeRecord[]>().exec();
   }

@@ -7,10 +7,7 @@ import { AppLogger } from '@wwb/observability';
 import { AccountScope } from '@wwb/persistence';
 import { Clock } from '@wwb/runtime';
 import { GatewayNodeIdentity } from '../node/gateway-node.identity';
-import { GatewayNodeRepository } from '../node/gateway-node.repository';
-
-/** A heartbeat older than this means the node is dead (gateways beat every 2 s). */
-export const NODE_STALE_MS = 6_000;
+import { NodeLivenessService } from '../node/node-liveness.service';
 const HANDOFF_POLL_MS = 250;
 
 /** The part of a connection a claim needs. */
@@ -31,7 +28,7 @@ export class ConnectionHandOff {
   constructor(
     private readonly config: AppConfig,
     private readonly states: ConnectionStateRepository,
-    private readonly nodes: GatewayNodeRepository,
+    private readonly liveness: NodeLivenessService,
     private readonly node: GatewayNodeIdentity,
     private readonly clock: Clock,
     appLogger: AppLogger,
@@ -87,11 +84,10 @@ export class ConnectionHandOff {
     const started = this.clock.nowMs();
     const deadline = started + this.config.gateway.handoffWaitMs;
     while (this.clock.nowMs() < deadline && !closing()) {
-      const [owner, state] = await Promise.all([
-        this.nodes.get(previous.nodeId),
+      const [alive, state] = await Promise.all([
+        this.liveness.isAlive(previous.nodeId),
         this.states.get(scope, previous._id),
       ]);
-      const alive = owner !== null && this.clock.nowMs() - owner.heartbeatAt.getTime() < NODE_STALE_MS;
       if (
         !alive ||
         !state ||

@@ -1,5 +1,5 @@
 import { DisabledAccountsStore } from '@wwb/accounts';
-import { OutgoingTagStore } from '@wwb/gateway';
+import { NodeLivenessService, OutgoingTagStore } from '@wwb/gateway';
 import pino from 'pino';
 import { AppConfig } from '@wwb/config';
 import { EventEnvelope } from '@wwb/contracts';
@@ -67,6 +67,18 @@ class FakeMessages {
   async forgetRequeue() {}
 }
 
+/** Heartbeats as a set: the nodes listed in `dead` stopped beating. */
+class FakeLiveness {
+  readonly self = 'gw_SELF';
+  dead = new Set<string>();
+  asked: string[][] = [];
+  async deadAmong(ids: Iterable<string>) {
+    const list = [...ids];
+    this.asked.push(list);
+    return new Set(list.filter((id) => this.dead.has(id)));
+  }
+}
+
 class FakeDriver {
   sent: { chatId: string; content: OutgoingMessage }[] = [];
   ready = true;
@@ -115,6 +127,7 @@ describe('MessageSendHandler', () => {
   let session: SendSession;
   let config: AppConfig;
   let accounts: { disabled: Set<string>; isDisabled(id: string): boolean };
+  let liveness: FakeLiveness;
   const build = () =>
     new MessageSendHandler(
       claims as unknown as SendClaimRepository,
@@ -125,6 +138,7 @@ describe('MessageSendHandler', () => {
       } as unknown as MessageStatusProducer,
       new OutgoingTagStore({ nowMs: () => now } as unknown as Clock),
       accounts as unknown as DisabledAccountsStore,
+      liveness as unknown as NodeLivenessService,
       { now: () => new Date(now), nowMs: () => now } as unknown as Clock,
       config,
       { child: () => pino({ level: 'silent' }) } as unknown as AppLogger,
@@ -132,6 +146,7 @@ describe('MessageSendHandler', () => {
 
   beforeEach(() => {
     claims = new FakeClaims();
+    liveness = new FakeLiveness();
     accounts = { disabled: new Set(), isDisabled: (id) => accounts.disabled.has(id) };
     messages = new FakeMessages();
     driver = new FakeDriver();
@@ -155,6 +170,7 @@ describe('MessageSendHandler', () => {
       statusEvents,
       new OutgoingTagStore(clock),
       accounts as unknown as DisabledAccountsStore,
+      liveness as unknown as NodeLivenessService,
       clock,
       config,
       logger,
@@ -353,5 +369,56 @@ describe('MessageSendHandler', () => {
     });
     await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
     expect(driver.sent).toHaveLength(0);
+  });
+
+  it('records which gateway holds each claim generation', async () => {
+    await handler.handle(command(), session);
+    expect([...claims.sends.values()].map((g) => g.nodeId)).toEqual(['gw_SELF']);
+    expect(liveness.asked).toEqual([]); // nothing in flight elsewhere: no heartbeat read
+  });
+
+  it('a send whose gateway died during the driver call is failed at once, not after the sending lease', async () => {
+    const inFlight = {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
+      accountId: 'acc_1',
+      connectionId: 'con_1',
+      chatId: '15551234567@c.us',
+      state: 'sending' as const,
+      nodeId: 'gw_KILLED',
+      claimedAt: new Date(now - 2_000),
+      sendingAt: new Date(now - 2_000),
+    };
+    claims.sends.set(inFlight._id, inFlight);
+    // Alive: the send is in progress over there, so this delivery backs off.
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    expect(liveness.asked).toEqual([['gw_KILLED']]);
+    // Its heartbeat stopped: never sent again, failed send_interrupted by this delivery.
+    liveness.dead.add('gw_KILLED');
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(0);
+    expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe('send_interrupted');
+    expect(claims.latest(MSG)).toMatchObject({ gen: 1, state: 'done', nodeId: 'gw_SELF' });
+  });
+
+  it('a fresh claim of a dead gateway (it never called WhatsApp) is taken over and sent at once', async () => {
+    claims.sends.set(`${MSG}#0`, {
+      _id: `${MSG}#0`,
+      messageId: MSG,
+      gen: 0,
+      accountId: 'acc_1',
+      connectionId: 'con_1',
+      chatId: '15551234567@c.us',
+      state: 'claimed',
+      nodeId: 'gw_KILLED',
+      claimedAt: new Date(now - 1_000),
+    });
+    await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
+    expect(driver.sent).toHaveLength(0);
+    liveness.dead.add('gw_KILLED');
+    await handler.handle(command(), session);
+    expect(driver.sent).toHaveLength(1);
+    expect(messages.statuses.get(`${MSG}/sent`)).toBeDefined();
   });
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DisabledAccountsStore } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
 import { EventEnvelope, MediaRef, SendMessageCommandData } from '@wwb/contracts';
-import { OutgoingTagStore } from '@wwb/gateway';
+import { NodeLivenessService, OutgoingTagStore } from '@wwb/gateway';
 import { PermanentError, RetryableError } from '@wwb/kafka';
 import { AppLogger } from '@wwb/observability';
 import { Clock } from '@wwb/runtime';
@@ -13,7 +13,7 @@ import { MessageStatusProducer } from './message-status.producer';
 import { OutboundMessageRepository } from '../outbound';
 import { MessageSendRecord, sendClaimId } from './message-send.schema';
 import { parseSendCommand, SEND_FAILURE_CODES, SendFailureCode, textOf } from './send-command.mapper';
-import { decideClaim, mayCallDriver, SENDING_LEASE_MS } from './send-claim.policy';
+import { decideClaim, holdersInFlight, mayCallDriver, SENDING_LEASE_MS } from './send-claim.policy';
 import { SendClaimRepository } from './send-claim.repository';
 
 /** What the gateway hands a command handler: the connection's running session. */
@@ -72,6 +72,7 @@ export class MessageSendHandler {
     private readonly statusEvents: MessageStatusProducer,
     private readonly tags: OutgoingTagStore,
     private readonly accounts: DisabledAccountsStore,
+    private readonly liveness: NodeLivenessService,
     private readonly clock: Clock,
     config: AppConfig,
     appLogger: AppLogger,
@@ -157,10 +158,14 @@ export class MessageSendHandler {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.clock.now();
       const gens = await this.claims.generations(messageId);
-      const decision = decideClaim(gens, now.getTime(), {
-        claimGraceMs: CLAIM_GRACE_MS + this.readySliceMs,
-        sendingLeaseMs: SENDING_LEASE_MS,
-      });
+      const holders = holdersInFlight(gens);
+      const dead = holders.length ? await this.liveness.deadAmong(holders) : undefined;
+      const decision = decideClaim(
+        gens,
+        now.getTime(),
+        { claimGraceMs: CLAIM_GRACE_MS + this.readySliceMs, sendingLeaseMs: SENDING_LEASE_MS },
+        dead,
+      );
       if (decision.kind === 'done') return decision;
       if (decision.kind === 'busy') throw new RetryableError(`${messageId}: ${decision.reason}`);
       const id = sendClaimId(messageId, decision.gen);
@@ -171,6 +176,7 @@ export class MessageSendHandler {
         accountId: session.accountId,
         connectionId: session.connectionId,
         chatId,
+        nodeId: this.liveness.self,
         claimedAt: now,
       };
       if (decision.kind === 'interrupted') {

@@ -30,6 +30,12 @@ export interface MessageSendRecord {
   connectionId: string;
   chatId: string;
   state: SendClaimState;
+  /**
+   * The gateway process holding this generation (`gw_<ULID>`): when its heartbeat stops, its
+   * `claimed` or `sending` generation is settled at once instead of after a lease. Absent on
+   * generations written before it was recorded.
+   */
+  nodeId?: string;
   claimedAt: Date;
   /** First time a delivery found the connection not ready. */
   waitingSince?: Date;
@@ -48,6 +54,7 @@ export const MessageSendSchema = new Schema<MessageSendRecord>(
     connectionId: { type: String, required: true },
     chatId: { type: String, required: true },
     state: { type: String, required: true },
+    nodeId: { type: String },
     claimedAt: { type: Date, required: true },
     waitingSince: { type: Date },
     sendingAt: { type: Date },

@@ -1,5 +1,5 @@
 import { MessageSendRecord, SendClaimState } from './message-send.schema';
-import { decideClaim, mayCallDriver } from './send-claim.policy';
+import { decideClaim, holdersInFlight, mayCallDriver } from './send-claim.policy';
 
 const T = { claimGraceMs: 60_000, sendingLeaseMs: 300_000 };
 const NOW = Date.parse('2026-12-01T10:00:00Z');
@@ -37,6 +37,44 @@ describe('send claim policy', () => {
     expect(decideClaim([gen(0, 'sending', 1000)], NOW, T).kind).toBe('busy');
     expect(decideClaim([gen(0, 'sending', 301_000)], NOW, T)).toEqual({ kind: 'interrupted', gen: 1 });
     expect(decideClaim([gen(0, 'aborted'), gen(1, 'sending', 1000)], NOW, T).kind).toBe('busy');
+  });
+
+  it('a claimed or sending generation of a dead node is settled at once; a live or unknown holder keeps its lease', () => {
+    const dead = new Set(['gw_DEAD']);
+    const on = (nodeId: string) => ({ nodeId });
+    expect(decideClaim([gen(0, 'sending', 1000, on('gw_DEAD'))], NOW, T, dead)).toEqual({
+      kind: 'interrupted',
+      gen: 1,
+    });
+    expect(decideClaim([gen(0, 'claimed', 1000, on('gw_DEAD'))], NOW, T, dead)).toEqual({
+      kind: 'take',
+      gen: 1,
+    });
+    expect(decideClaim([gen(0, 'sending', 1000, on('gw_LIVE'))], NOW, T, dead).kind).toBe('busy');
+    expect(decideClaim([gen(0, 'claimed', 1000, on('gw_LIVE'))], NOW, T, dead).kind).toBe('busy');
+    // Written before node ids were recorded: the leases alone decide.
+    expect(decideClaim([gen(0, 'sending', 1000)], NOW, T, dead).kind).toBe('busy');
+    // An older dead claim under a live newer one: the newest decides.
+    expect(
+      decideClaim(
+        [gen(0, 'aborted', 5000, on('gw_DEAD')), gen(1, 'claimed', 1000, on('gw_LIVE'))],
+        NOW,
+        T,
+        dead,
+      ).kind,
+    ).toBe('busy');
+  });
+
+  it('asks about the holders of claimed and sending generations only', () => {
+    expect(
+      holdersInFlight([
+        gen(0, 'aborted', 0, { nodeId: 'gw_A' }),
+        gen(1, 'waiting', 0, { nodeId: 'gw_B' }),
+        gen(2, 'claimed', 0, { nodeId: 'gw_C' }),
+        gen(3, 'sending', 0, { nodeId: 'gw_D' }),
+        gen(4, 'claimed'),
+      ]),
+    ).toEqual(['gw_C', 'gw_D']);
   });
 
   it('a parked (waiting) or aborted claim is taken over at once, keeping the first wait', () => {
