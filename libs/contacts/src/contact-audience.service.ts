@@ -28,8 +28,9 @@ const member = (c: ContactRecord): AudienceMember => ({
   id: c._id,
   phone: c.phone,
   name: c.name ?? null,
-  tags: [...(c.tags ?? [])],
-  attributes: { ...(c.attributes ?? {}) },
+  // The record is a fresh read, not shared: no defensive copies (an audience is 100,000 of these).
+  tags: c.tags ?? [],
+  attributes: c.attributes ?? {},
   timeZone: c.timeZone,
   language: c.language ?? null,
   optedOut: c.optOut?.optedOut ?? false,

@@ -53,6 +53,8 @@ export class TemplateEngine {
   });
   private readonly sizes = new Map<string, number>();
   private state: RenderState | null = null;
+  private lastBody: string | null = null;
+  private lastKey = '';
 
   constructor() {
     this.hbs.unregisterHelper('lookup');
@@ -128,7 +130,13 @@ export class TemplateEngine {
   }
 
   private compile(body: string): Compiled {
-    const key = TemplateEngine.hashOf(body);
+    // A campaign renders one body 100,000 times in a row: hash it once, not per recipient.
+    let key = this.lastKey;
+    if (body !== this.lastBody) {
+      key = TemplateEngine.hashOf(body);
+      this.lastBody = body;
+      this.lastKey = key;
+    }
     const hit = this.compiled.get(key);
     if (hit) return hit;
     const { problems } = this.analyze(body, null);

@@ -1,2 +1,3 @@
 export * from './insert.store';
 export * from './page-cursor.mapper';
+export * from './read-ahead.store';
