@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@wwb/config';
 import { AppError } from '@wwb/http';
+import { RefreshAheadStore } from '@wwb/infrastructure';
 import { AccountScope } from '@wwb/persistence';
 import { Clock, IdGenerator } from '@wwb/runtime';
 import { AccountEventsProducer } from './account-events.producer';
@@ -56,8 +57,11 @@ export class AccountsService {
   private readonly viewLoading = new Map<string, Promise<AccountWithUsage>>();
   private viewGeneration = 0;
   private readonly viewTtlMs: number;
-  /** Plans of accounts, for the limit checks of hot paths (sends, uploads, streams), cached like views. */
-  private readonly plansById = new Map<string, { plan: Plan; expiresAt: number }>();
+  /**
+   * Plans of accounts, for the limit checks of hot paths (sends, uploads, streams), cached like
+   * verified keys and re-read in the background while in use (no send waits for it).
+   */
+  private readonly planCache: RefreshAheadStore<Plan>;
 
   constructor(
     config: AppConfig,
@@ -71,6 +75,10 @@ export class AccountsService {
     private readonly clock: Clock,
   ) {
     this.viewTtlMs = config.auth.keyCacheTtlMs;
+    this.planCache = new RefreshAheadStore<Plan>(
+      { ttlMs: this.viewTtlMs, refreshAfterMs: Math.floor(this.viewTtlMs / 2), maxEntries: MAX_CACHED_VIEWS },
+      clock,
+    );
   }
 
   async create(input: { name: string; plan: PlanName }): Promise<AccountRecord> {
@@ -127,16 +135,10 @@ export class AccountsService {
    * process for up to API_KEY_CACHE_TTL_MS; a plan changed through this process applies at once.
    */
   async planOf(scope: AccountScope): Promise<Plan> {
-    const now = this.clock.nowMs();
-    const cached = this.plansById.get(scope.accountId);
-    if (cached && cached.expiresAt > now) return cached.plan;
-    const generation = this.viewGeneration;
-    const plan = this.plans.of((await this.get(scope)).plan);
-    if (this.viewTtlMs > 0 && generation === this.viewGeneration) {
-      if (this.plansById.size >= MAX_CACHED_VIEWS) this.plansById.delete(this.plansById.keys().next().value!);
-      this.plansById.set(scope.accountId, { plan, expiresAt: now + this.viewTtlMs });
-    }
-    return plan;
+    const plan = await this.planCache.get(scope.accountId, async () =>
+      this.plans.of((await this.get(scope)).plan),
+    );
+    return plan!;
   }
 
   /**
@@ -177,12 +179,14 @@ export class AccountsService {
     this.viewGeneration++;
     this.views.delete(scope.accountId);
     this.viewLoading.delete(scope.accountId);
-    this.plansById.delete(scope.accountId);
+    this.planCache.delete(scope.accountId);
   }
 
-  /** Drops the cached view of the account (its usage changed through this process). */
+  /** Drops the cached view of the account (its usage changed through this process; its plan did not). */
   forgetUsage(scope: AccountScope): void {
-    this.forgetView(scope);
+    this.viewGeneration++;
+    this.views.delete(scope.accountId);
+    this.viewLoading.delete(scope.accountId);
   }
 
   /**

@@ -1,4 +1,5 @@
 export * from './batching';
+export * from './caching';
 export * from './leases';
 export * from './claims';
 export * from './mongo';

@@ -55,6 +55,25 @@ describe('ApiKeyAuthService', () => {
     expect(keys.findActiveByHash).toHaveBeenCalledTimes(2);
   });
 
+  it('re-reads a key in use from half the TTL without holding up its requests; a revocation elsewhere shows within the TTL', async () => {
+    const { service, key, keys, advance } = setup();
+    await service.authenticate(key);
+    advance(2500);
+    let release!: () => void;
+    const slowRead = new Promise<void>((r) => (release = r));
+    keys.findActiveByHash.mockImplementation(async () => {
+      await slowRead;
+      return null; // revoked by another process meanwhile
+    });
+    // Served from the cache while the re-read runs (the database is slow here).
+    await expect(service.authenticate(key)).resolves.toMatchObject({ apiKeyId: 'key_1' });
+    await expect(service.authenticate(key)).resolves.toMatchObject({ apiKeyId: 'key_1' });
+    expect(keys.findActiveByHash).toHaveBeenCalledTimes(2);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(await code(service.authenticate(key))).toBe('invalid_api_key');
+  });
+
   it('does not cache with a TTL of 0', async () => {
     const { service, key, keys } = setup(0);
     await service.authenticate(key);

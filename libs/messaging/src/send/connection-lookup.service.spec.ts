@@ -25,18 +25,28 @@ describe('ConnectionLookupService', () => {
     lookup = new ConnectionLookupService(connections, { nowMs: () => now } as Clock);
   });
 
-  it('reads once per second per account and connection, concurrent callers included', async () => {
+  it('reads once per account and connection for concurrent callers, re-reads in the background from 0.5 s, never serves a read 1 s old', async () => {
     const scope = scopeOf('acc_1');
     await Promise.all([lookup.get(scope, 'con_1'), lookup.get(scope, 'con_1'), lookup.get(scope, 'con_1')]);
     expect(reads).toBe(1);
-    now += 999;
+    now += 499;
     await lookup.get(scope, 'con_1');
     expect(reads).toBe(1);
-    now += 2;
-    await lookup.get(scope, 'con_1');
+    now += 1;
+    await lookup.get(scope, 'con_1'); // answered from the cache, re-read started
+    await lookup.get(scope, 'con_1'); // shares that re-read
     expect(reads).toBe(2);
-    await lookup.get(scopeOf('acc_2'), 'con_1');
+    await new Promise((r) => setImmediate(r));
+    now += 999; // 999 ms after the re-read started
+    await lookup.get(scope, 'con_1');
     expect(reads).toBe(3);
+    await new Promise((r) => setImmediate(r));
+    now += 1_001; // nothing read for over a second: the read waits
+    fail = true;
+    await expect(lookup.get(scope, 'con_1')).rejects.toMatchObject({ code: 'not_found' });
+    fail = false;
+    await lookup.get(scopeOf('acc_2'), 'con_1');
+    expect(reads).toBe(5);
   });
 
   it('a missing connection is a domain not_found, and failures are not cached', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@wwb/accounts';
 import { ConnectionsService, ConnectionView } from '@wwb/connections';
 import { AppError } from '@wwb/http';
+import { RefreshAheadStore } from '@wwb/infrastructure';
 import { AccountScope } from '@wwb/persistence';
 import { Clock, DomainError } from '@wwb/runtime';
 
@@ -21,33 +22,34 @@ export function assertConnectionReach(principal: Principal, connectionId: string
 
 /**
  * The connection of a send, read through ConnectionsService (404 `not_found` for another
- * account's connection or a deleted one) and reused for a second per account and connection,
- * with one read in flight per key: the send path runs at hundreds of messages per second for a
- * handful of connections. Only the connection's state may be up to a second old, which at worst
- * accepts a message for a connection stopped within that second (the gateway then fails it
- * `not_ready`).
+ * account's connection or a deleted one) and reused for a second per account and connection:
+ * the send path runs at hundreds of messages per second for a handful of connections. From half
+ * a second on it is re-read in the background while sends keep using it (RefreshAheadStore), so
+ * no send waits for that read once the connection is known. Only the connection's state may be
+ * up to a second old, which at worst accepts a message for a connection stopped within that
+ * second (the gateway then fails it `not_ready`).
  */
 @Injectable()
 export class ConnectionLookupService {
-  private readonly cache = new Map<string, { at: number; view: Promise<ConnectionView> }>();
+  private readonly cache: RefreshAheadStore<ConnectionView>;
 
   constructor(
     private readonly connections: ConnectionsService,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.cache = new RefreshAheadStore<ConnectionView>(
+      { ttlMs: CONNECTION_CACHE_MS, refreshAfterMs: CONNECTION_CACHE_MS / 2, maxEntries: MAX_ENTRIES },
+      clock,
+    );
+  }
 
-  get(scope: AccountScope, connectionId: string): Promise<ConnectionView> {
-    const key = `${scope.accountId}/${connectionId}`;
-    const now = this.clock.nowMs();
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < CONNECTION_CACHE_MS) return hit.view;
-    const view = this.connections.get(scope, connectionId).catch((err: unknown) => {
-      // ConnectionsService still speaks HTTP errors; callers of the use case get domain errors.
-      throw err instanceof AppError && err.status === 404 ? connectionNotFound() : err;
-    });
-    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-    this.cache.set(key, { at: now, view });
-    view.catch(() => this.cache.delete(key));
-    return view;
+  async get(scope: AccountScope, connectionId: string): Promise<ConnectionView> {
+    const view = await this.cache.get(`${scope.accountId}/${connectionId}`, () =>
+      this.connections.get(scope, connectionId).catch((err: unknown) => {
+        // ConnectionsService still speaks HTTP errors; callers of the use case get domain errors.
+        throw err instanceof AppError && err.status === 404 ? connectionNotFound() : err;
+      }),
+    );
+    return view!;
   }
 }
