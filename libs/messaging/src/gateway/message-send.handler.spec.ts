@@ -49,6 +49,28 @@ class FakeClaims {
   }
 }
 
+/** Generation 0 of MSG's claim, `ageMs` old, as another handler left it. */
+function generation0(
+  state: SendClaimState,
+  ageMs: number,
+  nowMs: number,
+  extra: Partial<MessageSendRecord> = {},
+): MessageSendRecord {
+  const at = new Date(nowMs - ageMs);
+  return {
+    _id: `${MSG}#0`,
+    messageId: MSG,
+    gen: 0,
+    accountId: 'acc_1',
+    connectionId: 'con_1',
+    chatId: '15551234567@c.us',
+    state,
+    claimedAt: at,
+    ...(state === 'sending' ? { sendingAt: at } : {}),
+    ...extra,
+  };
+}
+
 class FakeMessages {
   statuses = new Map<string, MessageStatusRecord>();
   settled: string[] = [];
@@ -324,49 +346,20 @@ describe('MessageSendHandler', () => {
   });
 
   it('a send interrupted during the driver call is failed, never repeated', async () => {
-    claims.sends.set(`${MSG}#0`, {
-      _id: `${MSG}#0`,
-      messageId: MSG,
-      gen: 0,
-      accountId: 'acc_1',
-      connectionId: 'con_1',
-      chatId: '15551234567@c.us',
-      state: 'sending',
-      claimedAt: new Date(now - 600_000),
-      sendingAt: new Date(now - 600_000),
-    });
+    claims.sends.set(`${MSG}#0`, generation0('sending', 600_000, now));
     await handler.handle(command(), session);
     expect(driver.sent).toHaveLength(0);
     expect(messages.statuses.get(`${MSG}/failed`)?.reason?.code).toBe('send_interrupted');
   });
 
   it('a stale claim that never reached the driver is taken over and sent', async () => {
-    claims.sends.set(`${MSG}#0`, {
-      _id: `${MSG}#0`,
-      messageId: MSG,
-      gen: 0,
-      accountId: 'acc_1',
-      connectionId: 'con_1',
-      chatId: '15551234567@c.us',
-      state: 'claimed',
-      claimedAt: new Date(now - 600_000),
-    });
+    claims.sends.set(`${MSG}#0`, generation0('claimed', 600_000, now));
     await handler.handle(command(), session);
     expect(driver.sent).toHaveLength(1);
   });
 
   it('a fresh claim held elsewhere is retried later (RetryableError)', async () => {
-    claims.sends.set(`${MSG}#0`, {
-      _id: `${MSG}#0`,
-      messageId: MSG,
-      gen: 0,
-      accountId: 'acc_1',
-      connectionId: 'con_1',
-      chatId: '15551234567@c.us',
-      state: 'sending',
-      claimedAt: new Date(now - 1000),
-      sendingAt: new Date(now - 1000),
-    });
+    claims.sends.set(`${MSG}#0`, generation0('sending', 1000, now));
     await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
     expect(driver.sent).toHaveLength(0);
   });
@@ -378,19 +371,7 @@ describe('MessageSendHandler', () => {
   });
 
   it('a send whose gateway died during the driver call is failed at once, not after the sending lease', async () => {
-    const inFlight = {
-      _id: `${MSG}#0`,
-      messageId: MSG,
-      gen: 0,
-      accountId: 'acc_1',
-      connectionId: 'con_1',
-      chatId: '15551234567@c.us',
-      state: 'sending' as const,
-      nodeId: 'gw_KILLED',
-      claimedAt: new Date(now - 2_000),
-      sendingAt: new Date(now - 2_000),
-    };
-    claims.sends.set(inFlight._id, inFlight);
+    claims.sends.set(`${MSG}#0`, generation0('sending', 2_000, now, { nodeId: 'gw_KILLED' }));
     // Alive: the send is in progress over there, so this delivery backs off.
     await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
     expect(liveness.asked).toEqual([['gw_KILLED']]);
@@ -403,17 +384,7 @@ describe('MessageSendHandler', () => {
   });
 
   it('a fresh claim of a dead gateway (it never called WhatsApp) is taken over and sent at once', async () => {
-    claims.sends.set(`${MSG}#0`, {
-      _id: `${MSG}#0`,
-      messageId: MSG,
-      gen: 0,
-      accountId: 'acc_1',
-      connectionId: 'con_1',
-      chatId: '15551234567@c.us',
-      state: 'claimed',
-      nodeId: 'gw_KILLED',
-      claimedAt: new Date(now - 1_000),
-    });
+    claims.sends.set(`${MSG}#0`, generation0('claimed', 1_000, now, { nodeId: 'gw_KILLED' }));
     await expect(handler.handle(command(), session)).rejects.toBeInstanceOf(RetryableError);
     expect(driver.sent).toHaveLength(0);
     liveness.dead.add('gw_KILLED');
