@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, ConfigValidationError, loadConfig } from '@wwb/config';
 import { AppLogger } from '@wwb/observability';
+import { ExpressHttpAdapter } from './express-http.adapter';
 import { configureHttpApp, HTTP_APP_OPTIONS } from './http-app.configurer';
 import { OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from './openapi/openapi.setup';
 
@@ -17,7 +18,11 @@ export async function startHttpRole(
   rootModule: RootModuleFactory,
   config: AppConfig = loadConfig(),
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule(config), HTTP_APP_OPTIONS);
+  const app = await NestFactory.create<NestExpressApplication>(
+    rootModule(config),
+    new ExpressHttpAdapter(),
+    HTTP_APP_OPTIONS,
+  );
   configureHttpApp(app, config);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './health';
 export * from './openapi';
 export * from './requests';
+export * from './express-http.adapter';
 export * from './http-app.configurer';
 export * from './http-platform.module';
 export * from './http-role.bootstrap';

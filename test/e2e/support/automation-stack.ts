@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { WorkerModule } from '../../../apps/worker/src/worker.module';
-import { configureHttpApp, HTTP_APP_OPTIONS } from '@wwb/http';
+import { configureHttpApp, ExpressHttpAdapter, HTTP_APP_OPTIONS } from '@wwb/http';
 import { Clock } from '@wwb/runtime';
 import { waitFor } from '@wwb/testing';
 import { auth } from './connections-stack';
@@ -143,7 +143,10 @@ export async function startWorkerWithClock(s: MessagingStack, clock: Clock): Pro
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(HTTP_APP_OPTIONS);
+  const app = moduleRef.createNestApplication<NestExpressApplication>(
+    new ExpressHttpAdapter(),
+    HTTP_APP_OPTIONS,
+  );
   configureHttpApp(app, s.stack.config);
   await app.init();
   s.worker = app;

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { WorkerModule } from '../../../apps/worker/src/worker.module';
 import { CAMPAIGN_SCHEDULER_LEASE, CampaignSchedulerRunner, SchedulerResult } from '@wwb/campaigns';
 import { loadConfig } from '@wwb/config';
-import { configureHttpApp, HTTP_APP_OPTIONS, startHttpRole } from '@wwb/http';
+import { configureHttpApp, ExpressHttpAdapter, HTTP_APP_OPTIONS, startHttpRole } from '@wwb/http';
 import { Clock } from '@wwb/runtime';
 import { auth } from './connections-stack';
 import { MessagingStack } from './messaging-stack';
@@ -58,7 +58,10 @@ export async function startSchedulerWorker(s: MessagingStack, clock: Clock): Pro
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(HTTP_APP_OPTIONS);
+  const app = moduleRef.createNestApplication<NestExpressApplication>(
+    new ExpressHttpAdapter(),
+    HTTP_APP_OPTIONS,
+  );
   configureHttpApp(app, config);
   await app.init();
   if (clock instanceof ManualClock) app.get(SchedulerRegistry).deleteInterval(CAMPAIGN_SCHEDULER_LEASE);
