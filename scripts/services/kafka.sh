@@ -85,8 +85,12 @@ start() {
   write_config
   # A data directory formatted before keeps its cluster id (formatting again with a new id fails).
   if [ ! -f "$DATA/meta.properties" ]; then
-    local cid
-    cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' | cut -c1-22)
+    # 16 random bytes, URL-safe base64 (what Kafka expects). One id in 64 starts with '-', which
+    # the tool's argument parser takes for an option ("expected one argument"): draw again.
+    local cid=-
+    while [[ $cid == -* ]]; do
+      cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' | cut -c1-22)
+    done
     java -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$RUN_DIR/kafka.properties" --ignore-formatted >"$RUN_DIR/kafka-format.log" 2>&1 \
       || java -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$RUN_DIR/kafka.properties" --ignore-formatted --standalone >>"$RUN_DIR/kafka-format.log" 2>&1 \
       || { cat "$RUN_DIR/kafka-format.log" >&2; exit 1; }
