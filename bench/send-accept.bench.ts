@@ -23,10 +23,13 @@
  *    Same run, same rate, just before it (bench/support/baselines.ts): GET /health/live (the HTTP floor
  *    of that process), an authenticated GET (key lookup + rate limit) and a bare FerretDB
  *    insertOne from the bench process (the storage floor): where the send's time goes.
- * Settings (environment): BENCH_RATE (500), BENCH_DURATION_S (20), BENCH_CONNECTIONS (20),
- * BENCH_INBOUND (2000), BENCH_INBOUND_RATE (200), BENCH_LOG_LEVEL (warn).
+ *    Also from vegeta, before the runs at BENCH_RATE: the same send at BENCH_LOW_RATE (the send's
+ *    own latency on a quiet machine), and for both vegeta runs the CPU each process spent per
+ *    send, how busy the cores were and how long the API's main thread waited for one
+ *    (bench/support/cpu-budget.ts): the difference between the two runs is queueing for cores.
+ * Settings (environment): BENCH_RATE (500), BENCH_LOW_RATE (100), BENCH_DURATION_S (20),
+ * BENCH_CONNECTIONS (20), BENCH_INBOUND (2000), BENCH_INBOUND_RATE (200), BENCH_LOG_LEVEL (warn).
  */
-import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +41,12 @@ import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { loadConfig } from '@wwb/config';
 import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
 import { startHttpRole } from '@wwb/http';
-import { TEST_ADMIN_KEY, TEST_METRICS_TOKEN, testEnv, waitFor } from '@wwb/testing';
-import { json, PacedResult, pacedRequests, percentile, startBenchApi } from './support/bench-api';
+import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
+import { json, PacedResult, startBenchApi } from './support/bench-api';
 import { measureBaselines } from './support/baselines';
+import { CpuBudget, describeBudget, localServicePids, startCpuBudget } from './support/cpu-budget';
+import { autocannonRun, Figures, figures, paced } from './support/send-runs';
+import { serverSide } from './support/server-latency';
 import { vegetaAttack, VegetaRun } from './support/vegeta';
 import { SimulatorDriver } from '@wwb/whatsapp';
 
@@ -49,34 +55,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const INBOUND = Number(process.env.BENCH_INBOUND ?? 2000);
 const INBOUND_RATE = Number(process.env.BENCH_INBOUND_RATE ?? 200);
-
-interface Figures {
-  label: string;
-  requests: number;
-  rps: number;
-  non2xx: number;
-  errors: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
-function figures(
-  label: string,
-  times: number[],
-  extra: Omit<Figures, 'label' | 'p50' | 'p99' | 'p999' | 'max'>,
-): Figures {
-  times.sort((a, b) => a - b);
-  return {
-    label,
-    ...extra,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    p999: percentile(times, 99.9),
-    max: times[times.length - 1] ?? NaN,
-  };
-}
+const LOW_RATE = Number(process.env.BENCH_LOW_RATE ?? 100);
 
 /** An account, a key and a simulator connection through the API; `scan` links it. */
 async function setUp(
@@ -123,82 +102,6 @@ async function setUp(
   return { key, connectionId: con.id, accountId: account.id };
 }
 
-function autocannonRun(
-  label: string,
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  rate: number,
-  durationS: number,
-) {
-  return new Promise<Figures>((resolve, reject) => {
-    const times: number[] = [];
-    const instance = autocannon(
-      {
-        url,
-        method: 'POST',
-        headers,
-        body,
-        connections: CONNECTIONS,
-        duration: durationS,
-        overallRate: rate,
-      },
-      (err, result) => {
-        if (err) return reject(err);
-        resolve(
-          figures(label, times, {
-            requests: result.requests.total,
-            rps: result.requests.total / result.duration,
-            non2xx: result.non2xx,
-            errors: result.errors,
-          }),
-        );
-      },
-    );
-    instance.on('response', (_c: unknown, _s: number, _b: number, ms: number) => times.push(ms));
-  });
-}
-
-/** The paced run (bench/support/bench-api.ts) as this bench reports it. */
-async function paced(
-  label: string,
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  rate: number,
-  durationS: number,
-): Promise<Figures> {
-  const r = await pacedRequests({ url, method: 'POST', headers, body, expectStatus: 202, rate, durationS });
-  return figures(label, r.times, {
-    requests: r.requests,
-    rps: r.rps,
-    non2xx: r.unexpected,
-    errors: r.errors,
-  });
-}
-
-/** Server-side latency of the send route from the API's /metrics. */
-async function serverSide(base: string): Promise<string | undefined> {
-  const text = await (
-    await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
-  ).text();
-  const buckets = [
-    ...text.matchAll(
-      /wwb_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/v1\/connections\/:id\/messages",status="202"\} (\d+)/g,
-    ),
-  ];
-  const total = Number(buckets.find((b) => b[1] === '+Inf')?.[2] ?? 0);
-  if (!total) return undefined;
-  return (
-    'server-side POST .../messages: ' +
-    buckets
-      .filter((b) => ['0.001', '0.0025', '0.005', '0.01', '0.025'].includes(b[1]!))
-      .map((b) => `<=${Number(b[1]) * 1000}ms ${((100 * Number(b[2])) / total).toFixed(2)}%`)
-      .join(', ') +
-    ` of ${total}`
-  );
-}
-
 async function dropAndDeleteTopics(env: Record<string, string>): Promise<void> {
   const conn = await mongoose.createConnection(env.MONGO_URI!).asPromise();
   await conn.dropDatabase();
@@ -225,6 +128,8 @@ interface AcceptFigures {
   /** The same paced load from vegeta (Go): the figure the target is read from. */
   vegeta: Figures;
   floors: Figures[];
+  /** CPU of the vegeta runs (bench/support/cpu-budget.ts): at LOW_RATE, then at RATE. */
+  cpu: { low: CpuBudget; full: CpuBudget };
   server?: string;
 }
 
@@ -266,7 +171,26 @@ async function acceptBench(): Promise<AcceptFigures> {
       floor(`floor authenticated GET`, b.authenticatedGet),
       floor(`floor FerretDB insertOne`, b.insert),
     ];
-    await autocannonRun('warm-up', url, headers, body, RATE, 5);
+    const vegetaSends = async (rate: number) => {
+      const budget = startCpuBudget({ API: child.pid!, ...localServicePids() }, child.pid!);
+      const run = fromVegeta(
+        await vegetaAttack({
+          label: `vegeta ${rate}/s, ${DURATION_S} s`,
+          method: 'POST',
+          url,
+          headers,
+          body,
+          rate,
+          durationS: DURATION_S,
+          expectStatus: 202,
+        }),
+      );
+      return { run, cpu: budget.stop(run.requests) };
+    };
+    // The send itself on a quiet machine: what is left at RATE is queueing for the cores.
+    const low = await vegetaSends(LOW_RATE);
+    floors.push({ ...low.run, label: `floor send ${LOW_RATE}/s (vegeta)` });
+    await autocannonRun('warm-up', url, headers, body, RATE, 5, CONNECTIONS);
     const bursty = await autocannonRun(
       `autocannon ${RATE}/s, ${DURATION_S} s`,
       url,
@@ -274,22 +198,19 @@ async function acceptBench(): Promise<AcceptFigures> {
       body,
       RATE,
       DURATION_S,
+      CONNECTIONS,
     );
     const steady = await paced(`paced ${RATE}/s, ${DURATION_S} s`, url, headers, body, RATE, DURATION_S);
-    const vegeta = fromVegeta(
-      await vegetaAttack({
-        label: `vegeta ${RATE}/s, ${DURATION_S} s`,
-        method: 'POST',
-        url,
-        headers,
-        body,
-        rate: RATE,
-        durationS: DURATION_S,
-        expectStatus: 202,
-      }),
-    );
+    const full = await vegetaSends(RATE);
     const server = await serverSide(base);
-    return { bursty, steady, vegeta, floors, ...(server ? { server } : {}) };
+    return {
+      bursty,
+      steady,
+      vegeta: full.run,
+      floors,
+      cpu: { low: low.cpu, full: full.cpu },
+      ...(server ? { server } : {}),
+    };
   } finally {
     await api.stop();
     await dropAndDeleteTopics(env);
@@ -395,6 +316,8 @@ async function main(): Promise<void> {
     );
   }
   if (accept.server) console.log(accept.server);
+  console.log(`vegeta ${LOW_RATE}/s: ${describeBudget(accept.cpu.low)}`);
+  console.log(`vegeta ${RATE}/s: ${describeBudget(accept.cpu.full)}`);
   const v = accept.vegeta;
   const acceptOk = v.p99 < 10 && v.non2xx === 0 && v.errors === 0;
   const inboundOk = inbound.p99 < 20;
