@@ -11,8 +11,9 @@
  *      latency counted from the time each request was due;
  *    - the same paced load from vegeta (bench/support/vegeta.ts), a Go load generator outside
  *      this process's event loop: the target is read from this run.
- *    Every accepted message holds a pendingMessages quota slot and is stored in Mongo (pending)
- *    before the 202; its `gateway.message.send` command is produced to Kafka alongside the answer
+ *    Every accepted message is stored in Mongo (pending), holding its pendingMessages slot on
+ *    itself (one insert), before the 202; its `gateway.message.send` command is produced to Kafka
+ *    alongside the answer
  *    (the sweeper re-publishes it if that fails). No gateway runs here, so every message stays
  *    pending. Target: p99 < 10 ms at 500 requests/s.
  * 2. Inbound message to event on Kafka: a gateway node (in this process) runs a simulator

@@ -104,7 +104,7 @@ export class ContactRepository implements OnModuleInit {
     return duplicates;
   }
 
-  /** By `_id` alone (FerretDB reads no other filter without a scan); another account's is null. */
+  /** By `_id` alone (FerretDB 1.24 checks it in SQLite, other filters in Go); another account's is null. */
   async get(scope: AccountScope, id: string): Promise<ContactRecord | null> {
     const doc = await this.contacts.findOne({ _id: id }).lean<ContactRecord>().exec();
     return doc && doc.accountId === scope.accountId ? doc : null;

@@ -30,7 +30,7 @@ export class FaqBotRepository {
     @InjectModel(FAQ_REVISION_MODEL) private readonly revisions: Model<FaqRevisionRecord>,
   ) {}
 
-  /** By `_id` alone (FerretDB reads no other filter without a scan); another account's is null. */
+  /** By `_id` alone (FerretDB 1.24 checks it in SQLite, other filters in Go); another account's is null. */
   async get(scope: AccountScope, id: string): Promise<FaqBotRecord | null> {
     const bot = await this.bots.findOne({ _id: id }).lean<FaqBotRecord>().exec();
     return bot && bot.accountId === scope.accountId ? bot : null;

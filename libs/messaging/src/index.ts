@@ -20,6 +20,7 @@ export type { MediaRetentionResult } from './media';
 // Storage primitives (race-tested against FerretDB in test/integration/messaging).
 export { IdempotencyRepository } from './send';
 export { OutboundMessageRepository } from './outbound';
+export type { OutboundMessageRecord } from './outbound';
 export { PENDING_SLOT_GRACE_MS, QUOTA_UPKEEP_LEASE, QuotaUpkeepRunner } from './outbound';
 export type { QuotaUpkeepResult } from './outbound';
 export { SendClaimRepository } from './gateway';

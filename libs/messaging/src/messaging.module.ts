@@ -46,6 +46,7 @@ import {
   OUTBOUND_MESSAGE_MODEL,
   OutboundMessageRepository,
   OutboundMessageSchema,
+  PendingHoldsRegistrar,
   QuotaUpkeepRunner,
 } from './outbound';
 import {
@@ -195,6 +196,7 @@ export class MessagingModule {
         MediaUploadService,
         MediaUploadErrorsInterceptor,
         OutboundMessageRepository,
+        PendingHoldsRegistrar,
         ConversationRepository,
         MessageQueryService,
         ChatQueryService,

@@ -6,18 +6,10 @@ import { ConfigModule } from '@wwb/config';
 import { ObservabilityModule } from '@wwb/observability';
 import { PersistenceModule } from '@wwb/persistence';
 import { Clock, RuntimeModule } from '@wwb/runtime';
-import { testConfig } from '@wwb/testing';
+import { ManualClock, testConfig } from '@wwb/testing';
 
 /** A clock the test moves by hand (shared by every "node" of the test). */
-export class ManualClock extends Clock {
-  ms = Date.parse('2026-12-01T10:00:00Z');
-  override now(): Date {
-    return new Date(this.ms);
-  }
-  override nowMs(): number {
-    return this.ms;
-  }
-}
+export { ManualClock };
 
 /** A Nest context on this test file's own FerretDB database (dropped by stopContext). */
 export async function startContext(

@@ -7,11 +7,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getModelToken } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import {
+  ExternalHoldsStore,
   FULL_MEMORY_MS,
   QUOTA_SLOT_MODEL,
   QuotaSlotRecord,
   QuotaSlotRepository,
   QuotasModule,
+  SlotPicker,
   UsageCounterRepository,
 } from '@wwb/infrastructure';
 import { ManualClock, startContext, stopContext } from './infrastructure.harness';
@@ -30,7 +32,7 @@ beforeAll(async () => {
   model = context.get(getModelToken(QUOTA_SLOT_MODEL));
   await model.init();
   a = context.get(QuotaSlotRepository);
-  b = new QuotaSlotRepository(model, clock);
+  b = new QuotaSlotRepository(model, clock, new SlotPicker(clock), new ExternalHoldsStore());
 });
 
 afterAll(async () => {

@@ -14,8 +14,9 @@ export interface QuotaHold {
 /**
  * The per-account limits of things held for a while and of stored media bytes, over every
  * process (quota slots and usage counters in MongoDB, see @wwb/infrastructure quotas):
- * - acquire(): a unit of pendingMessages, sseStreams, webhookJobs or mediaFetches, or a
- *   DomainError `limit_reached` (429 too_many_*; details {resource, plan, limit});
+ * - acquire(): a unit of sseStreams, webhookJobs or mediaFetches, or a DomainError
+ *   `limit_reached` (429 too_many_*; details {resource, plan, limit}); a pending message holds
+ *   its pendingMessages slot on itself (@wwb/messaging);
  * - checkMediaBytes(): 403 plan_limit_exceeded when storing more would pass mediaBytes.
  * The account's plan comes from AccountsService.planOf() (cached for API_KEY_CACHE_TTL_MS).
  */

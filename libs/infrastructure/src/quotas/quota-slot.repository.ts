@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { randomInt } from 'node:crypto';
 import { Model } from 'mongoose';
 import { Clock } from '@wwb/runtime';
 import { CoalescingQueue } from '../batching';
 import { bulkInsertTolerant } from '../mongo/insert.store';
 import { QUOTA_SLOT_MODEL, QuotaSlotRecord } from './quota-slot.schema';
+import { ExternalHoldsStore } from './external-holds.store';
+import { SlotPicker } from './slot-picker';
 
 export interface TakeSlot {
   accountId: string;
@@ -18,14 +19,6 @@ export interface TakeSlot {
   ttlMs?: number;
 }
 
-/** Random slots tried before reading which are free. */
-const RANDOM_PROBES = 6;
-/** Free slots tried after reading them (others may be taking them at the same moment). */
-const FREE_PROBES = 6;
-/** After a refusal, this process refuses the same account and resource without a read for this long. */
-export const FULL_MEMORY_MS = 1_000;
-const MAX_FULL_REMEMBERED = 10_000;
-
 /** The outcome of a coalesced insert whose slot was already held (duplicate key). */
 const TAKEN = Symbol('slot taken');
 
@@ -34,15 +27,14 @@ export const quotaSlotId = (accountId: string, resource: string, slot: string): 
 
 /**
  * Quota slots (see QuotaSlotRecord): race-free limits on things an account holds for a while.
- * Taking a slot costs one unique insert while the account is well under its limit (a random
- * numbered slot); when random slots are taken, the account's slots are read once and free ones
- * tried. A refusal is remembered for FULL_MEMORY_MS in this process, so an account hammering at
- * its limit costs the database nothing more. Releasing is a read and a delete by `_id` (the only
- * filter FerretDB 1.24 serves from an index).
+ * Taking a slot costs one unique insert while the account is well under its limit (SlotPicker:
+ * a random numbered slot, then the account's slots read once when random ones are taken, a
+ * refusal remembered for a second in this process). Releasing is a read and a delete by `_id`
+ * (the cheapest filter on FerretDB 1.24, checked in SQLite, though row by row: this collection
+ * holds only the slots in use).
  */
 @Injectable()
 export class QuotaSlotRepository {
-  private readonly fullUntil = new Map<string, number>();
   /**
    * Slot inserts of concurrent requests go to FerretDB together (one unordered insertMany per
    * round trip): the send path takes a slot per message, and one insert per request doubled
@@ -53,6 +45,8 @@ export class QuotaSlotRepository {
   constructor(
     @InjectModel(QUOTA_SLOT_MODEL) private readonly model: Model<QuotaSlotRecord>,
     private readonly clock: Clock,
+    private readonly picker: SlotPicker,
+    private readonly external: ExternalHoldsStore,
   ) {
     this.inserts = new CoalescingQueue(async (docs) => {
       const { duplicates } = await bulkInsertTolerant(this.model, docs);
@@ -63,39 +57,17 @@ export class QuotaSlotRepository {
   /** Takes a slot for `holderId`: its `_id`, or null when the account holds `limit` already. */
   async take(req: TakeSlot): Promise<string | null> {
     if (req.limit === null) return this.takeUncapped(req);
-    const key = `${req.accountId}/${req.resource}`;
-    const now = this.clock.nowMs();
-    if (req.limit <= 0 || (this.fullUntil.get(key) ?? 0) > now) return null;
-    const tried = new Set<number>();
-    const probes = Math.min(req.limit, RANDOM_PROBES);
-    while (tried.size < probes) {
-      const i = randomInt(req.limit);
-      if (tried.has(i)) continue;
-      tried.add(i);
-      const id = await this.tryTake(req, `n${i}`);
-      if (id) return id;
-    }
-    if (tried.size < req.limit) {
-      // Most of what was tried is taken: read which slots are free rather than guess on.
-      const taken = new Set(
+    const slot = await this.picker.pick(`${req.accountId}/${req.resource}`, req.limit, {
+      tryTake: (candidate) => this.insertOnce(this.record(req, candidate)),
+      held: async () =>
         (
           await this.model
             .find({ accountId: req.accountId, resource: req.resource }, { slot: 1 })
             .lean<Pick<QuotaSlotRecord, 'slot'>[]>()
             .exec()
         ).map((s) => s.slot),
-      );
-      const free: number[] = [];
-      for (let i = 0; i < req.limit; i++) if (!tried.has(i) && !taken.has(`n${i}`)) free.push(i);
-      for (let n = 0; n < FREE_PROBES && free.length > 0; n++) {
-        const [i] = free.splice(randomInt(free.length), 1);
-        const id = await this.tryTake(req, `n${i!}`);
-        if (id) return id;
-      }
-    }
-    if (this.fullUntil.size >= MAX_FULL_REMEMBERED) this.fullUntil.clear();
-    this.fullUntil.set(key, now + FULL_MEMORY_MS);
-    return null;
+    });
+    return slot === null ? null : quotaSlotId(req.accountId, req.resource, slot);
   }
 
   /** A slot that is counted but never refused (`h-<holderId>`; taking it again is a no-op). */
@@ -127,7 +99,7 @@ export class QuotaSlotRepository {
     const current = await this.model.findOne({ _id: id }).lean<QuotaSlotRecord>().exec();
     if (current?.holderId !== holderId) return;
     await this.model.deleteOne({ _id: id }).exec();
-    this.fullUntil.delete(`${current.accountId}/${current.resource}`);
+    this.picker.forget(`${current.accountId}/${current.resource}`);
   }
 
   /** Slots the account holds of `resource` (expired registrations included until reaped). */
@@ -135,11 +107,13 @@ export class QuotaSlotRepository {
     return this.model.find({ accountId, resource }).lean<QuotaSlotRecord[]>().exec();
   }
 
-  /** Live slots per account and resource (expired registrations not counted). */
+  /**
+   * Live slots per account and resource (expired registrations not counted), those held on other
+   * documents (ExternalHoldsStore) included.
+   */
   async usageOf(accountIds: string[]): Promise<Map<string, Record<string, number>>> {
-    const out = new Map<string, Record<string, number>>(accountIds.map((id) => [id, {}]));
-    if (accountIds.length === 0) return out;
-    const [rows, expired] = await Promise.all([
+    if (accountIds.length === 0) return new Map();
+    const [rows, expired, out] = await Promise.all([
       this.model
         .aggregate<{ _id: { accountId: string; resource: string }; n: number }>([
           { $match: { accountId: { $in: accountIds } } },
@@ -153,10 +127,11 @@ export class QuotaSlotRepository {
         )
         .lean<Pick<QuotaSlotRecord, 'accountId' | 'resource'>[]>()
         .exec(),
+      this.external.usageOf(accountIds),
     ]);
     for (const row of rows) {
       const usage = out.get(row._id.accountId);
-      if (usage) usage[row._id.resource] = row.n;
+      if (usage) usage[row._id.resource] = (usage[row._id.resource] ?? 0) + row.n;
     }
     for (const slot of expired) {
       const usage = out.get(slot.accountId);
@@ -187,12 +162,6 @@ export class QuotaSlotRepository {
       .deleteOne({ _id: slot._id, holderId: slot.holderId, takenAt: slot.takenAt })
       .exec();
     return res.deletedCount === 1;
-  }
-
-  private async tryTake(req: TakeSlot, slot: string): Promise<string | null> {
-    return (await this.insertOnce(this.record(req, slot)))
-      ? quotaSlotId(req.accountId, req.resource, slot)
-      : null;
   }
 
   /** A coalesced unique insert: false when the slot is held already. */

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { QuotaSlotRepository } from './quota-slot.repository';
 import { QUOTA_SLOT_MODEL, QuotaSlotSchema } from './quota-slot.schema';
+import { ExternalHoldsStore } from './external-holds.store';
+import { SlotPicker } from './slot-picker';
 import { UsageCounterRepository } from './usage-counter.repository';
 import { USAGE_COUNTER_MODEL, UsageCounterSchema } from './usage-counter.schema';
 
@@ -17,7 +19,7 @@ import { USAGE_COUNTER_MODEL, UsageCounterSchema } from './usage-counter.schema'
       { name: USAGE_COUNTER_MODEL, schema: UsageCounterSchema },
     ]),
   ],
-  providers: [QuotaSlotRepository, UsageCounterRepository],
-  exports: [QuotaSlotRepository, UsageCounterRepository],
+  providers: [QuotaSlotRepository, UsageCounterRepository, SlotPicker, ExternalHoldsStore],
+  exports: [QuotaSlotRepository, UsageCounterRepository, SlotPicker, ExternalHoldsStore],
 })
 export class QuotasModule {}

@@ -5,7 +5,8 @@ export const USAGE_COUNTERS_COLLECTION = 'usage_counters';
 
 /**
  * An amount an account uses (e.g. bytes of stored media), `_id` = `<accountId>/<resource>`:
- * read by `_id` alone (the one filter FerretDB 1.24 answers from an index), changed with `$inc`.
+ * read by `_id` alone (the cheapest filter on FerretDB 1.24: SQLite checks it, row by row),
+ * changed with `$inc`.
  * `$inc` is exact on MongoDB; FerretDB 1.24 loses some of the concurrent updates of one
  * document, so the owner of the resource reconciles the counter with its source of truth from
  * time to time (only once the counter was quiet for a while: see `changedAt`).

@@ -20,8 +20,8 @@ export const MESSAGE_REQUEUE_MODEL = 'MessageRequeue';
 
 /**
  * A message accepted for sending, through the API or by an automation (`_id` = our id, `msg_<ULID>`), stored before the 202. Written
- * once by the API; afterwards its only write is `pending: false` when the gateway settled the
- * send (FerretDB loses one of two concurrent updates of a document, so nothing else writes it:
+ * once by the API; afterwards its only write is `pending: false` (and its held slot unset) when
+ * the gateway settled the send (FerretDB loses one of two concurrent updates of a document, so nothing else writes it:
  * statuses live in message_statuses, re-publish bookkeeping in message_requeues).
  */
 export interface OutboundMessageRecord {
@@ -40,8 +40,15 @@ export interface OutboundMessageRecord {
   /** True until the gateway recorded `sent` or `failed`: the sweeper re-publishes pending messages. */
   pending: boolean;
   /**
-   * `_id` of the quota slot (pendingMessages) the message holds while pending; given back when it
-   * is settled. Absent on messages stored before pending messages were limited.
+   * The pendingMessages slot the message holds while pending, on itself: `<accountId>/n<i>` under
+   * the plan's limit, `<accountId>/h-<id>` when counted but never refused (automated replies).
+   * The unique `held_slot` index makes two messages holding one slot impossible, and settling
+   * unsets it in the same update that ends `pending`. Absent once settled.
+   */
+  heldSlot?: string;
+  /**
+   * Before held slots: `_id` of the quota_slots slot the message held while pending, given back
+   * when it is settled (and by the worker's healer).
    */
   pendingSlot?: string;
   /** The sendAt it was scheduled for, when it was a scheduled message. */
@@ -61,6 +68,7 @@ export const OutboundMessageSchema = new Schema<OutboundMessageRecord>(
     idempotencyKey: { type: String },
     origin: { type: Schema.Types.Mixed },
     pending: { type: Boolean, required: true },
+    heldSlot: { type: String },
     pendingSlot: { type: String },
     scheduledFor: { type: Date },
     createdAt: { type: Date, required: true },
@@ -69,6 +77,11 @@ export const OutboundMessageSchema = new Schema<OutboundMessageRecord>(
 );
 /** The sweeper: pending messages, oldest first. */
 OutboundMessageSchema.index({ pending: 1, createdAt: 1 }, { name: 'pending_created' });
+/**
+ * The pending-message limit: one message per held slot. Sparse, so settled messages (no held
+ * slot) are not in it; FerretDB accepts the option and never lets missing values collide.
+ */
+OutboundMessageSchema.index({ heldSlot: 1 }, { name: 'held_slot', unique: true, sparse: true });
 
 /**
  * One status a message reached, inserted once (`_id` = `<messageId>/<status>`): the first record

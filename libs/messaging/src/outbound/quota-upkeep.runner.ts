@@ -30,9 +30,11 @@ export interface QuotaUpkeepResult {
  * Keeps the quota slots (@wwb/infrastructure) true, on the worker holding a Mongo lease:
  * - deletes registrations that expired (a stream or fetch whose API process died holds its slot
  *   until then);
- * - frees pending-message slots whose message is settled or was never stored (a gateway or API
- *   process that died between the two writes). Paged by `_id` with the position kept between
- *   runs, so a large backlog costs a bounded amount per run.
+ * - frees quota_slots pending-message slots whose message is settled or was never stored (a
+ *   gateway or API process that died between the two writes). New messages hold their slot on
+ *   themselves (OutboundMessageRecord.heldSlot); these are the slots of messages stored before.
+ *   Paged by `_id` with the position kept between runs, so a large backlog costs a bounded amount
+ *   per run.
  * A slot it deletes is deleted only if it is still the one it read (same holder and time).
  */
 @Injectable()

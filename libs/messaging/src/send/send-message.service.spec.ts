@@ -36,9 +36,6 @@ class MemorySlots {
   async release(id: string, holderId: string): Promise<void> {
     if (this.held.get(id) === holderId) this.held.delete(id);
   }
-  count(resource: string): number {
-    return [...this.held.keys()].filter((k) => k.includes(`/${resource}/`)).length;
-  }
 }
 
 const quota = (over: Partial<SendQuota> = {}): SendQuota => ({
@@ -70,6 +67,9 @@ describe('SendMessageUseCase', () => {
   let slots: MemorySlots;
   let storedBytes: number;
   let saved: number;
+  let atLimit: boolean;
+  const heldBy = (accountId: string): string[] =>
+    [...stored.values()].filter((m) => m.accountId === accountId && m.heldSlot).map((m) => m.heldSlot!);
 
   beforeEach(() => {
     log = [];
@@ -81,13 +81,23 @@ describe('SendMessageUseCase', () => {
     slots = new MemorySlots();
     storedBytes = 0;
     saved = 0;
+    atLimit = false;
     connection = { id: CON, accountId: 'acc_1', desiredState: 'running', status: 'ready' };
+    // The held slot's one property that matters here: at most `limit` messages of an account hold one.
     const messages = {
-      insert: async (m: OutboundMessageRecord) => {
+      insertHolding: async (m: OutboundMessageRecord, limit: number | null) => {
         if (insertFails) throw new Error('mongo down');
+        const held = heldBy(m.accountId).filter((h) => !h.includes('/h-'));
+        if (limit !== null && held.length >= limit) return false;
+        const free = [...Array(held.length + 1).keys()].find((i) => !held.includes(`${m.accountId}/n${i}`));
         log.push(`insert ${m._id}`);
-        stored.set(m._id, m);
+        stored.set(m._id, {
+          ...m,
+          heldSlot: limit === null ? `${m.accountId}/h-${m._id}` : `${m.accountId}/n${free}`,
+        });
+        return true;
       },
+      atLimit: () => atLimit,
       findById: async (id: string) => stored.get(id) ?? null,
     } as unknown as OutboundMessageRepository;
     const idempotency = {
@@ -303,10 +313,9 @@ describe('SendMessageUseCase', () => {
     });
     expect(stored.size).toBe(2);
     expect(keys.has('k9')).toBe(false);
-    // The message records its slot; giving it back (the gateway settling the send) makes room.
-    const slot = stored.get(first.id)!.pendingSlot!;
-    expect(slots.held.get(slot)).toBe(first.id);
-    await slots.release(slot, first.id);
+    // The message holds its slot itself; settling it (the gateway) gives the slot back.
+    expect(stored.get(first.id)!.heldSlot).toMatch(/^acc_1\/n[01]$/);
+    delete stored.get(first.id)!.heldSlot;
     await expect(service.execute(scope, cmd({ quota: quota() }))).resolves.toMatchObject({
       status: 'queued',
     });
@@ -314,16 +323,27 @@ describe('SendMessageUseCase', () => {
 
   it('without a quota (automated replies) pending messages are counted but never refused', async () => {
     for (let i = 0; i < 5; i++) await service.execute(scope, cmd({ origin: { source: 'auto_reply' } }));
-    expect(slots.count('pendingMessages')).toBe(5);
-    expect([...stored.values()].every((m) => m.pendingSlot?.includes('/pendingMessages/h-'))).toBe(true);
+    expect(heldBy('acc_1')).toEqual([...stored.keys()].map((id) => `acc_1/h-${id}`));
+    expect(heldBy('acc_1')).toHaveLength(5);
   });
 
-  it('a message that is not stored gives its pending slot back', async () => {
+  it('while the process knows the account at its limit, a send is refused before its media is handled', async () => {
+    atLimit = true;
+    const image = { to: '+15551234567', type: 'image', media: { base64: 'AQID', mimetype: 'image/png' } };
+    await expect(service.execute(scope, cmd({ message: image, quota: quota() }))).rejects.toMatchObject({
+      code: 'too_many_pending_messages',
+    });
+    expect(saved).toBe(0);
+    // Automated replies are never refused.
+    await expect(service.execute(scope, cmd({ message: image }))).resolves.toBeDefined();
+  });
+
+  it('a message that is not stored holds no slot', async () => {
     insertFails = true;
     await expect(service.execute(scope, cmd({ quota: quota({ pendingMessages: 1 }) }))).rejects.toThrow(
       'mongo down',
     );
-    expect(slots.count('pendingMessages')).toBe(0);
+    expect(heldBy('acc_1')).toHaveLength(0);
     insertFails = false;
     await expect(
       service.execute(scope, cmd({ quota: quota({ pendingMessages: 1 }) })),
@@ -344,7 +364,7 @@ describe('SendMessageUseCase', () => {
       details: { resource: 'mediaBytes', limit: 100, used: 60, size: 41 },
     });
     expect(saved).toBe(1);
-    expect(slots.count('pendingMessages')).toBe(1);
+    expect(heldBy('acc_1')).toHaveLength(1);
     await service.execute(scope, cmd({ message: image(40), quota: quota() }));
     expect(storedBytes).toBe(100);
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { quotaExceeded } from '@wwb/accounts';
 import { AppConfig } from '@wwb/config';
 import type { MediaRef } from '@wwb/contracts';
 import { AppLogger } from '@wwb/observability';
@@ -89,10 +90,11 @@ export const idempotencyKeyReused = (): DomainError =>
  * statuses; a consumer retries what is transient). The caller checks an API key's reach to the
  * connection; the use case checks the account's.
  *
- * Per-account limits (command.quota): each pending message holds a quota slot until the gateway
- * settles it (429 too_many_pending_messages when the account holds its limit: its flood waits
- * in its own quota, never in front of other accounts), a media URL fetch holds one while it
- * runs (429 too_many_media_fetches), and stored bytes must stay within mediaBytes (403).
+ * Per-account limits (command.quota): each pending message holds a slot of its account's
+ * pendingMessages, on the message itself, until the gateway settles it (429
+ * too_many_pending_messages when the account holds its limit: its flood waits in its own quota,
+ * never in front of other accounts), a media URL fetch holds a quota slot while it runs (429
+ * too_many_media_fetches), and stored bytes must stay within mediaBytes (403).
  */
 @Injectable()
 export class SendMessageUseCase {
@@ -151,11 +153,11 @@ export class SendMessageUseCase {
     }
 
     let record: OutboundMessageRecord;
-    let pendingSlot: string | undefined;
     const { quota } = command;
     try {
       checkRunning(connection);
-      pendingSlot = await this.quotas.takePendingSlot(scope, id, quota);
+      // While this process knows the account at its limit, refused before any media is handled.
+      if (quota && this.messages.atLimit(scope.accountId)) throw pendingLimitReached(quota);
       const resolved = draft.media
         ? await this.resolveMedia(scope, draft.content.type, draft.media, { id, quota })
         : undefined;
@@ -168,12 +170,12 @@ export class SendMessageUseCase {
         media: ref,
         key,
         origin,
-        pendingSlot,
         scheduledFor: command.scheduledFor,
       });
-      await this.messages.insert(record);
+      // The message holds its pendingMessages slot itself: one write stores it and takes the slot.
+      const held = await this.messages.insertHolding(record, quota ? quota.pendingMessages : null);
+      if (!held) throw pendingLimitReached(quota!);
     } catch (err) {
-      if (pendingSlot) await this.quotas.releasePendingSlot(pendingSlot, id).catch(() => undefined);
       if (key) await this.idempotency.release(scope, key, id).catch(() => undefined);
       throw err;
     }
@@ -198,7 +200,7 @@ export class SendMessageUseCase {
   ): Promise<SendMessageResult> {
     const deadline = this.clock.nowMs() + REPLAY_WAIT_MS;
     for (let polls = 0; ; polls++) {
-      // By `_id` alone (the one filter FerretDB 1.24 reads without a scan), checked here.
+      // By `_id` alone (the cheapest filter on FerretDB 1.24, checked in SQLite), the rest here.
       const message = await this.messages.findById(earlier.messageId);
       if (message && message.accountId === scope.accountId && message.connectionId === earlier.connectionId)
         return { id: message._id, status: 'queued', replayed: true };
@@ -281,7 +283,6 @@ export class SendMessageUseCase {
       media: MediaRef | undefined;
       key: string | undefined;
       origin: MessageOrigin;
-      pendingSlot: string;
       scheduledFor: Date | undefined;
     },
   ): OutboundMessageRecord {
@@ -296,12 +297,14 @@ export class SendMessageUseCase {
       ...(m.key ? { idempotencyKey: m.key } : {}),
       origin: m.origin,
       pending: true,
-      pendingSlot: m.pendingSlot,
       ...(m.scheduledFor ? { scheduledFor: m.scheduledFor } : {}),
       createdAt: this.clock.now(),
     };
   }
 }
+
+const pendingLimitReached = (quota: SendQuota): DomainError =>
+  quotaExceeded('pendingMessages', quota.plan, quota.pendingMessages ?? 0);
 
 function checkRunning(connection: { desiredState: string; status: string }): void {
   if (connection.desiredState !== 'running') {

@@ -20,8 +20,9 @@ const FETCH_SLOT_MARGIN_MS = 30_000;
 
 /**
  * The per-account limits a send is held to, over every API process (quota slots and the media
- * byte counter of @wwb/infrastructure). Without a quota (automated replies) everything is
- * counted, nothing refused.
+ * byte counter of @wwb/infrastructure; the pendingMessages slot is held on the message itself,
+ * see OutboundMessageRepository.insertHolding). Without a quota (automated replies) everything
+ * is counted, nothing refused.
  */
 @Injectable()
 export class SendQuotaService {
@@ -33,18 +34,6 @@ export class SendQuotaService {
     config: AppConfig,
   ) {
     this.fetchSlotTtlMs = config.media.urlTimeoutMs + FETCH_SLOT_MARGIN_MS;
-  }
-
-  /**
-   * The pending slot of message `id` (held until the gateway settles it); 429
-   * too_many_pending_messages when the account holds its plan's limit.
-   */
-  async takePendingSlot(scope: AccountScope, id: string, quota?: SendQuota): Promise<string> {
-    const slot = { accountId: scope.accountId, resource: 'pendingMessages', holderId: id };
-    if (!quota) return this.slots.takeUncapped(slot);
-    const taken = await this.slots.take({ ...slot, limit: quota.pendingMessages });
-    if (!taken) throw quotaExceeded('pendingMessages', quota.plan, quota.pendingMessages ?? 0);
-    return taken;
   }
 
   /**
@@ -62,11 +51,6 @@ export class SendQuotaService {
 
   /** Gives back a scheduledMessages slot (idempotent). */
   async releaseScheduledSlot(slotId: string, id: string): Promise<void> {
-    await this.slots.release(slotId, id);
-  }
-
-  /** Gives back the pending slot of a message that was not stored after all. */
-  async releasePendingSlot(slotId: string, id: string): Promise<void> {
     await this.slots.release(slotId, id);
   }
 

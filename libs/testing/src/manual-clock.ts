@@ -1,0 +1,12 @@
+import { Clock } from '@wwb/runtime';
+
+/** A Clock that moves only when a test sets or advances `ms` (specs of stateful classes). */
+export class ManualClock extends Clock {
+  ms = Date.parse('2026-12-01T10:00:00Z');
+  override now(): Date {
+    return new Date(this.ms);
+  }
+  override nowMs(): number {
+    return this.ms;
+  }
+}
