@@ -166,6 +166,10 @@ export const SETTINGS = {
     parse: int({ min: 100 }),
     doc: 'A message still queued this long after it was accepted (or last re-published) is published again',
   }),
+  MESSAGE_COMMAND_LINGER_MS: spec({
+    parse: int({ min: 0, max: 1000 }),
+    doc: "How long an accepted message's send command waits to share a Kafka produce request with others (after the answer; 0 = at once)",
+  }),
   CAMPAIGN_PLAN_STALE_MS: spec({
     parse: int({ min: 1000 }),
     doc: 'A campaign run not planned this long after it was claimed is planned again (its planner died)',
@@ -315,6 +319,7 @@ export class AppConfig {
     return {
       readyTimeoutMs: this.raw.MESSAGE_READY_TIMEOUT_MS,
       requeueAfterMs: this.raw.MESSAGE_REQUEUE_AFTER_MS,
+      commandLingerMs: this.raw.MESSAGE_COMMAND_LINGER_MS,
       sweepIntervalMs: this.raw.MESSAGE_SWEEP_INTERVAL_MS,
       idempotencyKeyTtlHours: this.raw.IDEMPOTENCY_KEY_TTL_HOURS,
       campaignPlanStaleMs: this.raw.CAMPAIGN_PLAN_STALE_MS,

@@ -9,17 +9,28 @@ export class CoalescingQueue<T> {
   private queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private inFlight = 0;
 
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+  private readonly lingerMs: number;
+
   /**
    * @param flush writes a batch; resolves with one entry per item (undefined = written, else the
    *   error of that item) or void when all were written; rejects when the whole batch failed.
-   * @param maxInFlight flushes running at once. Keep 1 where order matters: with more, a later
-   *   batch may complete first (accepted messages would be published out of order).
+   * @param options.maxBatch items per flush at most (500).
+   * @param options.maxInFlight flushes running at once (1). Keep 1 where order matters: with
+   *   more, a later batch may complete first (accepted messages would be published out of order).
+   * @param options.lingerMs how long a flush waits for more items before it starts, unless a
+   *   full batch is waiting (0: at once). For writes nobody waits on, where fewer round trips
+   *   matter more than a few milliseconds.
    */
   constructor(
     private readonly flush: (items: T[]) => Promise<(unknown | undefined)[] | void>,
-    private readonly maxBatch = 500,
-    private readonly maxInFlight = 1,
-  ) {}
+    options: { maxBatch?: number; maxInFlight?: number; lingerMs?: number } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = options.maxInFlight ?? 1;
+    this.lingerMs = options.lingerMs ?? 0;
+  }
 
   /** Items waiting or being written. */
   get size(): number {
@@ -37,6 +48,9 @@ export class CoalescingQueue<T> {
     this.inFlight += 1;
     try {
       while (this.queue.length) {
+        if (this.lingerMs > 0 && this.queue.length < this.maxBatch) {
+          await new Promise((resolve) => setTimeout(resolve, this.lingerMs));
+        }
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const errors = await this.flush(batch.map((b) => b.item));

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { AppConfig } from '@wwb/config';
 import { EventEnvelope, GATEWAY_COMMANDS, SendMessageCommandData } from '@wwb/contracts';
 import { EventFactory, EventPublisher } from '@wwb/kafka';
 import { CoalescingQueue } from '@wwb/infrastructure';
@@ -9,7 +10,11 @@ import { OutboundMessageRecord } from '../outbound';
  * partitioned by connection, so the owning gateway sends a connection's messages in order).
  * Each publish is a new envelope; the gateway deduplicates on our message id, so publishing the
  * same message again (the sweeper) never sends it twice. Concurrent publishes share one produce
- * request (CoalescingQueue), in arrival order.
+ * request (CoalescingQueue), in arrival order, and a produce waits MESSAGE_COMMAND_LINGER_MS for
+ * more: nobody waits on it (the API has answered), and on a machine shared with the broker each
+ * produce request costs the broker a wake-up. At 500 sends/s, 5 ms cut the broker's CPU per send
+ * from 0.21-0.29 to 0.12-0.16 ms (compiled API, 12 runs of 10 s each way); the answer's latency
+ * did not move either way.
  */
 @Injectable()
 export class MessageCommandProducer implements BeforeApplicationShutdown {
@@ -18,8 +23,11 @@ export class MessageCommandProducer implements BeforeApplicationShutdown {
   constructor(
     private readonly events: EventFactory,
     publisher: EventPublisher,
+    config: AppConfig,
   ) {
-    this.queue = new CoalescingQueue((commands) => publisher.publish(commands, { topic: 'commands' }));
+    this.queue = new CoalescingQueue((commands) => publisher.publish(commands, { topic: 'commands' }), {
+      lingerMs: config.messaging.commandLingerMs,
+    });
   }
 
   /** Lets the commands still queued leave before Kafka is disconnected (at most 5 s). */
