@@ -1,18 +1,8 @@
 import { scopeOf } from '@wwb/persistence';
-import { Clock } from '@wwb/runtime';
 import type { FaqBotRepository } from './faq-bot.repository';
 import type { FaqBotRecord } from './faq-bot.schema';
 import { FaqServingStore, SERVING_CHECK_MS } from './faq-serving.store';
-
-class FakeClock extends Clock {
-  ms = 1_000_000;
-  override now(): Date {
-    return new Date(this.ms);
-  }
-  override nowMs(): number {
-    return this.ms;
-  }
-}
+import { ManualClock } from '@wwb/testing';
 
 const bot = (id: string, accountId = 'acc_a'): FaqBotRecord => ({
   _id: id,
@@ -69,13 +59,13 @@ class FakeRepository {
 
 describe('FaqServingStore', () => {
   const a = scopeOf('acc_a');
-  let clock: FakeClock;
+  let clock: ManualClock;
   let repo: FakeRepository;
   let store: FaqServingStore;
   const ids = async (scope = a) => (await store.enabled(scope)).map((b) => b._id);
 
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new ManualClock(1_000_000);
     repo = new FakeRepository();
     repo.change('acc_a', [bot('faq_1')], 'r1');
     store = new FaqServingStore(repo as unknown as FaqBotRepository, clock);

@@ -6,7 +6,6 @@ import type { FaqBotsService } from '@wwb/faq-bots';
 import type { SendMessageCommand, SendMessageUseCase } from '@wwb/messaging';
 import type { AppLogger } from '@wwb/observability';
 import type { AccountScope } from '@wwb/persistence';
-import { Clock } from '@wwb/runtime';
 import { TemplateEngine, TemplatesService } from '@wwb/templates';
 import { compileRule, CompiledRule, Rule, RulesService } from '../rules';
 import { AutomationEventsProducer } from './automation-events.producer';
@@ -20,19 +19,7 @@ import { FaqAnswerService } from './faq-answer.service';
 import { HttpActionClient } from './http-action.client';
 import { InboundAutomationService } from './inbound-automation.service';
 import { RuleActionsRunner } from './rule-actions.runner';
-
-class FakeClock extends Clock {
-  t = new Date('2026-12-01T10:00:00.000Z').getTime();
-  override now(): Date {
-    return new Date(this.t);
-  }
-  override nowMs(): number {
-    return this.t;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+import { ManualClock } from '@wwb/testing';
 
 const PEER = '15557654321@c.us';
 let seq = 0;
@@ -86,7 +73,7 @@ function rule(id: string, over: Partial<Rule>): CompiledRule {
 
 /** The pipeline with its storage, Kafka and the send use case replaced by memory. */
 function harness(opts: { rules?: CompiledRule[]; maxReplies?: number } = {}) {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const config = {
     automation: {
       maxRepliesPerChat: opts.maxReplies ?? 5,

@@ -1,25 +1,15 @@
-import { Clock } from '@wwb/runtime';
 import { OUTGOING_TAG_TTL_MS, OutgoingTagStore } from './outgoing-tag.store';
-
-class FakeClock extends Clock {
-  t = 1_000_000;
-  override now(): Date {
-    return new Date(this.t);
-  }
-  override nowMs(): number {
-    return this.t;
-  }
-}
+import { ManualClock } from '@wwb/testing';
 
 const CHAT = '15557654321@c.us';
 const tagA = { messageId: 'msg_A', origin: { source: 'auto_reply' as const, ruleId: 'rul_1' } };
 const tagB = { messageId: 'msg_B', origin: { source: 'api' as const } };
 
 describe('OutgoingTagStore', () => {
-  let clock: FakeClock;
+  let clock: ManualClock;
   let store: OutgoingTagStore;
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new ManualClock(1_000_000);
     store = new OutgoingTagStore(clock);
   });
 
@@ -65,7 +55,7 @@ describe('OutgoingTagStore', () => {
     store.expect('con_1', CHAT, tagB);
     store.settle('con_1', CHAT, tagB, 'true_2');
     store.expect('con_1', CHAT, tagA);
-    clock.t += OUTGOING_TAG_TTL_MS + 1;
+    clock.ms += OUTGOING_TAG_TTL_MS + 1;
     expect(store.take('con_1', { id: 'true_2', chatId: CHAT })).toBeUndefined();
     expect(store.take('con_1', { id: 'true_3', chatId: CHAT })).toBeUndefined();
     expect(store.size).toBe(0);

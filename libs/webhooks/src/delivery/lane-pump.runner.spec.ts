@@ -1,23 +1,13 @@
-import { Clock } from '@wwb/runtime';
 import { Lane, PendingDelivery, Stream } from './delivery-queue';
 import { LanePumpRunner } from './lane-pump.runner';
 import { PartitionLeases } from './partition.leases';
 import { WorkingSetStore } from './working-set.store';
-
-class FakeClock extends Clock {
-  t = 1_700_000_000_000;
-  override nowMs(): number {
-    return this.t;
-  }
-  override now(): Date {
-    return new Date(this.t);
-  }
-}
+import { ManualClock } from '@wwb/testing';
 
 const TIMEOUT_MS = 1_000;
 
 describe('LanePumpRunner', () => {
-  let clock: FakeClock;
+  let clock: ManualClock;
   let held: WorkingSetStore;
   let leaseOk: boolean;
   let sent: string[];
@@ -32,9 +22,9 @@ describe('LanePumpRunner', () => {
     partition: 0,
     order: id,
     streamKey,
-    occurredAtMs: clock.t,
+    occurredAtMs: clock.ms,
     attempts: 0,
-    dueAtMs: clock.t + dueInMs,
+    dueAtMs: clock.ms + dueInMs,
   });
 
   /** What the dispatcher does: hold, arm a new head, pump. */
@@ -56,13 +46,13 @@ describe('LanePumpRunner', () => {
   };
 
   const advance = (ms: number): void => {
-    clock.t += ms;
+    clock.ms += ms;
     jest.advanceTimersByTime(ms);
   };
 
   beforeEach(() => {
     jest.useFakeTimers();
-    clock = new FakeClock();
+    clock = new ManualClock(1_700_000_000_000);
     held = new WorkingSetStore(2);
     leaseOk = true;
     sent = [];
@@ -114,7 +104,7 @@ describe('LanePumpRunner', () => {
 
   it('waits for a paused lane to resume', () => {
     const lane = held.lane('whk_1');
-    lane.pausedUntilMs = clock.t + 2_000;
+    lane.pausedUntilMs = clock.ms + 2_000;
     hold(pending('a'));
     expect(sent).toEqual([]);
     advance(2_000);

@@ -1,5 +1,4 @@
 import pino from 'pino';
-import { Clock } from '@wwb/runtime';
 import { CachedEndpoint, EndpointDirectory } from '../endpoints/endpoint.directory';
 import { Lane, PendingDelivery } from './delivery-queue';
 import { LaneSpillStore } from './lane-spill.store';
@@ -9,22 +8,13 @@ import { WebhookAttemptRecord, WebhookDeliveryRecord } from './webhook-delivery.
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookMetrics } from './webhook.metrics';
 import { WorkingSetStore } from './working-set.store';
-
-class FakeClock extends Clock {
-  t = 1_700_000_000_000;
-  override nowMs(): number {
-    return this.t;
-  }
-  override now(): Date {
-    return new Date(this.t);
-  }
-}
+import { ManualClock } from '@wwb/testing';
 
 const MAX_HELD = 4;
 const endpoint = { record: { ordering: 'none' } } as unknown as CachedEndpoint;
 
 describe('LaneSpillStore', () => {
-  let clock: FakeClock;
+  let clock: ManualClock;
   let stored: WebhookDeliveryRecord[];
   let attempts: WebhookAttemptRecord[];
   let failReads: number;
@@ -44,8 +34,8 @@ describe('LaneSpillStore', () => {
     partition,
     order: id,
     orderKey: 'chat',
-    occurredAt: new Date(clock.t),
-    createdAt: new Date(clock.t),
+    occurredAt: new Date(clock.ms),
+    createdAt: new Date(clock.ms),
     body: '{}',
   });
 
@@ -58,9 +48,9 @@ describe('LaneSpillStore', () => {
     partition: 0,
     order: id,
     streamKey: id,
-    occurredAtMs: clock.t,
+    occurredAtMs: clock.ms,
     attempts: 0,
-    dueAtMs: clock.t,
+    dueAtMs: clock.ms,
   });
 
   const heldIds = (): string[] => [...lane.streams.values()].flatMap((s) => s.queue.map((d) => d.id)).sort();
@@ -72,7 +62,7 @@ describe('LaneSpillStore', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    clock = new FakeClock();
+    clock = new ManualClock(1_700_000_000_000);
     stored = [];
     attempts = [];
     failReads = 0;
@@ -148,7 +138,7 @@ describe('LaneSpillStore', () => {
     held.add(lane, pending('a3'));
     stored = ['a3', 'b', 'c', 'd', 'e'].map((id) => record(id));
     store.spill(lane, pending('a3'));
-    finished.add('c', clock.t);
+    finished.add('c', clock.ms);
     attempts = [
       { _id: 'd~1', deliveryId: 'd', n: 1, outcome: 'failed' } as WebhookAttemptRecord,
       {
@@ -156,7 +146,7 @@ describe('LaneSpillStore', () => {
         deliveryId: 'e',
         n: 1,
         outcome: 'retrying',
-        nextAttemptAt: new Date(clock.t + 5_000),
+        nextAttemptAt: new Date(clock.ms + 5_000),
       } as WebhookAttemptRecord,
     ];
     store.maybeReload(lane);
@@ -170,7 +160,7 @@ describe('LaneSpillStore', () => {
     // Two batches (of the room there was): [a3, b, c] then [d, e].
     expect(heldIds()).toEqual(['a3', 'b', 'e']);
     const e = [...lane.streams.values()].find((x) => x.head?.id === 'e')!.head!;
-    expect(e).toMatchObject({ attempts: 1, dueAtMs: clock.t + 5_000 });
+    expect(e).toMatchObject({ attempts: 1, dueAtMs: clock.ms + 5_000 });
     // The second batch was full too: the store may hold more after e.
     expect(lane.spilledFromId).toBe('e\0');
     expect(lane.reloading).toBe(false);

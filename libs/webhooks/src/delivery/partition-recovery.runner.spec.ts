@@ -1,5 +1,4 @@
 import pino from 'pino';
-import { Clock } from '@wwb/runtime';
 import { CachedEndpoint, EndpointDirectory } from '../endpoints/endpoint.directory';
 import { PendingDelivery } from './delivery-queue';
 import { PartitionRecoveryRunner } from './partition-recovery.runner';
@@ -8,21 +7,12 @@ import { WebhookAttemptRecord, WebhookDeliveryRecord } from './webhook-delivery.
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookMetrics } from './webhook.metrics';
 import { WorkingSetStore } from './working-set.store';
-
-class FakeClock extends Clock {
-  t = 1_700_000_000_000;
-  override nowMs(): number {
-    return this.t;
-  }
-  override now(): Date {
-    return new Date(this.t);
-  }
-}
+import { ManualClock } from '@wwb/testing';
 
 const endpoint = { record: { ordering: 'none' } } as unknown as CachedEndpoint;
 
 describe('PartitionRecoveryRunner', () => {
-  let clock: FakeClock;
+  let clock: ManualClock;
   let deliveries: WebhookDeliveryRecord[];
   let attempts: WebhookAttemptRecord[];
   let failReads: number;
@@ -42,8 +32,8 @@ describe('PartitionRecoveryRunner', () => {
     partition,
     order: id,
     orderKey: 'chat',
-    occurredAt: new Date(clock.t - 1_000),
-    createdAt: new Date(clock.t - 1_000),
+    occurredAt: new Date(clock.ms - 1_000),
+    createdAt: new Date(clock.ms - 1_000),
     body: '{}',
   });
 
@@ -54,9 +44,9 @@ describe('PartitionRecoveryRunner', () => {
     deliveryId,
     partition: 0,
     n,
-    at: new Date(clock.t - 500),
+    at: new Date(clock.ms - 500),
     outcome,
-    ...(outcome === 'retrying' ? { nextAttemptAt: new Date(clock.t + 60_000) } : {}),
+    ...(outcome === 'retrying' ? { nextAttemptAt: new Date(clock.ms + 60_000) } : {}),
   });
 
   const pending = (id: string, partition: number): PendingDelivery => ({
@@ -68,14 +58,14 @@ describe('PartitionRecoveryRunner', () => {
     partition,
     order: id,
     streamKey: id,
-    occurredAtMs: clock.t,
+    occurredAtMs: clock.ms,
     attempts: 0,
-    dueAtMs: clock.t,
+    dueAtMs: clock.ms,
   });
 
   beforeEach(() => {
     jest.useFakeTimers();
-    clock = new FakeClock();
+    clock = new ManualClock(1_700_000_000_000);
     deliveries = [];
     attempts = [];
     failReads = 0;
@@ -129,7 +119,7 @@ describe('PartitionRecoveryRunner', () => {
       record('gone', 0, 'whk_x'),
     ];
     attempts = [attempt('c', 1, 'retrying'), attempt('done', 1, 'retrying'), attempt('done', 2, 'delivered')];
-    finished.add('late', clock.t);
+    finished.add('late', clock.ms);
     runner.acquired(0);
     expect(runner.state(0)).toBe('recovering');
     expect(runner.activePartitions()).toEqual([]);
@@ -137,8 +127,8 @@ describe('PartitionRecoveryRunner', () => {
     expect(runner.state(0)).toBe('active');
     expect(runner.activePartitions()).toEqual([0]);
     expect(placed.map((d) => d.id)).toEqual(['a', 'c']);
-    expect(placed[1]).toMatchObject({ attempts: 1, dueAtMs: clock.t + 60_000 });
-    expect(placed[0]).toMatchObject({ attempts: 0, dueAtMs: clock.t });
+    expect(placed[1]).toMatchObject({ attempts: 1, dueAtMs: clock.ms + 60_000 });
+    expect(placed[0]).toMatchObject({ attempts: 0, dueAtMs: clock.ms });
     // Everything the recovery read counts as seen, finished or not.
     expect(runner.wasRecovered(0, 'done')).toBe(true);
     expect(runner.wasRecovered(0, 'zzz')).toBe(false);
@@ -150,7 +140,7 @@ describe('PartitionRecoveryRunner', () => {
     await jest.advanceTimersByTimeAsync(50);
     expect(runner.activePartitions().sort()).toEqual([0, 1]);
     expect(reads[0]).toHaveBeenCalledTimes(1);
-    expect(reads[0]).toHaveBeenCalledWith([0, 1], new Date(clock.t - 7 * 24 * 3_600_000));
+    expect(reads[0]).toHaveBeenCalledWith([0, 1], new Date(clock.ms - 7 * 24 * 3_600_000));
   });
 
   it('hands over what was parked during the recovery after the recovered ones', async () => {
