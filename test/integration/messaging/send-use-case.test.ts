@@ -1,13 +1,15 @@
 /**
  * SendMessageUseCase as a worker consumer gets it: MessagingModule.sending() alone (no HTTP, no
  * API module), against the real FerretDB and Kafka. Errors are DomainErrors; an automated send
- * is stored with its origin, idempotently.
+ * is stored with its origin, idempotently; media stored for a send the pendingMessages limit
+ * refuses is deleted again, its bytes given back.
  */
 import { Test, TestingModule } from '@nestjs/testing';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { ConnectionRepository } from '@wwb/connections';
-import { MessagingModule, SendMessageUseCase } from '@wwb/messaging';
+import { UsageCounterRepository } from '@wwb/infrastructure';
+import { MEDIA_BUCKET, MessagingModule, SendMessageUseCase } from '@wwb/messaging';
 import { scopeOf } from '@wwb/persistence';
 import { PlatformModule } from '@wwb/platform';
 import { DomainError, IdGenerator } from '@wwb/runtime';
@@ -28,10 +30,14 @@ beforeAll(async () => {
   }).compile();
   await moduleRef.init();
   sending = moduleRef.get(SendMessageUseCase);
+  await addConnection(scope.accountId, connectionId);
+});
+
+async function addConnection(accountId: string, id: string): Promise<void> {
   const at = new Date();
   await moduleRef.get(ConnectionRepository, { strict: false }).insert({
-    _id: connectionId,
-    accountId: scope.accountId,
+    _id: id,
+    accountId,
     name: 'worker send',
     driver: 'simulator',
     desiredState: 'running',
@@ -39,7 +45,7 @@ beforeAll(async () => {
     createdAt: at,
     updatedAt: at,
   });
-});
+}
 
 afterAll(async () => {
   await moduleRef?.get<Connection>(getConnectionToken()).dropDatabase();
@@ -86,4 +92,41 @@ it('an automated send is stored with its origin; its idempotency key replays it'
     .execute(scope, { ...command, idempotencyKey: undefined, message: { to: 'x', type: 'text', text: 'y' } })
     .catch((e: unknown) => e);
   expect(invalid).toMatchObject({ kind: 'invalid', code: 'invalid_recipient' });
+});
+
+it('media stored for a send refused at the pendingMessages limit is deleted, its bytes given back', async () => {
+  const full = scopeOf('acc_send_full');
+  const conId = ids.prefixed('con');
+  await addConnection(full.accountId, conId);
+  const quota = { plan: 'starter', pendingMessages: 1, mediaFetches: 2, mediaBytes: 1_000_000 };
+  // The account takes its one pending slot; this process does not remember it as full, so the
+  // next send is refused by the insert, after its base64 bytes were stored.
+  await sending.execute(full, {
+    connectionId: conId,
+    message: { to: '+15557654321', type: 'text', text: 'one' },
+    quota,
+  });
+
+  const bytes = Buffer.alloc(2_048, 7);
+  const err = await sending
+    .execute(full, {
+      connectionId: conId,
+      message: {
+        to: '+15557654321',
+        type: 'image',
+        media: { base64: bytes.toString('base64'), mimetype: 'image/png' },
+      },
+      quota,
+    })
+    .catch((e: unknown) => e);
+  expect(err).toMatchObject({ kind: 'limit_reached', code: 'too_many_pending_messages' });
+
+  const files = await moduleRef
+    .get<Connection>(getConnectionToken())
+    .collection(`${MEDIA_BUCKET}.files`)
+    .countDocuments({ 'metadata.accountId': full.accountId });
+  expect(files).toBe(0);
+  expect(
+    await moduleRef.get(UsageCounterRepository, { strict: false }).get(full.accountId, 'mediaBytes'),
+  ).toBe(0);
 });

@@ -154,6 +154,8 @@ export class SendMessageUseCase {
 
     let record: OutboundMessageRecord;
     const { quota } = command;
+    /** An upload this request stored itself (base64 or URL media), deleted again if the send is refused. */
+    let storedNow: string | undefined;
     try {
       checkRunning(connection);
       // While this process knows the account at its limit, refused before any media is handled.
@@ -162,6 +164,7 @@ export class SendMessageUseCase {
         ? await this.resolveMedia(scope, draft.content.type, draft.media, { id, quota })
         : undefined;
       const ref = resolved ? await this.store(scope, resolved, quota) : undefined;
+      if (resolved && 'bytes' in resolved) storedNow = ref?.uploadId;
       record = this.newRecord(scope, {
         connectionId,
         id,
@@ -177,6 +180,11 @@ export class SendMessageUseCase {
       if (!held) throw pendingLimitReached(quota!);
     } catch (err) {
       if (key) await this.idempotency.release(scope, key, id).catch(() => undefined);
+      // A refusal (the pendingMessages limit, checked by the insert) stored no message: the bytes
+      // stored for it go, and the account's mediaBytes gets them back now rather than at the
+      // next retention run. Any other error may have stored the message after all (a lost
+      // answer): its media stays, and retention deletes it if nothing refers to it.
+      if (storedNow && err instanceof DomainError) await this.media.delete(storedNow).catch(() => undefined);
       throw err;
     }
 
