@@ -1,5 +1,5 @@
 import { ManualClock } from '@wwb/testing';
-import { FULL_MEMORY_MS, SlotPicker, SlotProbe } from './slot-picker';
+import { FREE_LIST_MS, FREE_SAMPLE, FULL_MEMORY_MS, SlotPicker, SlotProbe } from './slot-picker';
 
 /** Slots in memory: a take succeeds once per slot; counts the writes and reads it was asked for. */
 class MemoryProbe implements SlotProbe {
@@ -45,9 +45,62 @@ describe('SlotPicker', () => {
   it('nearly full: the one free slot of 1,000 is found by reading the held ones once, not by guessing on', async () => {
     for (let i = 0; i < 1_000; i++) if (i !== 737) probe.taken.add(`n${i}`);
     expect(await picker.pick('acc/pending', 1_000, probe)).toBe('n737');
-    // Six random probes (one of them lucky 0.6% of the time), then at most the free one.
-    expect(probe.writes).toBeLessThanOrEqual(7);
+    // Eight random probes (one of them lucky 0.8% of the time), then the free one.
+    expect(probe.writes).toBeLessThanOrEqual(9);
     expect(probe.reads).toBeLessThanOrEqual(1);
+  });
+
+  it('near the limit, the free slots one read found serve the next picks: a write each, no read, for FREE_LIST_MS', async () => {
+    for (let i = 0; i < 900; i++) probe.taken.add(`n${i}`);
+    // 90% held: eight random probes all miss 43% of the time, and a read follows.
+    while (probe.reads === 0) expect(await picker.pick('acc/pending', 1_000, probe)).not.toBeNull();
+    const writes = probe.writes;
+    for (let i = 0; i < 50; i++) expect(await picker.pick('acc/pending', 1_000, probe)).toMatch(/^n9\d\d$/);
+    expect(probe).toMatchObject({ writes: writes + 50, reads: 1 });
+    // Another key does not use this key's list.
+    const other = new MemoryProbe();
+    for (let i = 0; i < 900; i++) other.taken.add(`n${i}`);
+    while (other.reads === 0) await picker.pick('other/pending', 1_000, other);
+    expect(probe.reads).toBe(1);
+
+    clock.advance(FREE_LIST_MS);
+    // Stale now: random probes again, and a read once they all miss.
+    const taken = probe.taken.size;
+    while (probe.reads === 1) await picker.pick('acc/pending', 1_000, probe);
+    expect(probe.reads).toBe(2);
+    expect(probe.taken.size).toBeGreaterThan(taken);
+  });
+
+  it('a read keeps a random sample of FREE_SAMPLE free slots; once they are used up the next pick reads again', async () => {
+    const limit = FREE_SAMPLE * 4;
+    for (let i = 0; i < FREE_SAMPLE * 2; i++) probe.taken.add(`n${i * 2}`);
+    // Half held: eight random probes all miss once in 256 picks, and a read follows.
+    while (probe.reads === 0) await picker.pick('acc/pending', limit, probe);
+    const first = probe.taken.size;
+    // The sample is random, not the lowest free slots.
+    const fromList: number[] = [];
+    for (let i = 0; i < FREE_SAMPLE - 1; i++) {
+      const slot = await picker.pick('acc/pending', limit, probe);
+      fromList.push(Number(slot!.slice(1)));
+    }
+    expect(probe.reads).toBe(1);
+    expect(probe.taken.size).toBe(first + FREE_SAMPLE - 1);
+    expect(Math.max(...fromList)).toBeGreaterThan(limit / 2);
+    // The list is used up: the next picks guess again, and read again once guesses miss.
+    while (probe.reads === 1) await picker.pick('acc/pending', limit, probe);
+    expect(probe.reads).toBe(2);
+  });
+
+  it('a list read under a larger limit is not used past a smaller one', async () => {
+    for (let i = 0; i < 900; i++) probe.taken.add(`n${i}`);
+    // 900 of 1,000 held: the read finds n900-n999 free.
+    while (probe.reads === 0) await picker.pick('acc/pending', 1_000, probe);
+    const above = () => [...probe.taken].filter((s) => Number(s.slice(1)) >= 950).length;
+    const before = above();
+    // The plan now allows 950, and others took n900-n949: nothing fits, and nothing past n949 is taken.
+    for (let i = 900; i < 950; i++) probe.taken.add(`n${i}`);
+    expect(await picker.pick('acc/pending', 950, probe)).toBeNull();
+    expect(above()).toBe(before);
   });
 
   it('refuses at the limit and then refuses the same key without asking the store for FULL_MEMORY_MS', async () => {

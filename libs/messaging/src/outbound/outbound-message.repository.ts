@@ -117,11 +117,16 @@ export class OutboundMessageRepository {
     return new Map(rows.map((r) => [r._id, r.n]));
   }
 
-  /** The numbered slots (`n<i>`) the account's pending messages hold. */
+  /**
+   * The numbered slots (`n<i>`) the account's pending messages hold, in one batch: read in the
+   * default batches, 20,000 held slots came back from FerretDB in 17 to 29 getMores of up to
+   * 120 ms each.
+   */
   private async heldSlots(accountId: string): Promise<string[]> {
     const prefix = `${accountId}/n`;
     const rows = await this.messages
-      .find({ heldSlot: { $gte: prefix, $lt: `${accountId}/o` } }, { heldSlot: 1 })
+      .find({ heldSlot: { $gte: prefix, $lt: `${accountId}/o` } }, { _id: 0, heldSlot: 1 })
+      .batchSize(HELD_READ_BATCH)
       .lean<Pick<OutboundMessageRecord, 'heldSlot'>[]>();
     return rows.map((r) => r.heldSlot!.slice(accountId.length + 1));
   }
@@ -255,6 +260,9 @@ export class OutboundMessageRepository {
     await this.requeues.deleteOne({ _id: id });
   }
 }
+
+/** Held slots read in one batch (about 40 bytes each: 4 MB at most). */
+const HELD_READ_BATCH = 100_000;
 
 /** The key SlotPicker remembers a full account under (the same as quota_slots' pendingMessages). */
 const pendingKey = (accountId: string): string => `${accountId}/pendingMessages`;
