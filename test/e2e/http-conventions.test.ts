@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import request from 'supertest';
 import { MetricsListenerService } from '@wwb/http';
 import { TEST_METRICS_TOKEN } from '@wwb/testing';
@@ -54,10 +54,35 @@ describe('HTTP conventions (e2e)', () => {
   let key: string;
 
   beforeAll(async () => {
-    api = await startApi({ HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
+    api = await startApi({ HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT), HTTP_KEEP_ALIVE_TIMEOUT_MS: '1500' });
     key = (await accountWithKey(api.http, 'enterprise')).key;
   });
   afterAll(() => api.close());
+
+  it('keeps an idle keep-alive connection open for HTTP_KEEP_ALIVE_TIMEOUT_MS, then closes it', async () => {
+    expect(api.app.getHttpServer().keepAliveTimeout).toBe(1500);
+    const socket = connect(Number(new URL(api.baseUrl).port), '127.0.0.1');
+    let received = '';
+    let closedAt = 0;
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('close', () => (closedAt = Date.now()));
+    const answered = async (n: number) => {
+      while ((received.match(/HTTP\/1\.1 200/g) ?? []).length < n)
+        await new Promise((r) => setTimeout(r, 10));
+      return Date.now();
+    };
+    const get = 'GET /health/live HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n';
+    socket.write(get);
+    await answered(1);
+    // Idle for 1 s: still open.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(closedAt).toBe(0);
+    socket.write(get);
+    const last = await answered(2);
+    while (!closedAt && Date.now() - last < 5000) await new Promise((r) => setTimeout(r, 20));
+    expect(closedAt - last).toBeGreaterThanOrEqual(1400);
+    expect(closedAt - last).toBeLessThan(3000);
+  });
 
   describe('bad input is 4xx with the one error body, never 500', () => {
     it('unknown field → 400 validation_failed naming the field', async () => {

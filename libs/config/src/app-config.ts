@@ -38,6 +38,10 @@ export const SETTINGS = {
     parse: int({ min: 1024, max: 64 * 1024 * 1024 }),
     doc: 'Largest accepted JSON request body, in bytes',
   }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: spec({
+    parse: int({ min: 1000, max: 120_000 }),
+    doc: "How long an idle keep-alive connection stays open. Keep it above the idle timeout of any load balancer in front (60 s on AWS's): the side that closes first races the other's next request, and a balancer whose connection the server closed answers 502",
+  }),
   PUBLIC_BASE_URL: spec({ parse: url(['http:', 'https:']), doc: 'Base URL printed in logs and docs' }),
   ADMIN_API_KEY: spec({
     parse: str({ minLength: 32 }),
@@ -242,6 +246,7 @@ export class AppConfig {
       host: this.raw.HTTP_HOST,
       port: this.raw.HTTP_PORT,
       bodyLimitBytes: this.raw.HTTP_BODY_LIMIT_BYTES,
+      keepAliveTimeoutMs: this.raw.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       publicBaseUrl: this.raw.PUBLIC_BASE_URL,
       trustProxyHops: this.raw.TRUST_PROXY,
     };

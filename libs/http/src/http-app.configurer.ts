@@ -23,6 +23,12 @@ export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, buf
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   const logger = app.get(AppLogger);
   app.useLogger(logger);
+  // Idle keep-alive connections outlive a load balancer's (HTTP_KEEP_ALIVE_TIMEOUT_MS), so the
+  // balancer closes them, never this server under a request it is sending. headersTimeout must
+  // exceed it: a connection waiting for its next request is also waiting for headers.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  server.headersTimeout = config.http.keepAliveTimeoutMs + 1_000;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
