@@ -45,7 +45,7 @@ import { FaqBotsService } from '@wwb/faq-bots';
 import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
 import { startHttpRole } from '@wwb/http';
 import { scopeOf } from '@wwb/persistence';
-import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
+import { testEnv, waitFor } from '@wwb/testing';
 import { SimulatorDriver } from '@wwb/whatsapp';
 import {
   benchFaqEntries,
@@ -64,7 +64,7 @@ import {
   Report,
   storePid,
 } from './support/automation-report';
-import { json } from './support/bench-api';
+import { benchAccount, json } from './support/bench-api';
 import { probeStats, ProbeStats, resetProbe } from './support/worker-probe';
 
 const RATE = Number(process.env.BENCH_INBOUND_RATE ?? 200);
@@ -139,35 +139,10 @@ async function main(): Promise<void> {
   let worker: ReturnType<typeof spawn> | undefined;
   try {
     await gateway.get(GatewayNode).consumer!.joined;
-    // account, key, ready simulator connection
-    const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
-    const account = await json<{ id: string }>(`${base}/v1/admin/accounts`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: 'bench', plan: 'enterprise' }),
-      expect: 201,
-    });
-    const { key } = await json<{ key: string }>(`${base}/v1/admin/accounts/${account.id}/api-keys`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: 'bench' }),
-      expect: 201,
-    });
-    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+    const { accountId, connectionId, headers } = await benchAccount(base, true);
     const post = <T>(path: string, body: unknown, expect = 201) =>
       json<T>(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body), expect });
-    const con = await post<{ id: string }>('/v1/connections', { name: 'bench', driver: 'simulator' });
-    const status = (wanted: string) =>
-      waitFor(
-        async () =>
-          (await json<{ status: string }>(`${base}/v1/connections/${con.id}`, { headers, expect: 200 }))
-            .status === wanted,
-        { timeoutMs: 60_000, intervalMs: 100, what: `connection ${wanted}` },
-      );
-    await status('qr');
-    await post(`/v1/connections/${con.id}/simulator/scan`, {}, 200);
-    await status('ready');
-    const session = await gateway.get(ConnectionSupervisor).session(con.id, account.id);
+    const session = await gateway.get(ConnectionSupervisor).session(connectionId, accountId);
     if (!(session.driver instanceof SimulatorDriver)) throw new Error('not a simulator connection');
     const driver = session.driver;
 
@@ -175,7 +150,7 @@ async function main(): Promise<void> {
     const rules: Rule[] = [];
     for (const body of benchRules(RULES)) {
       const dto = await post<Omit<Rule, 'accountId' | 'createdAt' | 'updatedAt'>>('/v1/auto-replies', body);
-      rules.push({ ...dto, accountId: account.id, createdAt: new Date(), updatedAt: new Date() });
+      rules.push({ ...dto, accountId, createdAt: new Date(), updatedAt: new Date() });
     }
     const entries = benchFaqEntries(FAQ_ENTRIES);
     const bot = await post<{ id: string }>('/v1/faq-bots', {
@@ -297,7 +272,7 @@ async function main(): Promise<void> {
     // in-process costs per message
     const compiled = rules.map(compileRule);
     const facts = (text: string): InboundFacts => ({
-      connectionId: con.id,
+      connectionId,
       text,
       messageType: 'text',
       chatType: 'direct',
@@ -311,7 +286,7 @@ async function main(): Promise<void> {
     const matcher = new FaqMatcher(entries, 'en');
     const faqTexts = faqFacts.map((f) => f.text);
     const faqService = api.get(FaqBotsService, { strict: false });
-    const scope = scopeOf(account.id);
+    const scope = scopeOf(accountId);
     const costs: Costs = {
       rulesEvaluatedRuleStream: evaluatedOf(ruleFacts[0]!),
       rulesEvaluatedFaqStream: evaluatedOf(faqFacts[0]!),

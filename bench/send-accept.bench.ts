@@ -43,8 +43,8 @@ import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { loadConfig } from '@wwb/config';
 import { ConnectionSupervisor, GatewayNode } from '@wwb/gateway';
 import { startHttpRole } from '@wwb/http';
-import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
-import { json, PacedResult, startBenchApi } from './support/bench-api';
+import { testEnv, waitFor } from '@wwb/testing';
+import { benchAccount, json, PacedResult, startBenchApi } from './support/bench-api';
 import { measureBaselines } from './support/baselines';
 import { CpuBudget, describeBudget, localServicePids, startCpuBudget } from './support/cpu-budget';
 import { autocannonRun, Figures, figures, paced } from './support/send-runs';
@@ -58,51 +58,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const INBOUND = Number(process.env.BENCH_INBOUND ?? 2000);
 const INBOUND_RATE = Number(process.env.BENCH_INBOUND_RATE ?? 200);
 const LOW_RATE = Number(process.env.BENCH_LOW_RATE ?? 100);
-
-/** An account, a key and a simulator connection through the API; `scan` links it. */
-async function setUp(
-  base: string,
-  scan: boolean,
-): Promise<{ key: string; connectionId: string; accountId: string }> {
-  const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
-  const account = await json<{ id: string }>(`${base}/v1/admin/accounts`, {
-    method: 'POST',
-    headers: admin,
-    body: JSON.stringify({ name: 'bench', plan: 'enterprise' }),
-    expect: 201,
-  });
-  const { key } = await json<{ key: string }>(`${base}/v1/admin/accounts/${account.id}/api-keys`, {
-    method: 'POST',
-    headers: admin,
-    body: JSON.stringify({ name: 'bench' }),
-    expect: 201,
-  });
-  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
-  const con = await json<{ id: string }>(`${base}/v1/connections`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ name: 'bench', driver: 'simulator' }),
-    expect: 201,
-  });
-  if (scan) {
-    const status = async (wanted: string) =>
-      waitFor(
-        async () =>
-          (await json<{ status: string }>(`${base}/v1/connections/${con.id}`, { headers, expect: 200 }))
-            .status === wanted,
-        { timeoutMs: 60_000, intervalMs: 100, what: `connection ${wanted}` },
-      );
-    await status('qr');
-    await json(`${base}/v1/connections/${con.id}/simulator/scan`, {
-      method: 'POST',
-      headers,
-      body: '{}',
-      expect: 200,
-    });
-    await status('ready');
-  }
-  return { key, connectionId: con.id, accountId: account.id };
-}
 
 async function dropAndDeleteTopics(env: Record<string, string>): Promise<void> {
   const conn = await mongoose.createConnection(env.MONGO_URI!).asPromise();
@@ -149,8 +104,7 @@ async function acceptBench(): Promise<AcceptFigures> {
     // enterprise) from run to run, a state no account whose messages go out is in. Each run ends
     // with its own account holding at most RATE x DURATION_S.
     const sender = async () => {
-      const { key, connectionId } = await setUp(base, false);
-      const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+      const { connectionId, headers } = await benchAccount(base, false);
       return { url: `${base}/v1/connections/${connectionId}/messages`, headers };
     };
     const { url, headers } = await sender();
@@ -254,7 +208,7 @@ async function inboundBench(): Promise<Figures> {
     await gateway.get(GatewayNode).consumer!.joined;
     const address = api.getHttpServer().address();
     if (typeof address !== 'object' || !address) throw new Error('no address');
-    const { connectionId, accountId } = await setUp(`http://127.0.0.1:${address.port}`, true);
+    const { connectionId, accountId } = await benchAccount(`http://127.0.0.1:${address.port}`, true);
     const session = await gateway.get(ConnectionSupervisor).session(connectionId, accountId);
     if (!(session.driver instanceof SimulatorDriver)) throw new Error('not a simulator connection');
     const driver = session.driver;

@@ -5,7 +5,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { testEnv, waitFor } from '@wwb/testing';
+import { TEST_ADMIN_KEY, testEnv, waitFor } from '@wwb/testing';
 
 const ROOT = join(__dirname, '../..');
 
@@ -29,6 +29,51 @@ export async function json<T>(url: string, init: RequestInit & { expect: number 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** An enterprise account, a key and a simulator connection through the API; `scan` links it (ready). */
+export async function benchAccount(
+  base: string,
+  scan: boolean,
+): Promise<{ key: string; connectionId: string; accountId: string; headers: Record<string, string> }> {
+  const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
+  const account = await json<{ id: string }>(`${base}/v1/admin/accounts`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ name: 'bench', plan: 'enterprise' }),
+    expect: 201,
+  });
+  const { key } = await json<{ key: string }>(`${base}/v1/admin/accounts/${account.id}/api-keys`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ name: 'bench' }),
+    expect: 201,
+  });
+  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+  const con = await json<{ id: string }>(`${base}/v1/connections`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'bench', driver: 'simulator' }),
+    expect: 201,
+  });
+  if (scan) {
+    const status = async (wanted: string) =>
+      waitFor(
+        async () =>
+          (await json<{ status: string }>(`${base}/v1/connections/${con.id}`, { headers, expect: 200 }))
+            .status === wanted,
+        { timeoutMs: 60_000, intervalMs: 100, what: `connection ${wanted}` },
+      );
+    await status('qr');
+    await json(`${base}/v1/connections/${con.id}/simulator/scan`, {
+      method: 'POST',
+      headers,
+      body: '{}',
+      expect: 200,
+    });
+    await status('ready');
+  }
+  return { key, connectionId: con.id, accountId: account.id, headers };
 }
 
 export interface BenchApi {
