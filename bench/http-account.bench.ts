@@ -26,8 +26,8 @@
 import autocannon from 'autocannon';
 import { cpus, loadavg } from 'node:os';
 import mongoose from 'mongoose';
-import { TEST_ADMIN_KEY, TEST_METRICS_TOKEN } from '@wwb/testing';
-import { json, pacedRequests, percentile, startBenchApi } from './support/bench-api';
+import { TEST_METRICS_TOKEN } from '@wwb/testing';
+import { benchAccountKey, json, pacedRequests, percentile, startBenchApi } from './support/bench-api';
 import { vegetaAttack, VegetaRun } from './support/vegeta';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -175,21 +175,9 @@ async function main(): Promise<void> {
   const api = await startBenchApi();
   const { base, child, env } = api;
   try {
-    const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
-    const account = await json<{ id: string }>(`${base}/v1/admin/accounts`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: 'bench', plan: 'enterprise' }),
-      expect: 201,
-    });
-    const key = await json<{ key: string }>(`${base}/v1/admin/accounts/${account.id}/api-keys`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: 'bench' }),
-      expect: 201,
-    });
+    const { key } = await benchAccountKey(base);
     const url = `${base}/v1/account`;
-    const headers = { Authorization: `Bearer ${key.key}` };
+    const headers = { Authorization: `Bearer ${key}` };
     await json(url, { headers, expect: 200 });
 
     const load = () =>

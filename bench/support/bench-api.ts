@@ -31,11 +31,10 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** An enterprise account, a key and a simulator connection through the API; `scan` links it (ready). */
-export async function benchAccount(
+/** An enterprise account and an API key through the admin API. */
+export async function benchAccountKey(
   base: string,
-  scan: boolean,
-): Promise<{ key: string; connectionId: string; accountId: string; headers: Record<string, string> }> {
+): Promise<{ accountId: string; key: string; headers: Record<string, string> }> {
   const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
   const account = await json<{ id: string }>(`${base}/v1/admin/accounts`, {
     method: 'POST',
@@ -49,7 +48,19 @@ export async function benchAccount(
     body: JSON.stringify({ name: 'bench' }),
     expect: 201,
   });
-  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+  return {
+    accountId: account.id,
+    key,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+  };
+}
+
+/** An enterprise account, a key and a simulator connection through the API; `scan` links it (ready). */
+export async function benchAccount(
+  base: string,
+  scan: boolean,
+): Promise<{ key: string; connectionId: string; accountId: string; headers: Record<string, string> }> {
+  const { accountId, key, headers } = await benchAccountKey(base);
   const con = await json<{ id: string }>(`${base}/v1/connections`, {
     method: 'POST',
     headers,
@@ -73,7 +84,7 @@ export async function benchAccount(
     });
     await status('ready');
   }
-  return { key, connectionId: con.id, accountId: account.id, headers };
+  return { key, connectionId: con.id, accountId, headers };
 }
 
 export interface BenchApi {
