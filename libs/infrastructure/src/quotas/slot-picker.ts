@@ -49,8 +49,9 @@ interface FreeList {
  * are read and a sample of the free ones serves this process's next picks: an account near its
  * limit costs about one write per pick and a read per FREE_SAMPLE picks (or FREE_LIST_MS), rather
  * than a run of refused writes and a read per pick, which on FerretDB (every read a scan of the
- * collection) took most of the database's time. A refusal is remembered for FULL_MEMORY_MS, so a caller hammering at its limit costs
- * the store nothing more; `forget` ends that early when a slot is given back here.
+ * collection) took most of the database's time. A refusal is remembered for FULL_MEMORY_MS, so a
+ * caller hammering at its limit costs the store nothing more; `forget` ends that early when a
+ * slot is given back here.
  */
 @Injectable()
 export class SlotPicker {
