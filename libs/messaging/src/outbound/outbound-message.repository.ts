@@ -118,9 +118,9 @@ export class OutboundMessageRepository {
   }
 
   /**
-   * The numbered slots (`n<i>`) the account's pending messages hold, in one batch: read in the
-   * default batches, 20,000 held slots came back from FerretDB in 17 to 29 getMores of up to
-   * 120 ms each.
+   * The numbered slots (`n<i>`) the account's pending messages hold, in one batch: in default
+   * batches, tens of thousands came back from FerretDB in 17 to 29 getMores. One batch saves the
+   * round trips, not the scan (20,000 held: 0.69 s in one batch, 0.76 s in default ones).
    */
   private async heldSlots(accountId: string): Promise<string[]> {
     const prefix = `${accountId}/n`;
